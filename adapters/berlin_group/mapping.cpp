@@ -1,0 +1,372 @@
+// Berlin Group NextGenPSD2 1.3.x: wire JSON to the canonical model.
+//
+// Shapes accepted beyond the letter of the spec, because banks send them: amounts as JSON numbers, `_links` as an
+// array, `currencyExchange` as an object or an array, `remittanceInformationStructured` as a string or an object,
+// `recurringIndicator` as "true"/"false", and date-times where the spec says date.
+#include "adapters/berlin_group/mapping.hpp"
+
+#include "adapters/common/json_reader.hpp"
+#include "adapters/common/fields.hpp"
+#include "bankfeed/ids.hpp"
+
+namespace bankfeed::berlin_group {
+namespace {
+
+using namespace adapters;
+
+// accountReference: {iban, bban, pan, maskedPan, msisdn, other, currency}.
+Status ReadAccountReference(MapContext& ctx, od::value v, Party& p) {
+  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "iban") return ReadString(ctx, f, p.iban);
+    if (key == "bban") return ReadString(ctx, f, p.bban);
+    if (key == "maskedPan") return ReadString(ctx, f, p.masked_pan);
+    if (key == "pan") {
+      OptString pan;
+      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, pan));
+      if (pan && !p.masked_pan) p.masked_pan = MaskPan(*pan);  // a full card number is never kept
+    }
+    return {};
+  });
+}
+
+// remittanceInformationStructured: a string (Max140) or an object {reference, referenceType, referenceIssuer}.
+Status ReadStructuredRemittance(MapContext& ctx, od::value v, OptString& out) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type != od::json_type::object) return AppendStrings(ctx, v, out);
+  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "reference") return AppendStrings(ctx, f, out);
+    return {};
+  });
+}
+
+// currencyExchange: one reportExchangeRate object, or an array of them. The first rate wins; a bank that sends
+// several reports the same conversion per leg.
+Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
+  auto one = [&](od::value item) -> Status {
+    return ForEachField(ctx, item, [&](std::string_view key, od::value f) -> Status {
+      if (key == "exchangeRate" && !t.exchange_rate) return ReadDecimal(ctx, f, t.exchange_rate);
+      return {};
+    });
+  };
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type == od::json_type::null) return {};
+  if (type == od::json_type::array) return ForEachElement(ctx, v, [&](size_t, od::value item) { return one(item); });
+  return one(v);
+}
+
+Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, Transaction& t) {
+  t.status = status;
+  od::object obj;
+  BANKFEED_RETURN_IF_ERROR(ReadRawObject(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, obj));
+  Party creditor, debtor;
+  bool have_amount = false;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, obj, [&](std::string_view key, od::value f) -> Status {
+    if (key == "transactionAmount") {
+      have_amount = true;
+      return ReadMoney(ctx, f, "amount", "currency", t.amount);
+    }
+    if (key == "bookingDate") return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
+    if (key == "valueDate") return ReadDate(ctx, f, t.value_date, &t.value_datetime);
+    if (key == "transactionId" || key == "cardTransactionId") return ReadId(ctx, f, t.transaction_id);
+    if (key == "remittanceInformationUnstructured" || key == "remittanceInformationUnstructuredArray") {
+      return AppendStrings(ctx, f, t.remittance);
+    }
+    if (key == "creditorName") return ReadString(ctx, f, creditor.name);
+    if (key == "debtorName") return ReadString(ctx, f, debtor.name);
+    if (key == "creditorAccount") return ReadAccountReference(ctx, f, creditor);
+    if (key == "debtorAccount") return ReadAccountReference(ctx, f, debtor);
+    if (key == "creditorAgent") return ReadString(ctx, f, creditor.bic);
+    if (key == "debtorAgent") return ReadString(ctx, f, debtor.bic);
+    if (key == "ultimateCreditor") return ReadString(ctx, f, creditor.ultimate_name);
+    if (key == "ultimateDebtor") return ReadString(ctx, f, debtor.ultimate_name);
+    if (key == "entryReference") return ReadId(ctx, f, t.entry_reference);
+    if (key == "endToEndId") return ReadId(ctx, f, t.end_to_end_id);
+    if (key == "mandateId") return ReadId(ctx, f, t.mandate_id);
+    if (key == "creditorId") return ReadId(ctx, f, t.creditor_id);
+    if (key == "transactionDate") return ReadDate(ctx, f, t.transaction_date, nullptr);
+    if (key == "remittanceInformationStructured") return ReadStructuredRemittance(ctx, f, t.remittance_reference);
+    if (key == "remittanceInformationStructuredArray") {
+      return ForEachElement(ctx, f, [&](size_t, od::value item) {
+        return ReadStructuredRemittance(ctx, item, t.remittance_reference);
+      });
+    }
+    if (key == "bankTransactionCode") return ReadString(ctx, f, t.bank_transaction_code);
+    if (key == "proprietaryBankTransactionCode") return ReadString(ctx, f, t.proprietary_code);
+    if (key == "merchantCategoryCode") return ReadString(ctx, f, t.merchant_category_code);
+    if (key == "currencyExchange") return ReadExchange(ctx, f, t);
+    if (key == "instructedAmount" || key == "originalAmount") {
+      if (IsNull(f)) return {};
+      Money m;
+      BANKFEED_RETURN_IF_ERROR(ReadMoney(ctx, f, "amount", "currency", m));
+      t.original_amount = m;
+    }
+    return {};
+  }));
+  if (!have_amount) return ctx.FailMissing("transactionAmount");
+  SetParty(t.creditor, creditor);
+  SetParty(t.debtor, debtor);
+  return {};
+}
+
+Status ReadTransactionList(MapContext& ctx, od::value v, TransactionStatus status, std::vector<Transaction>& out) {
+  if (IsNull(v)) return {};
+  return ForEachElement(ctx, v, [&](size_t, od::value item) -> Status {
+    out.emplace_back();
+    return ReadTransaction(ctx, item, status, out.back());
+  });
+}
+
+// accountReport: {booked, pending, information, _links}. Rows come out booked, then pending, then information,
+// whatever order the keys arrive in.
+Status ReadAccountReport(MapContext& ctx, od::value v, std::vector<Transaction>& out) {
+  std::vector<Transaction> pending, information;
+  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "booked") return ReadTransactionList(ctx, f, TransactionStatus::kBooked, out);
+    if (key == "pending") return ReadTransactionList(ctx, f, TransactionStatus::kPending, pending);
+    if (key == "information") return ReadTransactionList(ctx, f, TransactionStatus::kInfo, information);
+    return {};
+  }));
+  out.reserve(out.size() + pending.size() + information.size());
+  for (auto* list : {&pending, &information}) {
+    for (Transaction& t : *list) out.push_back(std::move(t));
+  }
+  return {};
+}
+
+// Balance types: Berlin Group names to ISO 20022 codes. ISO codes sent as-is are accepted.
+std::string_view BalanceCode(std::string_view type) {
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {"closingBooked", "CLBD"},    {"expected", "XPCD"},        {"openingBooked", "OPBD"},
+      {"interimAvailable", "ITAV"}, {"interimBooked", "ITBD"},   {"forwardAvailable", "FWAV"},
+      {"closingAvailable", "CLAV"}, {"openingAvailable", "OPAV"}, {"information", "INFO"},
+      {"previouslyClosedBooked", "PRCD"}, {"valueDate", "VALU"}, {"nonInvoiced", "OTHR"},
+  };
+  for (const auto& [name, code] : kTypes) {
+    if (name == type) return code;
+  }
+  return IsIsoBalanceCode(type) ? type : std::string_view{};
+}
+
+Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
+  bool have_amount = false;
+  OptString type;
+  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "balanceAmount") {
+      have_amount = true;
+      return ReadMoney(ctx, f, "amount", "currency", b.amount);
+    }
+    if (key == "balanceType") {
+      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
+      if (!type) return ctx.Fail("missing balance type");
+      const std::string_view code = BalanceCode(*type);
+      if (code.empty()) return ctx.Fail("unknown balance type");
+      b.type = code;
+      return {};
+    }
+    if (key == "creditLimitIncluded") return ReadBool(ctx, f, b.credit_limit_included);
+    if (key == "referenceDate") return ReadDate(ctx, f, b.reference_date, nullptr);
+    if (key == "lastChangeDateTime") return ReadDateTime(ctx, f, b.last_change_datetime);
+    return {};
+  }));
+  if (!have_amount) return ctx.FailMissing("balanceAmount");
+  if (!type) return ctx.FailMissing("balanceType");
+  b.account_id = ctx.options().account_id;
+  return {};
+}
+
+Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
+  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "resourceId") return ReadId(ctx, f, a.resource_id);
+    if (key == "iban") return ReadString(ctx, f, a.iban);
+    if (key == "bban") return ReadString(ctx, f, a.bban);
+    if (key == "maskedPan") return ReadString(ctx, f, a.masked_pan);
+    if (key == "currency") return ReadCurrencyCode(ctx, f, a.currency);
+    if (key == "name" || (key == "displayName" && !a.name)) return ReadString(ctx, f, a.name);
+    if (key == "product") return ReadString(ctx, f, a.product);
+    if (key == "ownerName") return ReadString(ctx, f, a.owner_name);
+    if (key == "cashAccountType") return ReadString(ctx, f, a.cash_account_type);
+    if (key == "status") return ReadString(ctx, f, a.status);
+    if (key == "bic") return ReadString(ctx, f, a.bic);
+    return {};
+  }));
+  a.id = AccountIdFor(a);
+  return {};
+}
+
+// recurringIndicator is a boolean in the spec; the spec's own examples send "true".
+Status ReadLenientBool(MapContext& ctx, od::value v, std::optional<bool>& out) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type != od::json_type::string) return ReadBool(ctx, v, out);
+  OptString s;
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
+  if (s == "true") out = true;
+  else if (s == "false") out = false;
+  else return ctx.Fail("expected a boolean");
+  return {};
+}
+
+std::optional<ConsentStatus> ConsentStatusFor(std::string_view s) {
+  if (s == "received") return ConsentStatus::kReceived;
+  if (s == "valid") return ConsentStatus::kValid;
+  if (s == "rejected") return ConsentStatus::kRejected;
+  if (s == "revokedByPsu") return ConsentStatus::kRevoked;
+  if (s == "expired") return ConsentStatus::kExpired;
+  if (s == "terminatedByTpp") return ConsentStatus::kTerminated;
+  if (s == "partiallyAuthorised") return ConsentStatus::kPartiallyAuthorised;
+  return std::nullopt;
+}
+
+Status ReadHref(MapContext& ctx, od::value v, OptString& out) {
+  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "href") return ReadString(ctx, f, out);
+    return {};
+  });
+}
+
+// _links is an object of {name: {href}} or, at some banks, an array of such objects.
+Status ReadConsentLinks(MapContext& ctx, od::value v, Consent& c) {
+  auto object = [&](od::value obj) {
+    return ForEachField(ctx, obj, [&](std::string_view key, od::value f) -> Status {
+      if (key == "scaRedirect") return ReadHref(ctx, f, c.sca_redirect);
+      if (key == "scaOAuth") return ReadHref(ctx, f, c.sca_oauth);
+      if (key == "scaStatus") return ReadHref(ctx, f, c.sca_status);
+      if (key.starts_with("startAuthorisation")) return ReadHref(ctx, f, c.start_authorisation);
+      return {};
+    });
+  };
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type == od::json_type::array) return ForEachElement(ctx, v, [&](size_t, od::value o) { return object(o); });
+  return object(v);
+}
+
+Status ReadAccess(MapContext& ctx, od::value v, Consent& c) {
+  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "accounts" || key == "balances" || key == "transactions" || key == "additionalInformation") {
+      c.permissions.emplace_back(key);
+      return {};
+    }
+    if (key == "availableAccounts" || key == "availableAccountsWithBalance" || key == "allPsd2") {
+      OptString scope;
+      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, scope));
+      c.permissions.push_back(std::string(key) + ":" + scope.value_or(""));
+    }
+    return {};
+  });
+}
+
+}  // namespace
+
+Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  std::vector<Transaction> txs;
+  bool found = false, download_only = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key == "transactions" || key == "cardTransactions") {
+        found = true;
+        return ReadAccountReport(ctx, f, txs);
+      }
+      if (key == "transactionsDetails" || key == "transactionDetails") {
+        // GET .../transactions/{id}: one row, booked if it has a booking date.
+        found = true;
+        txs.emplace_back();
+        BANKFEED_RETURN_IF_ERROR(ReadTransaction(ctx, f, TransactionStatus::kBooked, txs.back()));
+        if (!txs.back().booking_date) txs.back().status = TransactionStatus::kPending;
+        return {};
+      }
+      if (key == "_links") download_only = true;
+      return {};
+    });
+  }));
+  if (!found) {
+    // A large report may come only as a `_links.download`; saying so beats an empty, silently short result.
+    return MakeError(ErrorCode::kInvalidInput, download_only ? "transactions: missing (the report is offered only "
+                                                               "as a _links.download, which normalize does not follow)"
+                                                             : "transactions: missing");
+  }
+  FinishTransactions(options, txs);
+  return txs;
+}
+
+Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  std::vector<Account> accounts;
+  bool found = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key == "accounts" || key == "cardAccounts") {
+        found = true;
+        return ForEachElement(ctx, f, [&](size_t, od::value item) {
+          accounts.emplace_back();
+          return ReadAccount(ctx, item, accounts.back());
+        });
+      }
+      if (key == "account" || key == "cardAccount") {
+        found = true;
+        accounts.emplace_back();
+        return ReadAccount(ctx, f, accounts.back());
+      }
+      return {};
+    });
+  }));
+  if (!found) return MakeError(ErrorCode::kInvalidInput, "accounts: missing");
+  return accounts;
+}
+
+Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  std::vector<Balance> balances;
+  bool found = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key != "balances") return {};
+      found = true;
+      return ForEachElement(ctx, f, [&](size_t, od::value item) {
+        balances.emplace_back();
+        return ReadBalance(ctx, item, balances.back());
+      });
+    });
+  }));
+  if (!found) return MakeError(ErrorCode::kInvalidInput, "balances: missing");
+  return balances;
+}
+
+Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  Consent c;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key == "consentId") return ReadId(ctx, f, c.consent_id);
+      if (key == "consentStatus") {
+        BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, c.bank_status));
+        if (!c.bank_status) return {};
+        c.status = ConsentStatusFor(*c.bank_status);
+        if (!c.status) return ctx.Fail("unknown consent status");
+        return {};
+      }
+      if (key == "access") return ReadAccess(ctx, f, c);
+      if (key == "recurringIndicator") return ReadLenientBool(ctx, f, c.recurring);
+      if (key == "validUntil") return ReadDate(ctx, f, c.valid_until, nullptr);
+      if (key == "frequencyPerDay") return ReadInt(ctx, f, c.frequency_per_day);
+      if (key == "lastActionDate") return ReadDate(ctx, f, c.last_action_date, nullptr);
+      if (key == "_links") return ReadConsentLinks(ctx, f, c);
+      return {};
+    });
+  }));
+  if (c.sca_oauth) {
+    c.sca_method = "oauth2";
+  } else if (c.sca_redirect) {
+    c.sca_method = "redirect";
+  } else if (c.start_authorisation) {
+    c.sca_method = "embedded";
+  } else if (c.sca_status) {
+    c.sca_method = "decoupled";  // no link for the PSU to follow: the bank's app does the SCA
+  }
+  return c;
+}
+
+}  // namespace bankfeed::berlin_group

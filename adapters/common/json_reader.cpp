@@ -1,0 +1,281 @@
+#include "adapters/common/json_reader.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "bankfeed/ids.hpp"
+
+namespace bankfeed::adapters {
+namespace {
+
+std::string_view ReasonFor(simdjson::error_code e) {
+  switch (e) {
+    case simdjson::INCORRECT_TYPE: return "wrong type";
+    case simdjson::TAPE_ERROR:
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: return "truncated or malformed JSON";
+    case simdjson::UNCLOSED_STRING: return "truncated JSON (unclosed string)";
+    case simdjson::EMPTY: return "empty document";
+    case simdjson::UTF8_ERROR: return "invalid UTF-8";
+    case simdjson::UNESCAPED_CHARS: return "unescaped control character in a string";
+    case simdjson::STRING_ERROR: return "invalid string escape";
+    case simdjson::DEPTH_ERROR: return "nesting too deep";
+    case simdjson::CAPACITY: return "document too large";
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE: return "invalid number";
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR: return "invalid literal";
+    default: return "malformed JSON";
+  }
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+}  // namespace
+
+std::string JsonPath::ToString() const {
+  if (segs_.empty()) return "$";
+  std::string s;
+  for (const Seg& seg : segs_) {
+    if (seg.is_index) {
+      s += '[';
+      s += std::to_string(seg.index);
+      s += ']';
+    } else {
+      if (!s.empty()) s += '.';
+      // Keys come from the bank: keep the path printable and short, never a vehicle for data.
+      const std::string_view k = seg.key.substr(0, 64);
+      for (char c : k) s += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    }
+  }
+  return s;
+}
+
+tl::unexpected<Error> MapContext::Fail(std::string_view reason) const {
+  std::string msg = path_.ToString();
+  msg += ": ";
+  msg += reason;
+  return tl::unexpected<Error>(Error(ErrorCode::kInvalidInput, std::move(msg)));
+}
+
+tl::unexpected<Error> MapContext::Fail(simdjson::error_code e) const { return Fail(ReasonFor(e)); }
+
+tl::unexpected<Error> MapContext::FailMissing(std::string_view key, std::string_view reason) const {
+  std::string msg = path_.ToString();
+  if (msg == "$") msg.clear();
+  if (!msg.empty()) msg += '.';
+  msg += key;
+  msg += ": ";
+  msg += reason;
+  return tl::unexpected<Error>(Error(ErrorCode::kInvalidInput, std::move(msg)));
+}
+
+std::string_view TrimSpace(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool IsPlaceholder(std::string_view s) {
+  static constexpr std::array<std::string_view, 8> kPlaceholders{"NOTPROVIDED", "NOT PROVIDED", "NONREF", "N/A",
+                                                                  "NA",          "NONE",         "UNKNOWN", "-"};
+  s = TrimSpace(s);
+  if (s.size() > 12) return false;
+  return std::any_of(kPlaceholders.begin(), kPlaceholders.end(), [s](std::string_view p) {
+    return p.size() == s.size() && std::equal(p.begin(), p.end(), s.begin(), [](char a, char b) {
+             return a == (b >= 'a' && b <= 'z' ? static_cast<char>(b - 'a' + 'A') : b);
+           });
+  });
+}
+
+bool IsNull(od::value& v) {
+  bool is_null = false;
+  return !v.is_null().get(is_null) && is_null;
+}
+
+Status ReadString(MapContext& ctx, od::value v, OptString& out) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type == od::json_type::null) {
+    out.reset();
+    return {};
+  }
+  if (type != od::json_type::string) return ctx.Fail("expected a string");
+  std::string_view s;
+  if (auto e = v.get_string().get(s)) return ctx.Fail(e);
+  if (std::memchr(s.data(), '\0', s.size()) != nullptr) return ctx.Fail("NUL byte in a string");
+  s = TrimSpace(s);
+  if (s.empty()) {
+    out.reset();
+  } else {
+    out.emplace(s);
+  }
+  return {};
+}
+
+Status ReadId(MapContext& ctx, od::value v, OptString& out) {
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, out));
+  if (out && IsPlaceholder(*out)) out.reset();
+  return {};
+}
+
+Status ReadNumberText(MapContext& ctx, od::value v, std::string_view& out, std::string& scratch) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type == od::json_type::number) {
+    // The literal text, never a double: "-256.67" stays exactly that.
+    out = TrimSpace(v.raw_json_token());
+    return {};
+  }
+  if (type != od::json_type::string) return ctx.Fail("expected a decimal string or number");
+  OptString s;
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
+  if (!s) return ctx.Fail("empty amount");
+  scratch = std::move(*s);
+  out = scratch;
+  return {};
+}
+
+Status ReadDecimal(MapContext& ctx, od::value v, std::optional<Decimal>& out) {
+  if (IsNull(v)) {
+    out.reset();
+    return {};
+  }
+  std::string scratch;
+  std::string_view text;
+  BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, v, text, scratch));
+  auto d = Decimal::Parse(text);
+  if (!d) return ctx.Fail(d.error());
+  out = *d;
+  return {};
+}
+
+Status ReadBool(MapContext& ctx, od::value v, std::optional<bool>& out) {
+  if (IsNull(v)) {
+    out.reset();
+    return {};
+  }
+  bool b;
+  if (auto e = v.get_bool().get(b)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected a boolean") : ctx.Fail(e);
+  out = b;
+  return {};
+}
+
+Status ReadInt(MapContext& ctx, od::value v, std::optional<int>& out) {
+  if (IsNull(v)) {
+    out.reset();
+    return {};
+  }
+  int64_t n;
+  if (auto e = v.get_int64().get(n)) {
+    return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an integer") : ctx.Fail(e);
+  }
+  if (n < 0 || n > 1'000'000) return ctx.Fail("integer out of range");
+  out = static_cast<int>(n);
+  return {};
+}
+
+Status ReadDate(MapContext& ctx, od::value v, std::optional<Date>& date, std::optional<DateTime>* datetime) {
+  OptString s;
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
+  if (!s) {
+    date.reset();
+    if (datetime) datetime->reset();
+    return {};
+  }
+  auto parsed = ParseDateOrDateTime(*s, ctx.options().timezone);
+  if (!parsed) return ctx.Fail(parsed.error());
+  date = parsed->date;
+  if (datetime) *datetime = parsed->datetime;
+  return {};
+}
+
+Status ReadDateTime(MapContext& ctx, od::value v, std::optional<DateTime>& out) {
+  std::optional<Date> ignored;
+  return ReadDate(ctx, v, ignored, &out);
+}
+
+Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std::string_view currency_key,
+                 Money& out) {
+  std::string scratch;
+  std::string_view amount_text;
+  bool have_amount = false;
+  OptString currency;
+  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value field) -> Status {
+    if (key == amount_key) {
+      BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, field, amount_text, scratch));
+      auto d = Decimal::Parse(amount_text);
+      if (!d) return ctx.Fail(d.error());
+      out.amount = *d;
+      have_amount = true;
+    } else if (key == currency_key) {
+      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, field, currency));
+      if (!currency) return ctx.Fail("missing currency");
+      auto c = Currency::Parse(*currency);
+      if (!c) return ctx.Fail(c.error());
+      out.currency = *c;
+    }
+    return {};
+  }));
+  if (!have_amount) return ctx.FailMissing(amount_key, "missing amount");
+  if (!currency) return ctx.FailMissing(currency_key, "missing currency");
+  return {};
+}
+
+Status AppendStrings(MapContext& ctx, od::value v, OptString& out) {
+  auto append = [&out](const OptString& s) {
+    if (!s) return;
+    if (out) {
+      *out += '\n';
+      *out += *s;
+    } else {
+      out = *s;
+    }
+  };
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type == od::json_type::array) {
+    return ForEachElement(ctx, v, [&](size_t, od::value item) -> Status {
+      OptString s;
+      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, item, s));
+      append(s);
+      return {};
+    });
+  }
+  OptString s;
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
+  append(s);
+  return {};
+}
+
+Status ReadRawObject(MapContext& ctx, od::value v, std::string* raw, od::object& obj) {
+  if (auto e = v.get_object().get(obj)) {
+    return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an object") : ctx.Fail(e);
+  }
+  if (raw == nullptr) return {};
+  std::string_view text;
+  if (auto e = obj.raw_json().get(text)) return ctx.Fail(e);
+  raw->assign(text);
+  bool rewound;
+  if (auto e = obj.reset().get(rewound)) return ctx.Fail(e);
+  return {};
+}
+
+od::parser& ThreadParser() {
+  thread_local od::parser parser;
+  return parser;
+}
+
+void FinishTransactions(const NormalizeOptions& options, std::vector<Transaction>& txs) {
+  if (options.account_id) {
+    for (Transaction& t : txs) t.account_id = options.account_id;
+  }
+  AssignTransactionIds(txs);
+}
+
+void ApplyDebit(Money& m, bool debit) {
+  if (debit && !m.amount.IsNegative()) m.amount = m.amount.Negated();
+}
+
+}  // namespace bankfeed::adapters

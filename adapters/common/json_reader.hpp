@@ -1,0 +1,165 @@
+// Shared helpers for the pure mappings: simdjson on-demand traversal that tracks the JSON path, so every error says
+// where it happened ("transactions.booked[3].transactionAmount.amount: not a decimal") without ever echoing a value.
+//
+// Internal header: never installed. Every function reads a value exactly once (on-demand values are single-use)
+// and returns Status; the caller propagates with BANKFEED_RETURN_IF_ERROR.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "bankfeed/datetime.hpp"
+#include "bankfeed/model.hpp"
+#include "bankfeed/normalize.hpp"
+#include "bankfeed/result.hpp"
+
+namespace bankfeed::adapters {
+
+namespace od = simdjson::ondemand;
+
+class JsonPath {
+ public:
+  void PushKey(std::string_view key) { segs_.push_back({key, 0, false}); }
+  void PushIndex(size_t index) { segs_.push_back({{}, index, true}); }
+  void Pop() { segs_.pop_back(); }
+  std::string ToString() const;  // "$" for the root
+
+ private:
+  struct Seg {
+    std::string_view key;  // views into the input or simdjson's string buffer: valid while the document lives
+    size_t index;
+    bool is_index;
+  };
+  std::vector<Seg> segs_;
+};
+
+class MapContext {
+ public:
+  explicit MapContext(const NormalizeOptions& options) : options_(options) {}
+
+  const NormalizeOptions& options() const { return options_; }
+  JsonPath& path() { return path_; }
+
+  // kInvalidInput "<path>: <reason>".
+  tl::unexpected<Error> Fail(std::string_view reason) const;
+  // The same, with a reason from an Error the core returned (decimal, currency, date parsers).
+  tl::unexpected<Error> Fail(const Error& inner) const { return Fail(inner.message); }
+  tl::unexpected<Error> Fail(simdjson::error_code e) const;
+  // "<path>.<key>: <reason>" for a key that should have been there.
+  tl::unexpected<Error> FailMissing(std::string_view key, std::string_view reason = "missing") const;
+
+ private:
+  const NormalizeOptions& options_;
+  JsonPath path_;
+};
+
+// RAII path segment.
+class PathScope {
+ public:
+  PathScope(MapContext& ctx, std::string_view key) : path_(ctx.path()) { path_.PushKey(key); }
+  PathScope(MapContext& ctx, size_t index) : path_(ctx.path()) { path_.PushIndex(index); }
+  ~PathScope() { path_.Pop(); }
+  PathScope(const PathScope&) = delete;
+  PathScope& operator=(const PathScope&) = delete;
+
+ private:
+  JsonPath& path_;
+};
+
+std::string_view TrimSpace(std::string_view s);
+// CANONICAL.md's placeholder ids (NOTPROVIDED, NONREF, N/A, ...), case-insensitive after trimming.
+bool IsPlaceholder(std::string_view s);
+
+// Is the value JSON null? Does not consume a non-null value.
+bool IsNull(od::value& v);
+
+// A trimmed string; null, or empty after trimming, gives nullopt. Rejects other types and NUL bytes.
+Status ReadString(MapContext& ctx, od::value v, OptString& out);
+// ReadString, then the placeholder rule.
+Status ReadId(MapContext& ctx, od::value v, OptString& out);
+// A string or a JSON number, as its literal text (never through double). Error if null or missing.
+Status ReadNumberText(MapContext& ctx, od::value v, std::string_view& out, std::string& scratch);
+Status ReadDecimal(MapContext& ctx, od::value v, std::optional<Decimal>& out);
+Status ReadBool(MapContext& ctx, od::value v, std::optional<bool>& out);
+Status ReadInt(MapContext& ctx, od::value v, std::optional<int>& out);
+// A date or a date-time; `datetime` may be null when the field has no date-time counterpart.
+Status ReadDate(MapContext& ctx, od::value v, std::optional<Date>& date, std::optional<DateTime>* datetime);
+Status ReadDateTime(MapContext& ctx, od::value v, std::optional<DateTime>& out);
+// An object {amount_key: "1.00" | 1.00, currency_key: "EUR"}; keys are compared exactly.
+Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std::string_view currency_key,
+                 Money& out);
+// Appends a string, or every string of an array, to `out`, joined by "\n"; empty items are skipped.
+Status AppendStrings(MapContext& ctx, od::value v, OptString& out);
+
+// Iterates an object's fields, pushing each key on the path. f(std::string_view key, od::value value) -> Status.
+// A value f does not read is skipped.
+template <typename F>
+Status ForEachFieldOf(MapContext& ctx, od::object& obj, F&& f) {
+  for (auto field_result : obj) {
+    od::field field;
+    if (auto e = std::move(field_result).get(field)) return ctx.Fail(e);
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return ctx.Fail(e);
+    PathScope scope(ctx, key);
+    BANKFEED_RETURN_IF_ERROR(f(key, field.value()));
+  }
+  return {};
+}
+
+template <typename F>
+Status ForEachField(MapContext& ctx, od::value v, F&& f) {
+  od::object obj;
+  if (auto e = v.get_object().get(obj)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an object") : ctx.Fail(e);
+  return ForEachFieldOf(ctx, obj, std::forward<F>(f));
+}
+
+// Iterates an array, pushing each index. f(size_t index, od::value value) -> Status.
+template <typename F>
+Status ForEachElement(MapContext& ctx, od::value v, F&& f) {
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
+  size_t i = 0;
+  for (auto element_result : arr) {
+    PathScope scope(ctx, i);
+    od::value element;
+    if (auto e = std::move(element_result).get(element)) return ctx.Fail(e);
+    BANKFEED_RETURN_IF_ERROR(f(i, element));
+    ++i;
+  }
+  return {};
+}
+
+// Keeps the exact bytes of an object for audit, then rewinds it so ForEachField can read it.
+Status ReadRawObject(MapContext& ctx, od::value v, std::string* raw, od::object& obj);
+
+od::parser& ThreadParser();
+
+// Parses `json` and calls f(od::value root), then checks nothing follows the root value.
+// Reuses one parser per thread: the mappings are pure but allocation-free after warm-up.
+template <typename F>
+Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
+  od::parser& parser = ThreadParser();
+  od::document doc;
+  if (auto e = parser.iterate(json).get(doc)) return ctx.Fail(e);
+  od::value root;
+  if (auto e = doc.get_value().get(root)) return ctx.Fail(e);
+  BANKFEED_RETURN_IF_ERROR(f(root));
+  // Past the root value the iterator must be out of tokens; anything else is trailing content.
+  const char* location = nullptr;
+  if (doc.current_location().get(location) != simdjson::OUT_OF_BOUNDS) {
+    return ctx.Fail("unexpected content after the JSON value");
+  }
+  return {};
+}
+
+// The transaction list is done: stamp account_id, assign deterministic ids.
+void FinishTransactions(const NormalizeOptions& options, std::vector<Transaction>& txs);
+
+// Applies a credit/debit indicator to an unsigned amount: a debit is always negative.
+void ApplyDebit(Money& m, bool debit);
+
+}  // namespace bankfeed::adapters

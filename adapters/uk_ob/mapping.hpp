@@ -1,0 +1,20 @@
+// Pure mapping of uk_ob wire JSON to the canonical model (CANONICAL.md). No I/O; what tests and fuzzers call.
+// Internal header: never installed.
+#pragma once
+
+#include <vector>
+
+#include <simdjson.h>
+
+#include "bankfeed/model.hpp"
+#include "bankfeed/normalize.hpp"
+#include "bankfeed/result.hpp"
+
+namespace bankfeed::uk_ob {
+
+Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options);
+Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options);
+Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, const NormalizeOptions& options);
+Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOptions& options);
+
+}  // namespace bankfeed::uk_ob

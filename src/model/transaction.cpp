@@ -1,0 +1,192 @@
+// Canonical ids and small model helpers.
+#include <array>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+
+#include <openssl/evp.h>
+
+#include "bankfeed/ids.hpp"
+#include "bankfeed/model.hpp"
+
+namespace bankfeed {
+namespace {
+
+using Digest = std::array<unsigned char, 32>;
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct MdDeleter {
+  void operator()(EVP_MD* m) const { EVP_MD_free(m); }
+};
+
+// Fetching the SHA-256 implementation once avoids a provider lookup per transaction (OpenSSL 3 "fetch" cost).
+const EVP_MD* Sha256() {
+  static const std::unique_ptr<EVP_MD, MdDeleter> md(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+  return md.get();
+}
+
+Digest Sha256Of(std::string_view data) {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  Digest out{};
+  unsigned int len = 0;
+  // Failure here means OpenSSL itself is broken (no SHA-256 provider); ids would be meaningless, so stop loudly.
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1) {
+    std::abort();
+  }
+  return out;
+}
+
+// Length-prefixed fields, so ("ab","c") and ("a","bc") never collide; a null differs from an empty string.
+class FieldWriter {
+ public:
+  void Str(const OptString& v) {
+    if (!v) {
+      buf_.push_back('\0');
+      return;
+    }
+    Bytes(*v);
+  }
+  void Bytes(std::string_view v) {
+    buf_.push_back('\1');
+    const auto n = static_cast<uint32_t>(v.size());
+    buf_.append(reinterpret_cast<const char*>(&n), sizeof n);
+    buf_.append(v);
+  }
+  void Date(const std::optional<bankfeed::Date>& d) {
+    if (!d) return Str(std::nullopt);
+    buf_.push_back('\2');
+    buf_.append(reinterpret_cast<const char*>(&d->days_since_epoch), sizeof d->days_since_epoch);
+  }
+  void Time(const std::optional<DateTime>& t) {
+    if (!t) return Str(std::nullopt);
+    scratch_.clear();
+    t->AppendTo(scratch_);
+    Bytes(scratch_);
+  }
+  void Amount(const Money& m) {
+    scratch_.clear();
+    m.amount.AppendTo(scratch_, m.currency.minor_units());
+    Bytes(scratch_);
+    Bytes(m.currency.code());
+  }
+  void Party(const std::optional<bankfeed::Party>& p) {
+    if (!p) return Str(std::nullopt);
+    buf_.push_back('\3');
+    Str(p->name), Str(p->iban), Str(p->bban), Str(p->bic), Str(p->masked_pan), Str(p->ultimate_name);
+  }
+  std::string& buffer() { return buf_; }
+
+ private:
+  std::string buf_;
+  std::string scratch_;
+};
+
+Digest ContentDigest(const Transaction& t, FieldWriter& w) {
+  w.buffer().clear();
+  w.Str(t.account_id);
+  w.Bytes(TransactionStatusName(t.status));
+  w.Amount(t.amount);
+  w.Date(t.booking_date), w.Date(t.value_date), w.Date(t.transaction_date);
+  w.Time(t.booking_datetime), w.Time(t.value_datetime);
+  w.Str(t.transaction_id), w.Str(t.entry_reference), w.Str(t.end_to_end_id), w.Str(t.mandate_id);
+  w.Str(t.creditor_id);
+  w.Party(t.creditor), w.Party(t.debtor);
+  w.Str(t.remittance), w.Str(t.remittance_reference);
+  w.Str(t.bank_transaction_code), w.Str(t.proprietary_code), w.Str(t.merchant_category_code);
+  if (t.original_amount) {
+    w.Amount(*t.original_amount);
+  } else {
+    w.Str(std::nullopt);
+  }
+  if (t.exchange_rate) {
+    w.Bytes(t.exchange_rate->ToString());
+  } else {
+    w.Str(std::nullopt);
+  }
+  return Sha256Of(w.buffer());
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string Hex(const unsigned char* p, size_t n) {
+  std::string s(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    s[2 * i] = kHex[p[i] >> 4];
+    s[2 * i + 1] = kHex[p[i] & 15];
+  }
+  return s;
+}
+
+struct DigestHash {
+  size_t operator()(const Digest& d) const {
+    size_t h;
+    std::memcpy(&h, d.data(), sizeof h);
+    return h;
+  }
+};
+
+}  // namespace
+
+std::string_view TransactionStatusName(TransactionStatus s) {
+  switch (s) {
+    case TransactionStatus::kBooked: return "booked";
+    case TransactionStatus::kPending: return "pending";
+    case TransactionStatus::kInfo: return "info";
+  }
+  return "booked";
+}
+
+std::string_view ConsentStatusName(ConsentStatus s) {
+  switch (s) {
+    case ConsentStatus::kReceived: return "received";
+    case ConsentStatus::kValid: return "valid";
+    case ConsentStatus::kRejected: return "rejected";
+    case ConsentStatus::kRevoked: return "revoked";
+    case ConsentStatus::kExpired: return "expired";
+    case ConsentStatus::kTerminated: return "terminated";
+    case ConsentStatus::kPartiallyAuthorised: return "partially_authorised";
+  }
+  return "received";
+}
+
+const std::optional<Party>& Transaction::Counterparty() const {
+  const bool debit = amount.amount.IsNegative();
+  const std::optional<Party>& preferred = debit ? creditor : debtor;
+  const std::optional<Party>& other = debit ? debtor : creditor;
+  return preferred ? preferred : other;
+}
+
+void AssignTransactionIds(std::span<Transaction> transactions) {
+  FieldWriter writer;
+  std::unordered_map<Digest, uint32_t, DigestHash> seen;
+  seen.reserve(transactions.size());
+  std::array<unsigned char, 36> salted;
+  for (Transaction& t : transactions) {
+    const Digest content = ContentDigest(t, writer);
+    const uint32_t occurrence = seen[content]++;
+    std::memcpy(salted.data(), content.data(), content.size());
+    for (int i = 0; i < 4; ++i) salted[32 + static_cast<size_t>(i)] = static_cast<unsigned char>(occurrence >> (24 - 8 * i));
+    const Digest id = Sha256Of({reinterpret_cast<const char*>(salted.data()), salted.size()});
+    t.id = "tx_" + Hex(id.data(), 16);
+  }
+}
+
+std::string TransactionContentDigest(const Transaction& t) {
+  FieldWriter writer;
+  const Digest d = ContentDigest(t, writer);
+  return Hex(d.data(), d.size());
+}
+
+std::string AccountIdFor(const Account& a) {
+  FieldWriter w;
+  w.Str(a.resource_id), w.Str(a.iban), w.Str(a.bban), w.Str(a.masked_pan), w.Str(a.currency);
+  const Digest d = Sha256Of(w.buffer());
+  return "acc_" + Hex(d.data(), 16);
+}
+
+}  // namespace bankfeed

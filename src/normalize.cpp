@@ -1,0 +1,71 @@
+// The explicit table of standards (no static self-registration, which static libraries silently drop).
+// A new standard is a new adapters/<standard>/ folder and one row here.
+#include "bankfeed/normalize.hpp"
+
+#include <array>
+
+#include <simdjson.h>
+
+#include "adapters/berlin_group/mapping.hpp"
+#include "adapters/stet/mapping.hpp"
+#include "adapters/uk_ob/mapping.hpp"
+
+namespace bankfeed {
+namespace {
+
+struct StandardEntry {
+  Standard standard;
+  std::string_view name;
+  Result<std::vector<Transaction>> (*transactions)(simdjson::padded_string_view, const NormalizeOptions&);
+  Result<std::vector<Account>> (*accounts)(simdjson::padded_string_view, const NormalizeOptions&);
+  Result<std::vector<Balance>> (*balances)(simdjson::padded_string_view, const NormalizeOptions&);
+  Result<Consent> (*consent)(simdjson::padded_string_view, const NormalizeOptions&);
+};
+
+constexpr std::array<StandardEntry, 3> kStandards{{
+    {Standard::kBerlinGroup, "berlin-group", berlin_group::MapTransactions, berlin_group::MapAccounts,
+     berlin_group::MapBalances, berlin_group::MapConsent},
+    {Standard::kUkOpenBanking, "uk-ob", uk_ob::MapTransactions, uk_ob::MapAccounts, uk_ob::MapBalances,
+     uk_ob::MapConsent},
+    {Standard::kStet, "stet", stet::MapTransactions, stet::MapAccounts, stet::MapBalances, stet::MapConsent},
+}};
+
+const StandardEntry& EntryFor(Standard s) {
+  for (const auto& e : kStandards) {
+    if (e.standard == s) return e;
+  }
+  return kStandards[0];
+}
+
+// simdjson needs SIMDJSON_PADDING readable bytes past the end; a string_view promises none, so copy once.
+template <typename Fn>
+auto Run(std::string_view body, const NormalizeOptions& options, Fn fn) {
+  const simdjson::padded_string padded(body);
+  return fn(simdjson::padded_string_view(padded), options);
+}
+
+}  // namespace
+
+std::string_view StandardName(Standard s) { return EntryFor(s).name; }
+
+std::optional<Standard> ParseStandard(std::string_view name) {
+  for (const auto& e : kStandards) {
+    if (e.name == name) return e.standard;
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<Transaction>> NormalizeTransactions(std::string_view body, const NormalizeOptions& options) {
+  return Run(body, options, EntryFor(options.standard).transactions);
+}
+Result<std::vector<Account>> NormalizeAccounts(std::string_view body, const NormalizeOptions& options) {
+  return Run(body, options, EntryFor(options.standard).accounts);
+}
+Result<std::vector<Balance>> NormalizeBalances(std::string_view body, const NormalizeOptions& options) {
+  return Run(body, options, EntryFor(options.standard).balances);
+}
+Result<Consent> NormalizeConsent(std::string_view body, const NormalizeOptions& options) {
+  return Run(body, options, EntryFor(options.standard).consent);
+}
+
+}  // namespace bankfeed
