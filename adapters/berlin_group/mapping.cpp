@@ -226,14 +226,18 @@ Status ReadHref(MapContext& ctx, od::value v, OptString& out) {
   });
 }
 
-// _links is an object of {name: {href}} or, at some banks, an array of such objects.
-Status ReadConsentLinks(MapContext& ctx, od::value v, Consent& c) {
+// _links is an object of {name: {href}} or, at some banks, an array of such objects. `start_link` receives the name
+// of the startAuthorisation* link, which hints at the SCA approach.
+Status ReadConsentLinks(MapContext& ctx, od::value v, Consent& c, std::string& start_link) {
   auto object = [&](od::value obj) {
     return ForEachField(ctx, obj, [&](std::string_view key, od::value f) -> Status {
       if (key == "scaRedirect") return ReadHref(ctx, f, c.sca_redirect);
       if (key == "scaOAuth") return ReadHref(ctx, f, c.sca_oauth);
       if (key == "scaStatus") return ReadHref(ctx, f, c.sca_status);
-      if (key.starts_with("startAuthorisation")) return ReadHref(ctx, f, c.start_authorisation);
+      if (key.starts_with("startAuthorisation")) {
+        start_link = key;
+        return ReadHref(ctx, f, c.start_authorisation);
+      }
       return {};
     });
   };
@@ -338,6 +342,7 @@ Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, cons
 Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
   Consent c;
+  std::string start_link;
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
       if (key == "consentId") return ReadId(ctx, f, c.consent_id);
@@ -353,18 +358,23 @@ Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOpt
       if (key == "validUntil") return ReadDate(ctx, f, c.valid_until, nullptr);
       if (key == "frequencyPerDay") return ReadInt(ctx, f, c.frequency_per_day);
       if (key == "lastActionDate") return ReadDate(ctx, f, c.last_action_date, nullptr);
-      if (key == "_links") return ReadConsentLinks(ctx, f, c);
+      if (key == "_links") return ReadConsentLinks(ctx, f, c, start_link);
       return {};
     });
   }));
+  // The approach itself travels in the ASPSP-SCA-Approach header; the body's links imply it only in these cases.
+  // A bare startAuthorisation link says nothing, so the method stays null for the adapter to fill from the header.
   if (c.sca_oauth) {
     c.sca_method = "oauth2";
   } else if (c.sca_redirect) {
     c.sca_method = "redirect";
-  } else if (c.start_authorisation) {
-    c.sca_method = "embedded";
-  } else if (c.sca_status) {
-    c.sca_method = "decoupled";  // no link for the PSU to follow: the bank's app does the SCA
+  } else if (start_link == "startAuthorisationWithPsuAuthentication" ||
+             start_link == "startAuthorisationWithEncryptedPsuAuthentication") {
+    c.sca_method = "embedded";  // the PSU's credentials go through the TPP
+  } else if (start_link == "startAuthorisationWithPsuIdentification") {
+    c.sca_method = "decoupled";  // identification only; the bank's app does the SCA
+  } else if (c.sca_status && !c.start_authorisation) {
+    c.sca_method = "decoupled";  // implicitly started, nothing for the PSU to follow here
   }
   return c;
 }

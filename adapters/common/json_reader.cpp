@@ -30,6 +30,11 @@ std::string_view ReasonFor(simdjson::error_code e) {
   }
 }
 
+// Bank text fields are short (Max140Text, Max70Text, ...). Anything far larger is not a value we should store or
+// print; rejecting it keeps a hostile body from inflating every row it touches.
+constexpr size_t kMaxStringBytes = 4096;
+constexpr size_t kMaxJoinedBytes = 16384;
+
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
@@ -104,6 +109,7 @@ Status ReadString(MapContext& ctx, od::value v, OptString& out) {
   if (type != od::json_type::string) return ctx.Fail("expected a string");
   std::string_view s;
   if (auto e = v.get_string().get(s)) return ctx.Fail(e);
+  if (s.size() > kMaxStringBytes) return ctx.Fail("string too long (at most 4096 bytes)");
   if (std::memchr(s.data(), '\0', s.size()) != nullptr) return ctx.Fail("NUL byte in a string");
   s = TrimSpace(s);
   if (s.empty()) {
@@ -224,29 +230,23 @@ Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std:
 }
 
 Status AppendStrings(MapContext& ctx, od::value v, OptString& out) {
-  auto append = [&out](const OptString& s) {
-    if (!s) return;
+  auto append = [&](od::value item) -> Status {
+    OptString s;
+    BANKFEED_RETURN_IF_ERROR(ReadString(ctx, item, s));
+    if (!s) return {};
     if (out) {
       *out += '\n';
       *out += *s;
     } else {
-      out = *s;
+      out = std::move(s);
     }
+    if (out->size() > kMaxJoinedBytes) return ctx.Fail("text too long (at most 16384 bytes joined)");
+    return {};
   };
   od::json_type type;
   if (auto e = v.type().get(type)) return ctx.Fail(e);
-  if (type == od::json_type::array) {
-    return ForEachElement(ctx, v, [&](size_t, od::value item) -> Status {
-      OptString s;
-      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, item, s));
-      append(s);
-      return {};
-    });
-  }
-  OptString s;
-  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
-  append(s);
-  return {};
+  if (type == od::json_type::array) return ForEachElement(ctx, v, [&](size_t, od::value item) { return append(item); });
+  return append(v);
 }
 
 Status ReadRawObject(MapContext& ctx, od::value v, std::string* raw, od::object& obj) {

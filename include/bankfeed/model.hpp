@@ -19,7 +19,7 @@ namespace bankfeed {
 using OptString = std::optional<std::string>;
 
 struct Party {
-  OptString name, iban, bban, bic, masked_pan, ultimate_name;
+  OptString name{}, iban{}, bban{}, bic{}, masked_pan{}, ultimate_name{};
   bool Empty() const { return !name && !iban && !bban && !bic && !masked_pan && !ultimate_name; }
   friend bool operator==(const Party&, const Party&) = default;
 };

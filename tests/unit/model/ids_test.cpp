@@ -1,0 +1,96 @@
+// CANONICAL.md transaction ids: deterministic, twins distinct by occurrence, 128 bits of SHA-256.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "bankfeed/ids.hpp"
+
+namespace bankfeed {
+namespace {
+
+Transaction Row(std::string_view amount, std::string_view remittance) {
+  Transaction t;
+  t.amount = *Money::Parse(amount, "EUR");
+  t.booking_date = *Date::Parse("2025-01-02");
+  t.remittance = std::string(remittance);
+  return t;
+}
+
+TEST(TransactionIds, FormatIsTxAnd32LowercaseHex) {
+  std::vector<Transaction> v{Row("-1.00", "a")};
+  AssignTransactionIds(v);
+  EXPECT_TRUE(std::regex_match(v[0].id, std::regex("tx_[0-9a-f]{32}"))) << v[0].id;
+}
+
+TEST(TransactionIds, DeterministicAcrossRuns) {
+  std::vector<Transaction> a{Row("-1.00", "a"), Row("2.00", "b")}, b = a;
+  AssignTransactionIds(a);
+  AssignTransactionIds(b);
+  EXPECT_EQ(a[0].id, b[0].id);
+  EXPECT_EQ(a[1].id, b[1].id);
+  EXPECT_NE(a[0].id, a[1].id);
+}
+
+TEST(TransactionIds, TwinsGetDistinctIdsByOccurrenceOrder) {
+  std::vector<Transaction> v{Row("-4.20", "coffee"), Row("-4.20", "coffee"), Row("-4.20", "coffee")};
+  AssignTransactionIds(v);
+  EXPECT_EQ(std::set<std::string>({v[0].id, v[1].id, v[2].id}).size(), 3u);
+  // The first twin keeps its id whether or not the second is present, so a later sync that sees both agrees.
+  std::vector<Transaction> single{Row("-4.20", "coffee")};
+  AssignTransactionIds(single);
+  EXPECT_EQ(single[0].id, v[0].id);
+  // Occurrence counts only identical rows: an unrelated row in between changes nothing.
+  std::vector<Transaction> mixed{Row("-4.20", "coffee"), Row("9.99", "other"), Row("-4.20", "coffee")};
+  AssignTransactionIds(mixed);
+  EXPECT_EQ(mixed[0].id, v[0].id);
+  EXPECT_EQ(mixed[2].id, v[1].id);
+  EXPECT_EQ(TransactionContentDigest(v[0]), TransactionContentDigest(v[1]));
+}
+
+TEST(TransactionIds, EveryContentFieldCounts) {
+  const Transaction base = Row("-1.00", "x");
+  std::vector<std::function<void(Transaction&)>> edits = {
+      [](Transaction& t) { t.amount = *Money::Parse("-1.01", "EUR"); },
+      [](Transaction& t) { t.amount = *Money::Parse("-1.00", "GBP"); },
+      [](Transaction& t) { t.status = TransactionStatus::kPending; },
+      [](Transaction& t) { t.value_date = *Date::Parse("2025-01-03"); },
+      [](Transaction& t) { t.transaction_id = "T1"; },
+      [](Transaction& t) { t.account_id = "acc"; },
+      [](Transaction& t) { t.remittance = "y"; },
+      [](Transaction& t) { t.remittance.reset(); },
+      [](Transaction& t) { t.remittance = ""; },
+      [](Transaction& t) { t.creditor = Party{.name = "A"}; },
+      [](Transaction& t) { t.debtor = Party{.name = "A"}; },
+      [](Transaction& t) { t.exchange_rate = *Decimal::Parse("1.1"); },
+      [](Transaction& t) { t.end_to_end_id = "E2E"; },
+  };
+  std::set<std::string> digests{TransactionContentDigest(base)};
+  for (auto& edit : edits) {
+    Transaction t = base;
+    edit(t);
+    digests.insert(TransactionContentDigest(t));
+  }
+  EXPECT_EQ(digests.size(), edits.size() + 1) << "some field does not feed the id";
+}
+
+TEST(TransactionIds, RawJsonIsNotContent) {
+  Transaction a = Row("-1.00", "x"), b = a;
+  b.raw_json = R"({"different":"formatting"})";
+  EXPECT_EQ(TransactionContentDigest(a), TransactionContentDigest(b));
+}
+
+TEST(AccountIds, DerivedFromBankIdentifiers) {
+  Account a;
+  a.resource_id = "r1";
+  a.iban = "DE89370400440532013000";
+  Account b = a;
+  b.name = "renamed";  // names change; the id must not
+  EXPECT_EQ(AccountIdFor(a), AccountIdFor(b));
+  b.resource_id = "r2";
+  EXPECT_NE(AccountIdFor(a), AccountIdFor(b));
+  EXPECT_TRUE(std::regex_match(AccountIdFor(a), std::regex("acc_[0-9a-f]{32}")));
+}
+
+}  // namespace
+}  // namespace bankfeed
