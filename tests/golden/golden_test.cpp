@@ -97,7 +97,6 @@ TEST_P(GoldenTest, MatchesCommittedOutput) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");
     EXPECT_EQ(r.out, expected);
-    EXPECT_FALSE(expected.empty()) << "a success golden must hold at least one record";
   }
 }
 

@@ -91,7 +91,8 @@ TEST_P(BadInput, MegabyteStrings) {
             GetParam().text_path + ": string too long (at most 4096 bytes)");
   EXPECT_EQ(Reject(Body("\"" + std::string(1 << 20, '9') + "\"")),
             GetParam().amount_path + ": string too long (at most 4096 bytes)");
-  EXPECT_NE(Reject(Body(R"("1")", "\"" + std::string(1 << 20, 'E') + "\"")).find("currency"), std::string::npos);
+  const std::string long_currency = Reject(Body(R"("1")", "\"" + std::string(1 << 20, 'E') + "\""));
+  EXPECT_TRUE(long_currency.ends_with("urrency: string too long (at most 4096 bytes)")) << long_currency;
 }
 
 TEST_P(BadInput, NestingTenThousandDeep) {
