@@ -274,8 +274,8 @@ void FinishTransactions(const NormalizeOptions& options, std::vector<Transaction
   AssignTransactionIds(txs);
 }
 
-void ApplyDebit(Money& m, bool debit) {
-  if (debit && !m.amount.IsNegative()) m.amount = m.amount.Negated();
+void ApplyCreditDebit(Money& m, bool debit) {
+  if (debit != m.amount.IsNegative() && !m.amount.IsZero()) m.amount = m.amount.Negated();
 }
 
 }  // namespace bankfeed::adapters

@@ -159,7 +159,8 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
 // The transaction list is done: stamp account_id, assign deterministic ids.
 void FinishTransactions(const NormalizeOptions& options, std::vector<Transaction>& txs);
 
-// Applies a credit/debit indicator to an unsigned amount: a debit is always negative.
-void ApplyDebit(Money& m, bool debit);
+// Signs an amount by its credit/debit indicator (UK OB, STET): the indicator decides, so a debit is negative even
+// when the bank also sent '-', and a credit is positive even when it did.
+void ApplyCreditDebit(Money& m, bool debit);
 
 }  // namespace bankfeed::adapters

@@ -1,7 +1,475 @@
+// STET PSD2 1.4.x: wire JSON to the canonical model.
+//
+// STET sends unsigned amounts with a `creditDebitIndicator` (CRDT/DBIT); the sign comes from the indicator, and a
+// debit is negative even when the bank also sent a '-'. Balances are signed as given.
+//
+// Shapes accepted beyond the letter of 1.4.0.47, because banks (and later STET versions) send them: amounts as JSON
+// numbers, date-times where the spec says date, `remittanceInformation` as an array of strings or as an object
+// {unstructured[], structured[]}, `bankTransactionCode` {domain, family, subFamily, code, issuer}, the account's
+// currency at the top of AccountResource (1.4.0) or inside `accountId` (1.4.2 and later), `Iban` spelt as in the
+// spec's own AccountIdentification example, and JSON null wherever an optional object may stand.
 #include "adapters/stet/mapping.hpp"
+
+#include <algorithm>
+
+#include "adapters/common/fields.hpp"
+#include "adapters/common/json_reader.hpp"
+#include "bankfeed/ids.hpp"
+
 namespace bankfeed::stet {
-Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view, const NormalizeOptions&) { return MakeError(ErrorCode::kInternal, "not implemented"); }
-Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view, const NormalizeOptions&) { return MakeError(ErrorCode::kInternal, "not implemented"); }
-Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view, const NormalizeOptions&) { return MakeError(ErrorCode::kInternal, "not implemented"); }
-Result<Consent> MapConsent(simdjson::padded_string_view, const NormalizeOptions&) { return MakeError(ErrorCode::kInternal, "not implemented"); }
+namespace {
+
+using namespace adapters;
+
+// The type of a value without consuming it.
+Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type) {
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  return {};
 }
+
+// ForEachField, but JSON null stands for an absent optional object.
+template <typename F>
+Status ForEachFieldOrNull(MapContext& ctx, od::value v, F&& f) {
+  if (IsNull(v)) return {};
+  return ForEachField(ctx, v, std::forward<F>(f));
+}
+
+// GenericIdentification schemes that carry a card number. CPAN is the full PAN; MPAN and TPAN are masked or
+// truncated by the bank.
+bool IsCardScheme(const OptString& scheme) { return scheme == "CPAN" || scheme == "MPAN" || scheme == "TPAN"; }
+
+bool IsAllDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// AccountIdentification: {iban, other: GenericIdentification {identification, schemeName, issuer}, currency}.
+struct AccountIdentification {
+  OptString iban, bban, masked_pan, currency;
+};
+
+Status ReadGenericIdentification(MapContext& ctx, od::value v, AccountIdentification& out) {
+  OptString identification, scheme;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "identification") return ReadString(ctx, f, identification);
+    if (key == "schemeName") return ReadString(ctx, f, scheme);
+    return {};
+  }));
+  if (!identification) return {};
+  if (!IsCardScheme(scheme)) {
+    out.bban = std::move(identification);
+  } else if (scheme == "CPAN" || (IsAllDigits(*identification) && identification->size() >= 12)) {
+    out.masked_pan = MaskPan(*identification);  // a full card number is never kept, whatever the scheme says
+  } else {
+    out.masked_pan = std::move(identification);
+  }
+  return {};
+}
+
+// `read_currency`: the account's own currency (validated); a counterparty account's currency is not read.
+Status ReadAccountIdentification(MapContext& ctx, od::value v, AccountIdentification& out, bool read_currency) {
+  return ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "iban" || key == "Iban") return ReadString(ctx, f, out.iban);
+    if (key == "other") return ReadGenericIdentification(ctx, f, out);
+    if (key == "currency" && read_currency) return ReadCurrencyCode(ctx, f, out.currency);
+    return {};
+  });
+}
+
+Status ReadPartyAccount(MapContext& ctx, od::value v, Party& p) {
+  AccountIdentification id;
+  BANKFEED_RETURN_IF_ERROR(ReadAccountIdentification(ctx, v, id, false));
+  if (id.iban) p.iban = std::move(id.iban);
+  if (id.bban) p.bban = std::move(id.bban);
+  if (id.masked_pan) p.masked_pan = std::move(id.masked_pan);
+  return {};
+}
+
+// PartyIdentification {name, postalAddress, organisationId, privateId}: only the name is kept.
+Status ReadPartyName(MapContext& ctx, od::value v, OptString& name) {
+  return ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "name") return ReadString(ctx, f, name);
+    return {};
+  });
+}
+
+// FinancialInstitutionIdentification {bicFi, clearingSystemMemberId, name, postalAddress}; a bare BIC string is
+// accepted too (the Berlin Group shape).
+Status ReadAgent(MapContext& ctx, od::value v, OptString& bic) {
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  if (type == od::json_type::string) return ReadString(ctx, v, bic);
+  return ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "bicFi") return ReadString(ctx, f, bic);
+    return {};
+  });
+}
+
+// One item of `structured[]`: an object {creditorReferenceInformation: {reference}, reference}, or a bare string.
+Status ReadStructuredItem(MapContext& ctx, od::value v, OptString& out) {
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  if (type != od::json_type::object) return AppendStrings(ctx, v, out);
+  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "reference") return AppendStrings(ctx, f, out);
+    if (key == "creditorReferenceInformation") {
+      od::json_type t;
+      BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, f, t));
+      if (t == od::json_type::array) {
+        return ForEachElement(ctx, f, [&](size_t, od::value item) { return ReadStructuredItem(ctx, item, out); });
+      }
+      return ForEachFieldOrNull(ctx, f, [&](std::string_view k, od::value r) -> Status {
+        if (k == "reference") return AppendStrings(ctx, r, out);
+        return {};
+      });
+    }
+    return {};
+  });
+}
+
+// remittanceInformation: an array of strings (1.4.0), or an object {unstructured[], structured[]} (later versions).
+Status ReadRemittance(MapContext& ctx, od::value v, Transaction& t) {
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  switch (type) {
+    case od::json_type::null: return {};
+    case od::json_type::array:
+    case od::json_type::string: return AppendStrings(ctx, v, t.remittance);
+    case od::json_type::object: break;
+    default: return ctx.Fail("expected an array or an object");
+  }
+  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "unstructured") return AppendStrings(ctx, f, t.remittance);
+    if (key == "structured") {
+      od::json_type st;
+      BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, f, st));
+      if (st == od::json_type::null) return {};
+      if (st != od::json_type::array) return ReadStructuredItem(ctx, f, t.remittance_reference);
+      return ForEachElement(ctx, f, [&](size_t, od::value item) {
+        return ReadStructuredItem(ctx, item, t.remittance_reference);
+      });
+    }
+    return {};
+  });
+}
+
+// bankTransactionCode {domain, family, subFamily, code, issuer}: the ISO triple (or the parts present) joined by
+// '-', and `code` as the proprietary code. A bare string is taken as the ISO code (the Berlin Group shape).
+Status ReadBankTransactionCode(MapContext& ctx, od::value v, Transaction& t) {
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  if (type == od::json_type::string) return ReadString(ctx, v, t.bank_transaction_code);
+  OptString domain, family, sub_family;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "domain") return ReadString(ctx, f, domain);
+    if (key == "family") return ReadString(ctx, f, family);
+    if (key == "subFamily") return ReadString(ctx, f, sub_family);
+    if (key == "code") return ReadString(ctx, f, t.proprietary_code);
+    return {};
+  }));
+  OptString joined;
+  for (const OptString* part : {&domain, &family, &sub_family}) {
+    if (!*part) continue;
+    if (joined) {
+      *joined += '-';
+      *joined += **part;
+    } else {
+      joined = **part;
+    }
+  }
+  t.bank_transaction_code = std::move(joined);
+  return {};
+}
+
+// exchangeRate / currencyExchange: a decimal, an object {exchangeRate, unitCurrency, ...}, or an array of such
+// objects. The first rate wins.
+Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  switch (type) {
+    case od::json_type::null: return {};
+    case od::json_type::number:
+    case od::json_type::string:
+      if (t.exchange_rate) return {};
+      return ReadDecimal(ctx, v, t.exchange_rate);
+    case od::json_type::array:
+      return ForEachElement(ctx, v, [&](size_t, od::value item) { return ReadExchange(ctx, item, t); });
+    case od::json_type::object:
+      return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+        if (key == "exchangeRate" && !t.exchange_rate) return ReadDecimal(ctx, f, t.exchange_rate);
+        return {};
+      });
+    default: return ctx.Fail("expected a decimal or an object");
+  }
+}
+
+// CRDT / DBIT. `debit` is set only on success.
+Status ReadCreditDebit(MapContext& ctx, od::value v, std::optional<bool>& debit) {
+  OptString s;
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
+  if (!s) return ctx.Fail("missing");
+  if (*s == "CRDT") {
+    debit = false;
+  } else if (*s == "DBIT") {
+    debit = true;
+  } else {
+    return ctx.Fail("unknown credit/debit indicator");
+  }
+  return {};
+}
+
+Status ReadStatus(MapContext& ctx, od::value v, std::optional<TransactionStatus>& status) {
+  OptString s;
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
+  if (!s) return ctx.Fail("missing");
+  if (*s == "BOOK") {
+    status = TransactionStatus::kBooked;
+  } else if (*s == "PDNG") {
+    status = TransactionStatus::kPending;
+  } else if (*s == "OTHR") {
+    status = TransactionStatus::kInfo;
+  } else {
+    return ctx.Fail("unknown transaction status");
+  }
+  return {};
+}
+
+Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
+  od::object obj;
+  BANKFEED_RETURN_IF_ERROR(ReadRawObject(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, obj));
+  Party creditor, debtor;
+  bool have_amount = false;
+  std::optional<bool> debit;
+  std::optional<TransactionStatus> status;
+  OptString resource_id, transaction_id;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, obj, [&](std::string_view key, od::value f) -> Status {
+    if (key == "transactionAmount") {
+      have_amount = true;
+      return ReadMoney(ctx, f, "amount", "currency", t.amount);
+    }
+    if (key == "creditDebitIndicator") return ReadCreditDebit(ctx, f, debit);
+    if (key == "status") return ReadStatus(ctx, f, status);
+    if (key == "bookingDate") return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
+    if (key == "valueDate") return ReadDate(ctx, f, t.value_date, &t.value_datetime);
+    if (key == "transactionDate") return ReadDate(ctx, f, t.transaction_date, nullptr);
+    if (key == "resourceId") return ReadId(ctx, f, resource_id);
+    if (key == "transactionId") return ReadId(ctx, f, transaction_id);
+    if (key == "entryReference") return ReadId(ctx, f, t.entry_reference);
+    if (key == "endToEndId") return ReadId(ctx, f, t.end_to_end_id);
+    if (key == "mandateId") return ReadId(ctx, f, t.mandate_id);
+    if (key == "creditorId") return ReadId(ctx, f, t.creditor_id);
+    if (key == "remittanceInformation") return ReadRemittance(ctx, f, t);
+    if (key == "creditor") return ReadPartyName(ctx, f, creditor.name);
+    if (key == "debtor") return ReadPartyName(ctx, f, debtor.name);
+    if (key == "creditorAccount") return ReadPartyAccount(ctx, f, creditor);
+    if (key == "debtorAccount") return ReadPartyAccount(ctx, f, debtor);
+    if (key == "creditorAgent") return ReadAgent(ctx, f, creditor.bic);
+    if (key == "debtorAgent") return ReadAgent(ctx, f, debtor.bic);
+    if (key == "ultimateCreditor") return ReadPartyName(ctx, f, creditor.ultimate_name);
+    if (key == "ultimateDebtor") return ReadPartyName(ctx, f, debtor.ultimate_name);
+    if (key == "bankTransactionCode") return ReadBankTransactionCode(ctx, f, t);
+    if (key == "merchantCategoryCode") return ReadString(ctx, f, t.merchant_category_code);
+    if (key == "exchangeRate" || key == "currencyExchange") return ReadExchange(ctx, f, t);
+    if (key == "instructedAmount") {
+      if (IsNull(f)) return {};
+      Money m;
+      BANKFEED_RETURN_IF_ERROR(ReadMoney(ctx, f, "amount", "currency", m));
+      t.original_amount = m;
+    }
+    return {};
+  }));
+  if (!have_amount) return ctx.FailMissing("transactionAmount");
+  if (!debit) return ctx.FailMissing("creditDebitIndicator");
+  if (!status) return ctx.FailMissing("status");
+  ApplyCreditDebit(t.amount, *debit);
+  t.status = *status;
+  // resourceId is STET's own field; transactionId is what some banks send instead.
+  t.transaction_id = resource_id ? std::move(resource_id) : std::move(transaction_id);
+  SetParty(t.creditor, creditor);
+  SetParty(t.debtor, debtor);
+  return {};
+}
+
+Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
+  bool have_amount = false, have_type = false;
+  std::optional<bool> debit;
+  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "balanceAmount") {
+      have_amount = true;
+      return ReadMoney(ctx, f, "amount", "currency", b.amount);
+    }
+    if (key == "balanceType") {
+      OptString type;
+      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
+      if (!type) return ctx.Fail("missing");
+      if (!IsIsoBalanceCode(*type)) return ctx.Fail("unknown balance type");
+      b.type = *type;
+      have_type = true;
+      return {};
+    }
+    // Not in 1.4.0.47, whose balances are signed; applied when a bank sends one.
+    if (key == "creditDebitIndicator") {
+      if (IsNull(f)) return {};
+      return ReadCreditDebit(ctx, f, debit);
+    }
+    if (key == "referenceDate") return ReadDate(ctx, f, b.reference_date, nullptr);
+    if (key == "lastChangeDateTime") return ReadDateTime(ctx, f, b.last_change_datetime);
+    return {};
+  }));
+  if (!have_amount) return ctx.FailMissing("balanceAmount");
+  if (!have_type) return ctx.FailMissing("balanceType");
+  if (debit) ApplyCreditDebit(b.amount, *debit);
+  b.account_id = ctx.options().account_id;
+  return {};
+}
+
+// AccountResource. `psuStatus` (the PSU's relation to the account: holder, co-holder, attorney) is not an account
+// status and is not mapped; `details`, `usage`, `linkedAccount` and the embedded `balances` are ignored.
+Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
+  AccountIdentification id;
+  OptString currency;
+  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+    if (key == "resourceId") return ReadId(ctx, f, a.resource_id);
+    if (key == "bicFi") return ReadString(ctx, f, a.bic);
+    if (key == "accountId") return ReadAccountIdentification(ctx, f, id, true);
+    if (key == "currency") return ReadCurrencyCode(ctx, f, currency);
+    if (key == "name") return ReadString(ctx, f, a.name);
+    if (key == "product") return ReadString(ctx, f, a.product);
+    if (key == "cashAccountType") return ReadString(ctx, f, a.cash_account_type);
+    return {};
+  }));
+  a.iban = std::move(id.iban);
+  a.bban = std::move(id.bban);
+  a.masked_pan = std::move(id.masked_pan);
+  a.currency = currency ? std::move(currency) : std::move(id.currency);
+  a.id = AccountIdFor(a);
+  return {};
+}
+
+// Access.balances / Access.transactions: a list of AccountIdentification. Granted when the list is non-empty. The
+// spec's own example sends "" for both, which (like null) grants nothing.
+Status ReadAccessibleAccounts(MapContext& ctx, od::value v, bool& granted) {
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  if (type == od::json_type::null) return {};
+  if (type == od::json_type::string) {
+    OptString s;
+    BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
+    if (s) return ctx.Fail("expected an array");
+    return {};
+  }
+  size_t count = 0;
+  BANKFEED_RETURN_IF_ERROR(ForEachElement(ctx, v, [&](size_t, od::value item) -> Status {
+    AccountIdentification ignored;
+    ++count;
+    return ReadAccountIdentification(ctx, item, ignored, true);
+  }));
+  granted = granted || count > 0;
+  return {};
+}
+
+Status ReadGrant(MapContext& ctx, od::value v, bool& granted) {
+  std::optional<bool> b;
+  BANKFEED_RETURN_IF_ERROR(ReadBool(ctx, v, b));
+  granted = granted || b.value_or(false);
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  std::vector<Transaction> txs;
+  bool found = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key != "transactions") return {};
+      found = true;
+      if (IsNull(f)) return {};
+      return ForEachElement(ctx, f, [&](size_t, od::value item) {
+        txs.emplace_back();
+        return ReadTransaction(ctx, item, txs.back());
+      });
+    });
+  }));
+  if (!found) return MakeError(ErrorCode::kInvalidInput, "transactions: missing");
+  FinishTransactions(options, txs);
+  return txs;
+}
+
+Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  std::vector<Account> accounts;
+  bool found = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key != "accounts") return {};
+      found = true;
+      if (IsNull(f)) return {};
+      return ForEachElement(ctx, f, [&](size_t, od::value item) {
+        accounts.emplace_back();
+        return ReadAccount(ctx, item, accounts.back());
+      });
+    });
+  }));
+  if (!found) return MakeError(ErrorCode::kInvalidInput, "accounts: missing");
+  return accounts;
+}
+
+Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  std::vector<Balance> balances;
+  bool found = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key != "balances") return {};
+      found = true;
+      if (IsNull(f)) return {};
+      return ForEachElement(ctx, f, [&](size_t, od::value item) {
+        balances.emplace_back();
+        return ReadBalance(ctx, item, balances.back());
+      });
+    });
+  }));
+  if (!found) return MakeError(ErrorCode::kInvalidInput, "balances: missing");
+  return balances;
+}
+
+// The consentsPut body (Access). STET has no consent resource to read back: no id and no status, only what access
+// the PSU granted. Permissions come out in a fixed order, whatever the key order.
+Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  Consent c;
+  bool balances = false, transactions = false, beneficiaries = false, identity = false, found = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
+      if (key == "balances") {
+        found = true;
+        return ReadAccessibleAccounts(ctx, f, balances);
+      }
+      if (key == "transactions") {
+        found = true;
+        return ReadAccessibleAccounts(ctx, f, transactions);
+      }
+      if (key == "trustedBeneficiaries") {
+        found = true;
+        return ReadGrant(ctx, f, beneficiaries);
+      }
+      if (key == "psuIdentity") {
+        found = true;
+        return ReadGrant(ctx, f, identity);
+      }
+      return {};
+    });
+  }));
+  if (!found) {
+    return MakeError(ErrorCode::kInvalidInput,
+                     "$: not a consent body (no balances, transactions, trustedBeneficiaries or psuIdentity)");
+  }
+  if (balances) c.permissions.emplace_back("balances");
+  if (transactions) c.permissions.emplace_back("transactions");
+  if (beneficiaries) c.permissions.emplace_back("trustedBeneficiaries");
+  if (identity) c.permissions.emplace_back("psuIdentity");
+  return c;
+}
+
+}  // namespace bankfeed::stet

@@ -220,8 +220,8 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
   if (!debit) return ctx.FailMissing("CreditDebitIndicator");
   if (!have_status) return ctx.FailMissing("Status");
   // The amounts are unsigned on the wire; the indicator gives the sign of both the booked and the instructed amount.
-  ApplyDebit(t.amount, *debit);
-  if (t.original_amount) ApplyDebit(*t.original_amount, *debit);
+  ApplyCreditDebit(t.amount, *debit);
+  if (t.original_amount) ApplyCreditDebit(*t.original_amount, *debit);
   ApplyAccountRef(creditor_account, creditor);
   ApplyAccountRef(debtor_account, debtor);
   // A card payment names the merchant only in MerchantDetails: the merchant is the payee.
@@ -303,7 +303,7 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
   if (!have_amount) return ctx.FailMissing("Amount");
   if (!debit) return ctx.FailMissing("CreditDebitIndicator");
   if (!have_type) return ctx.FailMissing("Type");
-  ApplyDebit(b.amount, *debit);
+  ApplyCreditDebit(b.amount, *debit);
   if (have_credit_line) b.credit_limit_included = included;
   b.account_id = ctx.options().account_id;  // the bank's AccountId is not the canonical account id
   return {};

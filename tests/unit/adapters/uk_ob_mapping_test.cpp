@@ -77,9 +77,9 @@ TEST(UkObTransactions, DebitOfZeroIsNotNegative) {
   EXPECT_EQ(OneTx(Row("Debit", "", R"("0.00")")).amount.ToString(), "0.00");
 }
 
-// adapters::ApplyDebit only ever makes an amount negative: a credit the bank signed '-' keeps the bank's sign.
-TEST(UkObTransactions, CreditWithMinusKeepsTheBankSign) {
-  EXPECT_EQ(OneTx(Row("Credit", "", R"("-5")")).amount.ToString(), "-5.00");
+// CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
+TEST(UkObTransactions, CreditWithMinusIsStillACredit) {
+  EXPECT_EQ(OneTx(Row("Credit", "", R"("-5")")).amount.ToString(), "5.00");
 }
 
 TEST(UkObTransactions, AmountAsJsonNumberIsReadFromItsText) {
