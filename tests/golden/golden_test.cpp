@@ -74,6 +74,8 @@ std::vector<std::string> ListExamples(const std::string& dir) {
   return names;
 }
 
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.dir << "/" << c.example; }
+
 class GoldenTest : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(GoldenTest, MatchesCommittedOutput) {
