@@ -1,12 +1,18 @@
 #include "adapters/common/fields.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace bankfeed::adapters {
 
 std::string MaskPan(std::string_view pan) {
+  // Only a plain card number (digits, or digits already partly masked) keeps its first 6 and last 4; anything else
+  // is masked whole, byte by byte, so no fragment of a multi-byte character can survive.
+  const bool plain = std::all_of(pan.begin(), pan.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '*' || c == 'X' || c == 'x';
+  });
   std::string out(pan);
-  if (out.size() <= 10) return std::string(out.size(), '*');
+  if (!plain || out.size() <= 10) return std::string(out.size(), '*');
   for (size_t i = 6; i + 4 < out.size(); ++i) out[i] = '*';
   return out;
 }

@@ -8,6 +8,9 @@ namespace bankfeed {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
+// An instant must print as a four-digit year: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
+constexpr int64_t kMinUnixSeconds = -62135596800;
+constexpr int64_t kMaxUnixSeconds = 253402300799;
 
 // Reads exactly n ASCII digits at s[pos]; false if any is not a digit.
 bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
@@ -138,10 +141,14 @@ Result<DateAndTime> ParseDateOrDateTime(std::string_view s, const TimeZone& zone
     dt.fraction_digits = static_cast<int8_t>(digits);
   }
   const int64_t local = int64_t{date.days_since_epoch} * kSecondsPerDay + hh * 3600 + mm * 60 + ss;
-  if (pos == s.size()) {  // no offset: the bank's local time
-    dt.unix_seconds = zone.LocalToUtc(local);
+  auto in_range = [&](int64_t utc) -> Result<DateAndTime> {
+    if (utc < kMinUnixSeconds || utc > kMaxUnixSeconds) {
+      return MakeError(ErrorCode::kInvalidInput, "date-time out of range (years 0001 to 9999 in UTC)");
+    }
+    dt.unix_seconds = utc;
     return DateAndTime{date, dt};
-  }
+  };
+  if (pos == s.size()) return in_range(zone.LocalToUtc(local));  // no offset: the bank's local time
   int offset = 0;
   if (s[pos] == 'Z' || s[pos] == 'z') {
     ++pos;
@@ -163,8 +170,7 @@ Result<DateAndTime> ParseDateOrDateTime(std::string_view s, const TimeZone& zone
     return bad();
   }
   if (pos != s.size()) return bad();
-  dt.unix_seconds = local - offset;
-  return DateAndTime{date, dt};
+  return in_range(local - offset);
 }
 
 }  // namespace bankfeed

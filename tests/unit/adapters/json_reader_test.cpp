@@ -41,6 +41,9 @@ TEST(Fields, MaskPan) {
   EXPECT_EQ(MaskPan("5409050000000000"), "540905******0000");
   EXPECT_EQ(MaskPan("1234"), "****");
   EXPECT_EQ(MaskPan("525412******3241"), "525412******3241");
+  // Found by fuzzing: masking by byte used to split a multi-byte character. Non-digits mask the whole value.
+  EXPECT_EQ(MaskPan("12345\xc3\xa9" "67890"), std::string(12, '*'));
+  EXPECT_EQ(MaskPan("4111 1111 1111 1111"), std::string(19, '*'));
 }
 
 TEST(Fields, TrimSpace) {

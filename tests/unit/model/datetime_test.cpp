@@ -88,6 +88,11 @@ TEST(DateTime, Rejections) {
   EXPECT_EQ(Fail("2023-01-05T10:00:00.1234567891Z"), "more than 9 fraction digits of a second");
   EXPECT_EQ(Fail("2023-01-05T10:00:00Zjunk"), "not an RFC 3339 date-time");
   EXPECT_EQ(Fail("2023-01-05X"), "not an RFC 3339 date-time");
+  // Found by fuzz_date: instants outside years 0001-9999 cannot be printed as RFC 3339.
+  EXPECT_EQ(Fail("0000-01-01T00:30:00+01:00"), "date-time out of range (years 0001 to 9999 in UTC)");
+  EXPECT_EQ(Fail("9999-12-31T23:30:00-01:00"), "date-time out of range (years 0001 to 9999 in UTC)");
+  EXPECT_EQ(P("0001-01-01T00:00:00Z").datetime, "0001-01-01T00:00:00Z");
+  EXPECT_EQ(P("9999-12-31T23:59:59Z").datetime, "9999-12-31T23:59:59Z");
   EXPECT_EQ(Fail("2023-01-05T10"), "not an RFC 3339 date-time");
 }
 
