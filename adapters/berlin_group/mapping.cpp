@@ -5,6 +5,8 @@
 // `recurringIndicator` as "true"/"false", and date-times where the spec says date.
 #include "adapters/berlin_group/mapping.hpp"
 
+#include <algorithm>
+
 #include "adapters/common/json_reader.hpp"
 #include "adapters/common/fields.hpp"
 #include "bankfeed/ids.hpp"
@@ -58,11 +60,9 @@ Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
 
 Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, Transaction& t) {
   t.status = status;
-  od::object obj;
-  BANKFEED_RETURN_IF_ERROR(ReadRawObject(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, obj));
   Party creditor, debtor;
   bool have_amount = false;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, obj, [&](std::string_view key, od::value f) -> Status {
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
     if (key == "transactionAmount") {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", t.amount);
@@ -112,26 +112,23 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
 
 Status ReadTransactionList(MapContext& ctx, od::value v, TransactionStatus status, std::vector<Transaction>& out) {
   if (IsNull(v)) return {};
-  return ForEachElement(ctx, v, [&](size_t, od::value item) -> Status {
-    out.emplace_back();
-    return ReadTransaction(ctx, item, status, out.back());
-  });
+  return AppendEach(ctx, v, out, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, status, t); });
 }
 
 // accountReport: {booked, pending, information, _links}. Rows come out booked, then pending, then information,
-// whatever order the keys arrive in.
+// whatever order the keys arrive in. Banks send them in that order, so rows go straight into `out` and are only
+// reordered (stably) when a bank did not.
 Status ReadAccountReport(MapContext& ctx, od::value v, std::vector<Transaction>& out) {
-  std::vector<Transaction> pending, information;
+  const size_t first = out.size();
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (key == "booked") return ReadTransactionList(ctx, f, TransactionStatus::kBooked, out);
-    if (key == "pending") return ReadTransactionList(ctx, f, TransactionStatus::kPending, pending);
-    if (key == "information") return ReadTransactionList(ctx, f, TransactionStatus::kInfo, information);
+    if (key == "pending") return ReadTransactionList(ctx, f, TransactionStatus::kPending, out);
+    if (key == "information") return ReadTransactionList(ctx, f, TransactionStatus::kInfo, out);
     return {};
   }));
-  out.reserve(out.size() + pending.size() + information.size());
-  for (auto* list : {&pending, &information}) {
-    for (Transaction& t : *list) out.push_back(std::move(t));
-  }
+  auto by_status = [](const Transaction& a, const Transaction& b) { return a.status < b.status; };
+  const auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
+  if (!std::is_sorted(begin, out.end(), by_status)) std::stable_sort(begin, out.end(), by_status);
   return {};
 }
 

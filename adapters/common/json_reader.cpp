@@ -249,19 +249,6 @@ Status AppendStrings(MapContext& ctx, od::value v, OptString& out) {
   return append(v);
 }
 
-Status ReadRawObject(MapContext& ctx, od::value v, std::string* raw, od::object& obj) {
-  if (auto e = v.get_object().get(obj)) {
-    return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an object") : ctx.Fail(e);
-  }
-  if (raw == nullptr) return {};
-  std::string_view text;
-  if (auto e = obj.raw_json().get(text)) return ctx.Fail(e);
-  raw->assign(text);
-  bool rewound;
-  if (auto e = obj.reset().get(rewound)) return ctx.Fail(e);
-  return {};
-}
-
 od::parser& ThreadParser() {
   thread_local od::parser parser;
   return parser;

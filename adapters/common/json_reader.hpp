@@ -43,6 +43,8 @@ class MapContext {
 
   const NormalizeOptions& options() const { return options_; }
   JsonPath& path() { return path_; }
+  od::document& document() { return *document_; }
+  void set_document(od::document* d) { document_ = d; }
 
   // kInvalidInput "<path>: <reason>".
   tl::unexpected<Error> Fail(std::string_view reason) const;
@@ -55,6 +57,7 @@ class MapContext {
  private:
   const NormalizeOptions& options_;
   JsonPath path_;
+  od::document* document_ = nullptr;  // set by WithDocument for the document's lifetime
 };
 
 // RAII path segment.
@@ -133,8 +136,39 @@ Status ForEachElement(MapContext& ctx, od::value v, F&& f) {
   return {};
 }
 
-// Keeps the exact bytes of an object for audit, then rewinds it so ForEachField can read it.
-Status ReadRawObject(MapContext& ctx, od::value v, std::string* raw, od::object& obj);
+// ForEachField that also keeps the object's exact bytes for audit when `raw` is not null. One pass: the object's
+// end is where the document's iterator stands once its fields are read.
+template <typename F>
+Status ForEachFieldKeepingRaw(MapContext& ctx, od::value v, std::string* raw, F&& f) {
+  const char* start = raw != nullptr ? v.raw_json_token().data() : nullptr;
+  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, std::forward<F>(f)));
+  if (raw == nullptr) return {};
+  const char* end = nullptr;
+  if (auto e = ctx.document().current_location().get(end)) return ctx.Fail(e);
+  raw->assign(start, static_cast<size_t>(end - start));
+  while (!raw->empty() && raw->back() != '}') raw->pop_back();  // white space before the next token
+  return {};
+}
+
+// Appends one record per array element. The elements are counted first so the vector grows once: rows are large
+// and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
+template <typename T, typename F>
+Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f) {
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
+  size_t count = 0;
+  if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
+  out.reserve(out.size() + count);
+  size_t i = 0;
+  for (auto element_result : arr) {
+    PathScope scope(ctx, i++);
+    od::value element;
+    if (auto e = std::move(element_result).get(element)) return ctx.Fail(e);
+    out.emplace_back();
+    BANKFEED_RETURN_IF_ERROR(f(out.back(), element));
+  }
+  return {};
+}
 
 od::parser& ThreadParser();
 
@@ -145,6 +179,7 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
   od::parser& parser = ThreadParser();
   od::document doc;
   if (auto e = parser.iterate(json).get(doc)) return ctx.Fail(e);
+  ctx.set_document(&doc);
   od::value root;
   if (auto e = doc.get_value().get(root)) return ctx.Fail(e);
   BANKFEED_RETURN_IF_ERROR(f(root));

@@ -234,14 +234,12 @@ Status ReadStatus(MapContext& ctx, od::value v, std::optional<TransactionStatus>
 }
 
 Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
-  od::object obj;
-  BANKFEED_RETURN_IF_ERROR(ReadRawObject(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, obj));
   Party creditor, debtor;
   bool have_amount = false;
   std::optional<bool> debit;
   std::optional<TransactionStatus> status;
   OptString resource_id, transaction_id;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, obj, [&](std::string_view key, od::value f) -> Status {
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
     if (key == "transactionAmount") {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", t.amount);
@@ -385,10 +383,7 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
       if (key != "transactions") return {};
       found = true;
       if (IsNull(f)) return {};
-      return ForEachElement(ctx, f, [&](size_t, od::value item) {
-        txs.emplace_back();
-        return ReadTransaction(ctx, item, txs.back());
-      });
+      return AppendEach(ctx, f, txs, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
     });
   }));
   if (!found) return MakeError(ErrorCode::kInvalidInput, "transactions: missing");

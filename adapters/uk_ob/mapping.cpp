@@ -173,14 +173,12 @@ Status ReadTransactionStatus(MapContext& ctx, od::value v, TransactionStatus& ou
 }
 
 Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
-  od::object obj;
-  BANKFEED_RETURN_IF_ERROR(ReadRawObject(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, obj));
   Party creditor, debtor;
   AccountRef creditor_account, debtor_account;
   OptString merchant_name;
   std::optional<bool> debit;
   bool have_amount = false, have_status = false;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, obj, [&](std::string_view key, od::value f) -> Status {
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
     if (key == "Amount") {
       if (IsNull(f)) return {};
       have_amount = true;
@@ -382,10 +380,7 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
   std::vector<Transaction> txs;
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(ReadDataMember(ctx, json, "Transaction", found, [&](od::value list) {
-    return ForEachElement(ctx, list, [&](size_t, od::value item) {
-      txs.emplace_back();
-      return ReadTransaction(ctx, item, txs.back());
-    });
+    return AppendEach(ctx, list, txs, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
   }));
   if (!found) return MakeError(ErrorCode::kInvalidInput, "Data: missing");
   FinishTransactions(options, txs);

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <unordered_map>
+#include <vector>
 
 #include <openssl/evp.h>
 
@@ -122,12 +122,40 @@ std::string Hex(const unsigned char* p, size_t n) {
   return s;
 }
 
-struct DigestHash {
-  size_t operator()(const Digest& d) const {
-    size_t h;
-    std::memcpy(&h, d.data(), sizeof h);
-    return h;
+// Counts how often each content digest has been seen. Open addressing over a power-of-two table sized for the
+// whole batch: no node per row, no rehash, and SHA-256 prefixes are already uniformly distributed.
+class OccurrenceCounter {
+ public:
+  explicit OccurrenceCounter(size_t rows) {
+    size_t size = 16;
+    while (size < rows * 2) size *= 2;
+    slots_.resize(size);
+    digests_.reserve(rows);
   }
+
+  // Returns how many times `d` was seen before, and counts this sighting.
+  uint32_t Next(const Digest& d) {
+    uint64_t h;
+    std::memcpy(&h, d.data(), sizeof h);
+    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (slot.digest_plus_one == 0) {
+        digests_.push_back(d);
+        slot.digest_plus_one = static_cast<uint32_t>(digests_.size());
+        slot.count = 1;
+        return 0;
+      }
+      if (digests_[slot.digest_plus_one - 1] == d) return slot.count++;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint32_t digest_plus_one = 0;  // index into digests_ + 1; 0 is empty
+    uint32_t count = 0;
+  };
+  std::vector<Slot> slots_;
+  std::vector<Digest> digests_;
 };
 
 }  // namespace
@@ -163,12 +191,11 @@ const std::optional<Party>& Transaction::Counterparty() const {
 
 void AssignTransactionIds(std::span<Transaction> transactions) {
   FieldWriter writer;
-  std::unordered_map<Digest, uint32_t, DigestHash> seen;
-  seen.reserve(transactions.size());
+  OccurrenceCounter seen(transactions.size());
   std::array<unsigned char, 36> salted;
   for (Transaction& t : transactions) {
     const Digest content = ContentDigest(t, writer);
-    const uint32_t occurrence = seen[content]++;
+    const uint32_t occurrence = seen.Next(content);
     std::memcpy(salted.data(), content.data(), content.size());
     for (int i = 0; i < 4; ++i) salted[32 + static_cast<size_t>(i)] = static_cast<unsigned char>(occurrence >> (24 - 8 * i));
     const Digest id = Sha256Of({reinterpret_cast<const char*>(salted.data()), salted.size()});

@@ -357,9 +357,9 @@ TEST(StetTransactions, AgentAsBareBicString) {
 TEST(StetTransactions, PartyOfWrongTypeIsAnError) {
   EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"creditor":"Paul")"))),
             "transactions[0].creditor: expected an object");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"debtorAccount":{"iban":12}})"))),
+  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"debtorAccount":{"iban":12})"))),
             "transactions[0].debtorAccount.iban: expected a string");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"debtorAgent":{"bicFi":true}})"))),
+  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"debtorAgent":{"bicFi":true})"))),
             "transactions[0].debtorAgent.bicFi: expected a string");
 }
 
@@ -397,7 +397,7 @@ TEST(StetTransactions, BankTransactionCodeProprietaryOnly) {
 TEST(StetTransactions, BankTransactionCodeWrongTypes) {
   EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"domain":1})"))),
             "transactions[0].bankTransactionCode.domain: expected a string");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":[]})"))),
+  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":[])"))),
             "transactions[0].bankTransactionCode: expected an object");
 }
 
@@ -425,7 +425,7 @@ TEST(StetTransactions, ExchangeRateShapes) {
       << "the first rate wins";
   EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"exchangeRate":"1e3")"))),
             "transactions[0].exchangeRate: not a decimal (exponents are not allowed)");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"instructedAmount":{"amount":"1"}})"))),
+  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"instructedAmount":{"amount":"1"})"))),
             "transactions[0].instructedAmount.currency: missing currency");
 }
 
@@ -524,7 +524,7 @@ TEST(StetTransactions, MissingTransactions) {
             "transactions: missing");
   EXPECT_EQ(TxError(R"({"transactions":{}})"), "transactions: expected an array");
   EXPECT_EQ(TxError(R"([])"), "$: expected an object");
-  EXPECT_EQ(TxError(R"({"transactions":[{"transactionAmount":)"), "transactions[0]: truncated or malformed JSON");
+  EXPECT_EQ(TxError(R"({"transactions":[{"transactionAmount":)"), "transactions: truncated or malformed JSON");
   EXPECT_EQ(TxError(R"({"transactions":[]} x)"), "$: unexpected content after the JSON value");
 }
 
