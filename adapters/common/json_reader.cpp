@@ -40,9 +40,10 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 }  // namespace
 
 std::string JsonPath::ToString() const {
-  if (segs_.empty()) return "$";
+  if (depth_ == 0) return "$";
   std::string s;
-  for (const Seg& seg : segs_) {
+  for (size_t i = 0; i < std::min(depth_, kMaxDepth); ++i) {
+    const Seg& seg = segs_[i];
     if (seg.is_index) {
       s += '[';
       s += std::to_string(seg.index);
@@ -54,6 +55,7 @@ std::string JsonPath::ToString() const {
       for (char c : k) s += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
     }
   }
+  if (depth_ > kMaxDepth) s += "...";
   return s;
 }
 

@@ -5,6 +5,7 @@
 // and returns Status; the caller propagates with BANKFEED_RETURN_IF_ERROR.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,9 +24,13 @@ namespace od = simdjson::ondemand;
 
 class JsonPath {
  public:
-  void PushKey(std::string_view key) { segs_.push_back({key, 0, false}); }
-  void PushIndex(size_t index) { segs_.push_back({{}, index, true}); }
-  void Pop() { segs_.pop_back(); }
+  // The mappings only descend into fields they read, so paths are a few segments deep; a fixed array keeps
+  // push/pop to a store and an increment on the hot path.
+  static constexpr size_t kMaxDepth = 32;
+
+  void PushKey(std::string_view key) { Push({key, 0, false}); }
+  void PushIndex(size_t index) { Push({{}, index, true}); }
+  void Pop() { --depth_; }
   std::string ToString() const;  // "$" for the root
 
  private:
@@ -34,7 +39,12 @@ class JsonPath {
     size_t index;
     bool is_index;
   };
-  std::vector<Seg> segs_;
+  void Push(Seg seg) {
+    if (depth_ < kMaxDepth) segs_[depth_] = seg;
+    ++depth_;
+  }
+  std::array<Seg, kMaxDepth> segs_;
+  size_t depth_ = 0;
 };
 
 class MapContext {

@@ -64,15 +64,15 @@ class FieldWriter {
   }
   void Time(const std::optional<DateTime>& t) {
     if (!t) return Str(std::nullopt);
-    scratch_.clear();
-    t->AppendTo(scratch_);
-    Bytes(scratch_);
+    buf_.push_back('\4');
+    buf_.append(reinterpret_cast<const char*>(&t->unix_seconds), sizeof t->unix_seconds);
+    buf_.append(reinterpret_cast<const char*>(&t->nanos), sizeof t->nanos);
+    buf_.push_back(static_cast<char>(t->fraction_digits));
   }
   void Amount(const Money& m) {
-    scratch_.clear();
-    m.amount.AppendTo(scratch_, m.currency.minor_units());
-    Bytes(scratch_);
-    Bytes(m.currency.code());
+    buf_.push_back('\5');
+    m.amount.AppendKeyBytes(buf_);
+    buf_.append(m.currency.code());
   }
   void Party(const std::optional<bankfeed::Party>& p) {
     if (!p) return Str(std::nullopt);
@@ -83,10 +83,10 @@ class FieldWriter {
 
  private:
   std::string buf_;
-  std::string scratch_;
 };
 
-Digest ContentDigest(const Transaction& t, FieldWriter& w) {
+// The canonical content fields, serialised unambiguously into w.buffer().
+void WriteContent(const Transaction& t, FieldWriter& w) {
   w.buffer().clear();
   w.Str(t.account_id);
   w.Bytes(TransactionStatusName(t.status));
@@ -104,11 +104,11 @@ Digest ContentDigest(const Transaction& t, FieldWriter& w) {
     w.Str(std::nullopt);
   }
   if (t.exchange_rate) {
-    w.Bytes(t.exchange_rate->ToString());
+    w.buffer().push_back('\5');
+    t.exchange_rate->AppendKeyBytes(w.buffer());
   } else {
     w.Str(std::nullopt);
   }
-  return Sha256Of(w.buffer());
 }
 
 constexpr char kHex[] = "0123456789abcdef";
@@ -122,40 +122,38 @@ std::string Hex(const unsigned char* p, size_t n) {
   return s;
 }
 
-// Counts how often each content digest has been seen. Open addressing over a power-of-two table sized for the
-// whole batch: no node per row, no rehash, and SHA-256 prefixes are already uniformly distributed.
+// Counts identical rows. Keyed by a 64-bit hash of the content bytes: two different rows whose hashes collide
+// (odds about 2^-64 per pair) would only get different occurrence indexes, and their ids differ anyway because the
+// id hashes the full content. So no row is ever merged with another, and the result stays deterministic.
+// Open addressing over a power-of-two table sized for the whole batch: no node per row, no rehash.
 class OccurrenceCounter {
  public:
   explicit OccurrenceCounter(size_t rows) {
     size_t size = 16;
     while (size < rows * 2) size *= 2;
     slots_.resize(size);
-    digests_.reserve(rows);
   }
 
-  // Returns how many times `d` was seen before, and counts this sighting.
-  uint32_t Next(const Digest& d) {
-    uint64_t h;
-    std::memcpy(&h, d.data(), sizeof h);
-    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+  // Returns how many times `key` was seen before, and counts this sighting.
+  uint32_t Next(uint64_t key) {
+    const uint64_t stored = key | 1;  // 0 marks an empty slot
+    for (size_t i = (key >> 1) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       Slot& slot = slots_[i];
-      if (slot.digest_plus_one == 0) {
-        digests_.push_back(d);
-        slot.digest_plus_one = static_cast<uint32_t>(digests_.size());
+      if (slot.key == 0) {
+        slot.key = stored;
         slot.count = 1;
         return 0;
       }
-      if (digests_[slot.digest_plus_one - 1] == d) return slot.count++;
+      if (slot.key == stored) return slot.count++;
     }
   }
 
  private:
   struct Slot {
-    uint32_t digest_plus_one = 0;  // index into digests_ + 1; 0 is empty
+    uint64_t key = 0;
     uint32_t count = 0;
   };
   std::vector<Slot> slots_;
-  std::vector<Digest> digests_;
 };
 
 }  // namespace
@@ -191,21 +189,24 @@ const std::optional<Party>& Transaction::Counterparty() const {
 
 void AssignTransactionIds(std::span<Transaction> transactions) {
   FieldWriter writer;
+  writer.buffer().reserve(1024);
   OccurrenceCounter seen(transactions.size());
-  std::array<unsigned char, 36> salted;
   for (Transaction& t : transactions) {
-    const Digest content = ContentDigest(t, writer);
-    const uint32_t occurrence = seen.Next(content);
-    std::memcpy(salted.data(), content.data(), content.size());
-    for (int i = 0; i < 4; ++i) salted[32 + static_cast<size_t>(i)] = static_cast<unsigned char>(occurrence >> (24 - 8 * i));
-    const Digest id = Sha256Of({reinterpret_cast<const char*>(salted.data()), salted.size()});
-    t.id = "tx_" + Hex(id.data(), 16);
+    WriteContent(t, writer);
+    std::string& content = writer.buffer();
+    const uint32_t occurrence = seen.Next(std::hash<std::string_view>{}(content));
+    // id = first 128 bits of SHA-256(content fields || occurrence index): one hash per row.
+    for (int i = 0; i < 4; ++i) content.push_back(static_cast<char>(occurrence >> (24 - 8 * i)));
+    const Digest id = Sha256Of(content);
+    t.id.assign("tx_");
+    t.id += Hex(id.data(), 16);
   }
 }
 
 std::string TransactionContentDigest(const Transaction& t) {
   FieldWriter writer;
-  const Digest d = ContentDigest(t, writer);
+  WriteContent(t, writer);
+  const Digest d = Sha256Of(writer.buffer());
   return Hex(d.data(), d.size());
 }
 

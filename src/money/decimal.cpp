@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "bankfeed/money.hpp"
 
@@ -104,6 +105,14 @@ void Decimal::AppendTo(std::string& out, int min_fraction_digits) const {
   } while (v != 0);
   if (units_ < 0) buf[--pos] = '-';
   out.append(buf.data() + pos, buf.size() - pos);
+}
+
+void Decimal::AppendKeyBytes(std::string& out) const {
+  // Normalised on construction, so (units, scale) is canonical: 12.30 and 12.3 give the same bytes.
+  char buf[sizeof(Int) + 1];
+  std::memcpy(buf, &units_, sizeof(Int));
+  buf[sizeof(Int)] = static_cast<char>(scale_);
+  out.append(buf, sizeof buf);
 }
 
 std::string Decimal::ToString(int min_fraction_digits) const {
