@@ -130,6 +130,13 @@ Status ForEachField(MapContext& ctx, od::value v, F&& f) {
   return ForEachFieldOf(ctx, obj, std::forward<F>(f));
 }
 
+// ForEachField, where JSON null means the object is absent.
+template <typename F>
+Status ForEachFieldIfAny(MapContext& ctx, od::value v, F&& f) {
+  if (IsNull(v)) return {};
+  return ForEachField(ctx, v, std::forward<F>(f));
+}
+
 // Iterates an array, pushing each index. f(size_t index, od::value value) -> Status.
 template <typename F>
 Status ForEachElement(MapContext& ctx, od::value v, F&& f) {

@@ -27,13 +27,6 @@ Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type) {
   return {};
 }
 
-// ForEachField, but JSON null stands for an absent optional object.
-template <typename F>
-Status ForEachFieldOrNull(MapContext& ctx, od::value v, F&& f) {
-  if (IsNull(v)) return {};
-  return ForEachField(ctx, v, std::forward<F>(f));
-}
-
 // GenericIdentification schemes that carry a card number. CPAN is the full PAN; MPAN and TPAN are masked or
 // truncated by the bank.
 bool IsCardScheme(const OptString& scheme) { return scheme == "CPAN" || scheme == "MPAN" || scheme == "TPAN"; }
@@ -49,7 +42,7 @@ struct AccountIdentification {
 
 Status ReadGenericIdentification(MapContext& ctx, od::value v, AccountIdentification& out) {
   OptString identification, scheme;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (key == "identification") return ReadString(ctx, f, identification);
     if (key == "schemeName") return ReadString(ctx, f, scheme);
     return {};
@@ -67,7 +60,7 @@ Status ReadGenericIdentification(MapContext& ctx, od::value v, AccountIdentifica
 
 // `read_currency`: the account's own currency (validated); a counterparty account's currency is not read.
 Status ReadAccountIdentification(MapContext& ctx, od::value v, AccountIdentification& out, bool read_currency) {
-  return ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (key == "iban" || key == "Iban") return ReadString(ctx, f, out.iban);
     if (key == "other") return ReadGenericIdentification(ctx, f, out);
     if (key == "currency" && read_currency) return ReadCurrencyCode(ctx, f, out.currency);
@@ -86,7 +79,7 @@ Status ReadPartyAccount(MapContext& ctx, od::value v, Party& p) {
 
 // PartyIdentification {name, postalAddress, organisationId, privateId}: only the name is kept.
 Status ReadPartyName(MapContext& ctx, od::value v, OptString& name) {
-  return ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (key == "name") return ReadString(ctx, f, name);
     return {};
   });
@@ -98,7 +91,7 @@ Status ReadAgent(MapContext& ctx, od::value v, OptString& bic) {
   od::json_type type;
   BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
   if (type == od::json_type::string) return ReadString(ctx, v, bic);
-  return ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (key == "bicFi") return ReadString(ctx, f, bic);
     return {};
   });
@@ -117,7 +110,7 @@ Status ReadStructuredItem(MapContext& ctx, od::value v, OptString& out) {
       if (t == od::json_type::array) {
         return ForEachElement(ctx, f, [&](size_t, od::value item) { return ReadStructuredItem(ctx, item, out); });
       }
-      return ForEachFieldOrNull(ctx, f, [&](std::string_view k, od::value r) -> Status {
+      return ForEachFieldIfAny(ctx, f, [&](std::string_view k, od::value r) -> Status {
         if (k == "reference") return AppendStrings(ctx, r, out);
         return {};
       });
@@ -159,7 +152,7 @@ Status ReadBankTransactionCode(MapContext& ctx, od::value v, Transaction& t) {
   BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
   if (type == od::json_type::string) return ReadString(ctx, v, t.bank_transaction_code);
   OptString domain, family, sub_family;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldOrNull(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (key == "domain") return ReadString(ctx, f, domain);
     if (key == "family") return ReadString(ctx, f, family);
     if (key == "subFamily") return ReadString(ctx, f, sub_family);

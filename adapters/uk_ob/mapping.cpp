@@ -34,13 +34,6 @@ std::string_view SchemeCode(std::string_view scheme) {
   return dot == std::string_view::npos ? scheme : scheme.substr(dot + 1);
 }
 
-// Optional objects: JSON null means the bank gave nothing.
-template <typename F>
-Status ForEachFieldIfAny(MapContext& ctx, od::value v, F&& f) {
-  if (IsNull(v)) return {};
-  return ForEachField(ctx, v, std::forward<F>(f));
-}
-
 // An array of objects, or a single object where the spec says array. f(od::value item) -> Status.
 template <typename F>
 Status ForEachObject(MapContext& ctx, od::value v, F&& f) {
