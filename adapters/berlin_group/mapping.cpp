@@ -301,10 +301,7 @@ Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, cons
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
       if (key == "accounts" || key == "cardAccounts") {
         found = true;
-        return ForEachElement(ctx, f, [&](size_t, od::value item) {
-          accounts.emplace_back();
-          return ReadAccount(ctx, item, accounts.back());
-        });
+        return AppendEach(ctx, f, accounts, [&](Account& a, od::value item) { return ReadAccount(ctx, item, a); });
       }
       if (key == "account" || key == "cardAccount") {
         found = true;
@@ -320,20 +317,10 @@ Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, cons
 
 Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
-  std::vector<Balance> balances;
-  bool found = false;
-  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
-    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key != "balances") return {};
-      found = true;
-      return ForEachElement(ctx, f, [&](size_t, od::value item) {
-        balances.emplace_back();
-        return ReadBalance(ctx, item, balances.back());
-      });
-    });
-  }));
-  if (!found) return MakeError(ErrorCode::kInvalidInput, "balances: missing");
-  return balances;
+  std::vector<Balance> out;
+  BANKFEED_RETURN_IF_ERROR(ReadRootList(ctx, json, "balances", out,
+                                        [&](Balance& r, od::value item) { return ReadBalance(ctx, item, r); }));
+  return out;
 }
 
 Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOptions& options) {

@@ -189,6 +189,27 @@ Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f) {
 
 od::parser& ThreadParser();
 
+template <typename F>
+Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f);
+
+// Reads the array under the body's top-level `key` into `out`, one read(T&, od::value) per element; JSON null is an
+// empty list. A body without the key is kInvalidInput "<key>: missing".
+template <typename T, typename F>
+Status ReadRootList(MapContext& ctx, simdjson::padded_string_view json, std::string_view key, std::vector<T>& out,
+                    F&& read) {
+  bool found = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view k, od::value list) -> Status {
+      if (k != key) return {};
+      found = true;
+      if (IsNull(list)) return {};
+      return AppendEach(ctx, list, out, read);
+    });
+  }));
+  if (!found) return ctx.FailMissing(key);
+  return {};
+}
+
 // Parses `json` and calls f(od::value root), then checks nothing follows the root value.
 // Reuses one parser per thread: the mappings are pure but allocation-free after warm-up.
 template <typename F>

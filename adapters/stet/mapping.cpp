@@ -386,40 +386,18 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
 
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
-  std::vector<Account> accounts;
-  bool found = false;
-  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
-    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key != "accounts") return {};
-      found = true;
-      if (IsNull(f)) return {};
-      return ForEachElement(ctx, f, [&](size_t, od::value item) {
-        accounts.emplace_back();
-        return ReadAccount(ctx, item, accounts.back());
-      });
-    });
-  }));
-  if (!found) return MakeError(ErrorCode::kInvalidInput, "accounts: missing");
-  return accounts;
+  std::vector<Account> out;
+  BANKFEED_RETURN_IF_ERROR(ReadRootList(ctx, json, "accounts", out,
+                                        [&](Account& r, od::value item) { return ReadAccount(ctx, item, r); }));
+  return out;
 }
 
 Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
-  std::vector<Balance> balances;
-  bool found = false;
-  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
-    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key != "balances") return {};
-      found = true;
-      if (IsNull(f)) return {};
-      return ForEachElement(ctx, f, [&](size_t, od::value item) {
-        balances.emplace_back();
-        return ReadBalance(ctx, item, balances.back());
-      });
-    });
-  }));
-  if (!found) return MakeError(ErrorCode::kInvalidInput, "balances: missing");
-  return balances;
+  std::vector<Balance> out;
+  BANKFEED_RETURN_IF_ERROR(ReadRootList(ctx, json, "balances", out,
+                                        [&](Balance& r, od::value item) { return ReadBalance(ctx, item, r); }));
+  return out;
 }
 
 // The consentsPut body (Access). STET has no consent resource to read back: no id and no status, only what access

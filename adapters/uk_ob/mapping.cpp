@@ -385,10 +385,7 @@ Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, cons
   std::vector<Account> accounts;
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(ReadDataMember(ctx, json, "Account", found, [&](od::value list) {
-    return ForEachElement(ctx, list, [&](size_t, od::value item) {
-      accounts.emplace_back();
-      return ReadAccount(ctx, item, accounts.back());
-    });
+    return AppendEach(ctx, list, accounts, [&](Account& a, od::value item) { return ReadAccount(ctx, item, a); });
   }));
   if (!found) return MakeError(ErrorCode::kInvalidInput, "Data: missing");
   return accounts;

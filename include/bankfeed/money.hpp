@@ -1,4 +1,4 @@
-// bankfeed/money.hpp: exact decimal money. Never a double.
+// bankfeed/money.hpp: exact decimal money, never binary floating point.
 //
 // Decimal holds a signed value as an integer of units and a scale (digits after the point), normalised so the
 // fraction has no trailing zeros. Money pairs it with an ISO 4217 currency, whose minor units decide how many
