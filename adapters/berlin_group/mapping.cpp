@@ -330,13 +330,7 @@ Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOpt
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
       if (key == "consentId") return ReadId(ctx, f, c.consent_id);
-      if (key == "consentStatus") {
-        BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, c.bank_status));
-        if (!c.bank_status) return {};
-        c.status = ConsentStatusFor(*c.bank_status);
-        if (!c.status) return ctx.Fail("unknown consent status");
-        return {};
-      }
+      if (key == "consentStatus") return ReadConsentStatus(ctx, f, c, ConsentStatusFor);
       if (key == "access") return ReadAccess(ctx, f, c);
       if (key == "recurringIndicator") return ReadLenientBool(ctx, f, c.recurring);
       if (key == "validUntil") return ReadDate(ctx, f, c.valid_until, nullptr);

@@ -251,6 +251,27 @@ Status AppendStrings(MapContext& ctx, od::value v, OptString& out) {
   return append(v);
 }
 
+Status ReadStringMember(MapContext& ctx, od::value v, std::string_view key, OptString& out) {
+  return ForEachFieldIfAny(ctx, v, [&](std::string_view k, od::value f) -> Status {
+    if (k == key) return ReadString(ctx, f, out);
+    return {};
+  });
+}
+
+Status ReadConsentStatus(MapContext& ctx, od::value v, Consent& c,
+                         std::optional<ConsentStatus> (*map)(std::string_view)) {
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, c.bank_status));
+  if (!c.bank_status) return {};
+  c.status = map(*c.bank_status);
+  if (!c.status) return ctx.Fail("unknown consent status");
+  return {};
+}
+
+Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type) {
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  return {};
+}
+
 od::parser& ThreadParser() {
   thread_local od::parser parser;
   return parser;

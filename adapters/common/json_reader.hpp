@@ -137,6 +137,16 @@ Status ForEachFieldIfAny(MapContext& ctx, od::value v, F&& f) {
   return ForEachField(ctx, v, std::forward<F>(f));
 }
 
+// An object (or null, meaning absent) of which only the string member `key` is kept, e.g. {"name": ...}.
+Status ReadStringMember(MapContext& ctx, od::value v, std::string_view key, OptString& out);
+
+// A consent status word: kept as sent in c.bank_status and mapped with `map`; an unknown word is an error.
+Status ReadConsentStatus(MapContext& ctx, od::value v, Consent& c,
+                         std::optional<ConsentStatus> (*map)(std::string_view));
+
+// The type of a value without consuming it.
+Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type);
+
 // Iterates an array, pushing each index. f(size_t index, od::value value) -> Status.
 template <typename F>
 Status ForEachElement(MapContext& ctx, od::value v, F&& f) {

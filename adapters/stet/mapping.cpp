@@ -21,12 +21,6 @@ namespace {
 
 using namespace adapters;
 
-// The type of a value without consuming it.
-Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type) {
-  if (auto e = v.type().get(type)) return ctx.Fail(e);
-  return {};
-}
-
 // GenericIdentification schemes that carry a card number. CPAN is the full PAN; MPAN and TPAN are masked or
 // truncated by the bank.
 bool IsCardScheme(const OptString& scheme) { return scheme == "CPAN" || scheme == "MPAN" || scheme == "TPAN"; }
@@ -75,14 +69,6 @@ Status ReadPartyAccount(MapContext& ctx, od::value v, Party& p) {
   if (id.bban) p.bban = std::move(id.bban);
   if (id.masked_pan) p.masked_pan = std::move(id.masked_pan);
   return {};
-}
-
-// PartyIdentification {name, postalAddress, organisationId, privateId}: only the name is kept.
-Status ReadPartyName(MapContext& ctx, od::value v, OptString& name) {
-  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "name") return ReadString(ctx, f, name);
-    return {};
-  });
 }
 
 // FinancialInstitutionIdentification {bicFi, clearingSystemMemberId, name, postalAddress}; a bare BIC string is
@@ -249,14 +235,15 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
     if (key == "mandateId") return ReadId(ctx, f, t.mandate_id);
     if (key == "creditorId") return ReadId(ctx, f, t.creditor_id);
     if (key == "remittanceInformation") return ReadRemittance(ctx, f, t);
-    if (key == "creditor") return ReadPartyName(ctx, f, creditor.name);
-    if (key == "debtor") return ReadPartyName(ctx, f, debtor.name);
+    // PartyIdentification {name, postalAddress, organisationId, privateId}: only the name is kept.
+    if (key == "creditor") return ReadStringMember(ctx, f, "name", creditor.name);
+    if (key == "debtor") return ReadStringMember(ctx, f, "name", debtor.name);
     if (key == "creditorAccount") return ReadPartyAccount(ctx, f, creditor);
     if (key == "debtorAccount") return ReadPartyAccount(ctx, f, debtor);
     if (key == "creditorAgent") return ReadAgent(ctx, f, creditor.bic);
     if (key == "debtorAgent") return ReadAgent(ctx, f, debtor.bic);
-    if (key == "ultimateCreditor") return ReadPartyName(ctx, f, creditor.ultimate_name);
-    if (key == "ultimateDebtor") return ReadPartyName(ctx, f, debtor.ultimate_name);
+    if (key == "ultimateCreditor") return ReadStringMember(ctx, f, "name", creditor.ultimate_name);
+    if (key == "ultimateDebtor") return ReadStringMember(ctx, f, "name", debtor.ultimate_name);
     if (key == "bankTransactionCode") return ReadBankTransactionCode(ctx, f, t);
     if (key == "merchantCategoryCode") return ReadString(ctx, f, t.merchant_category_code);
     if (key == "exchangeRate" || key == "currencyExchange") return ReadExchange(ctx, f, t);

@@ -106,14 +106,6 @@ Status ReadAgentBic(MapContext& ctx, od::value v, OptString& bic) {
   return {};
 }
 
-// UltimateCreditor / UltimateDebtor (v4): only the name is kept.
-Status ReadUltimateName(MapContext& ctx, od::value v, OptString& out) {
-  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "Name") return ReadString(ctx, f, out);
-    return {};
-  });
-}
-
 // BankTransactionCode {Code, SubCode} (ISO family and sub-family) -> "Code-SubCode", or "Code" alone.
 Status ReadBankTransactionCode(MapContext& ctx, od::value v, OptString& out) {
   OptString code, sub_code;
@@ -202,8 +194,9 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
     if (key == "DebtorAccount") return ReadAccountRef(ctx, f, debtor_account);
     if (key == "CreditorAgent") return ReadAgentBic(ctx, f, creditor.bic);
     if (key == "DebtorAgent") return ReadAgentBic(ctx, f, debtor.bic);
-    if (key == "UltimateCreditor") return ReadUltimateName(ctx, f, creditor.ultimate_name);
-    if (key == "UltimateDebtor") return ReadUltimateName(ctx, f, debtor.ultimate_name);
+    // UltimateCreditor / UltimateDebtor (v4): only the name is kept.
+    if (key == "UltimateCreditor") return ReadStringMember(ctx, f, "Name", creditor.ultimate_name);
+    if (key == "UltimateDebtor") return ReadStringMember(ctx, f, "Name", debtor.ultimate_name);
     if (key == "CurrencyExchange") return ReadCurrencyExchange(ctx, f, t);
     return {};
   }));
@@ -341,13 +334,7 @@ std::optional<ConsentStatus> ConsentStatusFor(std::string_view s) {
 Status ReadConsentData(MapContext& ctx, od::value v, Consent& c) {
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (key == "ConsentId") return ReadId(ctx, f, c.consent_id);
-    if (key == "Status") {
-      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, c.bank_status));
-      if (!c.bank_status) return {};
-      c.status = ConsentStatusFor(*c.bank_status);
-      if (!c.status) return ctx.Fail("unknown consent status");
-      return {};
-    }
+    if (key == "Status") return ReadConsentStatus(ctx, f, c, ConsentStatusFor);
     if (key == "Permissions") {
       if (IsNull(f)) return {};
       return ForEachElement(ctx, f, [&](size_t, od::value item) -> Status {
