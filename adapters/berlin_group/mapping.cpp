@@ -112,7 +112,8 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
 
 Status ReadTransactionList(MapContext& ctx, od::value v, TransactionStatus status, std::vector<Transaction>& out) {
   if (IsNull(v)) return {};
-  return AppendEach(ctx, v, out, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, status, t); });
+  return AppendTransactions(ctx, v, out,
+                            [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, status, t); });
 }
 
 // accountReport: {booked, pending, information, _links}. Rows come out booked, then pending, then information,
@@ -277,6 +278,7 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
         txs.emplace_back();
         BANKFEED_RETURN_IF_ERROR(ReadTransaction(ctx, f, TransactionStatus::kBooked, txs.back()));
         if (!txs.back().booking_date) txs.back().status = TransactionStatus::kPending;
+        ctx.FinishRow(txs.back());
         return {};
       }
       if (key == "_links") download_only = true;
@@ -289,7 +291,6 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
                                                                "as a _links.download, which normalize does not follow)"
                                                              : "transactions: missing");
   }
-  FinishTransactions(options, txs);
   return txs;
 }
 

@@ -277,11 +277,9 @@ od::parser& ThreadParser() {
   return parser;
 }
 
-void FinishTransactions(const NormalizeOptions& options, std::vector<Transaction>& txs) {
-  if (options.account_id) {
-    for (Transaction& t : txs) t.account_id = options.account_id;
-  }
-  AssignTransactionIds(txs);
+void MapContext::FinishRow(Transaction& t) {
+  if (options_.account_id) t.account_id = options_.account_id;
+  ids_.Assign(t);
 }
 
 void ApplyCreditDebit(Money& m, bool debit) {

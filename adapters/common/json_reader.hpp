@@ -14,6 +14,7 @@
 #include <simdjson.h>
 
 #include "bankfeed/datetime.hpp"
+#include "bankfeed/ids.hpp"
 #include "bankfeed/model.hpp"
 #include "bankfeed/normalize.hpp"
 #include "bankfeed/result.hpp"
@@ -56,6 +57,10 @@ class MapContext {
   od::document& document() { return *document_; }
   void set_document(od::document* d) { document_ = d; }
 
+  // A transaction row is complete: stamp the options' account_id and assign its id now, while the row is in cache.
+  // Rows must be finished in their final order (identical rows keep their relative order through any later sort).
+  void FinishRow(Transaction& t);
+
   // kInvalidInput "<path>: <reason>".
   tl::unexpected<Error> Fail(std::string_view reason) const;
   // The same, with a reason from an Error the core returned (decimal, currency, date parsers).
@@ -68,6 +73,7 @@ class MapContext {
   const NormalizeOptions& options_;
   JsonPath path_;
   od::document* document_ = nullptr;  // set by WithDocument for the document's lifetime
+  TransactionIdAssigner ids_;
 };
 
 // RAII path segment.
@@ -239,8 +245,15 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
   return {};
 }
 
-// The transaction list is done: stamp account_id, assign deterministic ids.
-void FinishTransactions(const NormalizeOptions& options, std::vector<Transaction>& txs);
+// Appends one transaction per array element: read(Transaction&, od::value) -> Status, then ctx.FinishRow.
+template <typename F>
+Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read) {
+  return AppendEach(ctx, v, out, [&](Transaction& t, od::value item) -> Status {
+    BANKFEED_RETURN_IF_ERROR(read(t, item));
+    ctx.FinishRow(t);
+    return {};
+  });
+}
 
 // Signs an amount by its credit/debit indicator (UK OB, STET): the indicator decides, so a debit is negative even
 // when the bank also sent '-', and a credit is positive even when it did.

@@ -363,11 +363,10 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
       if (key != "transactions") return {};
       found = true;
       if (IsNull(f)) return {};
-      return AppendEach(ctx, f, txs, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
+      return AppendTransactions(ctx, f, txs, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
     });
   }));
   if (!found) return MakeError(ErrorCode::kInvalidInput, "transactions: missing");
-  FinishTransactions(options, txs);
   return txs;
 }
 

@@ -5,14 +5,43 @@
 // always gives the same ids, and twins (rows identical in every content field) get distinct ones in order.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "bankfeed/model.hpp"
 
 namespace bankfeed {
 
-// Sets `id` on every transaction; occurrence indexes count within the span, in order.
+// Assigns ids one transaction at a time, in order, counting occurrences among identical rows as it goes. A mapping
+// calls Assign on each row as soon as it is read, while the row is still in cache; a consumer that sees rows as a
+// stream (pages of one report) can keep one assigner for the whole stream. Not thread-safe.
+class BANKFEED_EXPORT TransactionIdAssigner {
+ public:
+  TransactionIdAssigner();
+  ~TransactionIdAssigner();
+  TransactionIdAssigner(const TransactionIdAssigner&) = delete;
+  TransactionIdAssigner& operator=(const TransactionIdAssigner&) = delete;
+
+  // Sets t.id from t's content and how many identical rows this assigner has already seen.
+  void Assign(Transaction& t);
+
+ private:
+  struct Slot {
+    uint64_t key = 0;  // 0 marks an empty slot
+    uint32_t count = 0;
+  };
+  uint32_t NextOccurrence(uint64_t content_hash);
+  void Grow();
+
+  std::string content_;  // scratch: the row's content bytes
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
+};
+
+// Sets `id` on every transaction; occurrence indexes count within the span, in order. The same as one
+// TransactionIdAssigner over the span.
 BANKFEED_EXPORT void AssignTransactionIds(std::span<Transaction> transactions);
 
 // The content digest that twins share (hex, 64 digits); useful for reconciliation.

@@ -44,6 +44,8 @@ Digest Sha256Of(std::string_view data) {
 // Length-prefixed fields, so ("ab","c") and ("a","bc") never collide; a null differs from an empty string.
 class FieldWriter {
  public:
+  explicit FieldWriter(std::string& buf) : buf_(buf) {}
+
   void Str(const OptString& v) {
     if (!v) {
       buf_.push_back('\0');
@@ -82,7 +84,7 @@ class FieldWriter {
   std::string& buffer() { return buf_; }
 
  private:
-  std::string buf_;
+  std::string& buf_;
 };
 
 // The canonical content fields, serialised unambiguously into w.buffer().
@@ -113,48 +115,18 @@ void WriteContent(const Transaction& t, FieldWriter& w) {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-std::string Hex(const unsigned char* p, size_t n) {
-  std::string s(n * 2, '0');
+void HexInto(const unsigned char* p, size_t n, char* out) {
   for (size_t i = 0; i < n; ++i) {
-    s[2 * i] = kHex[p[i] >> 4];
-    s[2 * i + 1] = kHex[p[i] & 15];
+    out[2 * i] = kHex[p[i] >> 4];
+    out[2 * i + 1] = kHex[p[i] & 15];
   }
-  return s;
 }
 
-// Counts identical rows. Keyed by a 64-bit hash of the content bytes: two different rows whose hashes collide
-// (odds about 2^-64 per pair) would only get different occurrence indexes, and their ids differ anyway because the
-// id hashes the full content. So no row is ever merged with another, and the result stays deterministic.
-// Open addressing over a power-of-two table sized for the whole batch: no node per row, no rehash.
-class OccurrenceCounter {
- public:
-  explicit OccurrenceCounter(size_t rows) {
-    size_t size = 16;
-    while (size < rows * 2) size *= 2;
-    slots_.resize(size);
-  }
-
-  // Returns how many times `key` was seen before, and counts this sighting.
-  uint32_t Next(uint64_t key) {
-    const uint64_t stored = key | 1;  // 0 marks an empty slot
-    for (size_t i = (key >> 1) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      Slot& slot = slots_[i];
-      if (slot.key == 0) {
-        slot.key = stored;
-        slot.count = 1;
-        return 0;
-      }
-      if (slot.key == stored) return slot.count++;
-    }
-  }
-
- private:
-  struct Slot {
-    uint64_t key = 0;
-    uint32_t count = 0;
-  };
-  std::vector<Slot> slots_;
-};
+std::string Hex(const unsigned char* p, size_t n) {
+  std::string s(n * 2, '0');
+  HexInto(p, n, s.data());
+  return s;
+}
 
 }  // namespace
 
@@ -187,33 +159,71 @@ const std::optional<Party>& Transaction::Counterparty() const {
   return preferred ? preferred : other;
 }
 
-void AssignTransactionIds(std::span<Transaction> transactions) {
-  FieldWriter writer;
-  writer.buffer().reserve(1024);
-  OccurrenceCounter seen(transactions.size());
-  for (Transaction& t : transactions) {
-    WriteContent(t, writer);
-    std::string& content = writer.buffer();
-    const uint32_t occurrence = seen.Next(std::hash<std::string_view>{}(content));
-    // id = first 128 bits of SHA-256(content fields || occurrence index): one hash per row.
-    for (int i = 0; i < 4; ++i) content.push_back(static_cast<char>(occurrence >> (24 - 8 * i)));
-    const Digest id = Sha256Of(content);
-    t.id.assign("tx_");
-    t.id += Hex(id.data(), 16);
+TransactionIdAssigner::TransactionIdAssigner() { content_.reserve(1024); }
+TransactionIdAssigner::~TransactionIdAssigner() = default;
+
+// Occurrences are keyed by a 64-bit hash of the content bytes: two different rows whose hashes collide (odds about
+// 2^-64 per pair) would only get different occurrence indexes, and their ids differ anyway because the id hashes the
+// full content. So no row is ever merged with another, and the result stays deterministic. Open addressing over a
+// power-of-two table kept at most half full: no node per row.
+uint32_t TransactionIdAssigner::NextOccurrence(uint64_t content_hash) {
+  if (2 * (used_ + 1) > slots_.size()) Grow();
+  const uint64_t stored = content_hash | 1;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = (content_hash >> 1) & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.key == 0) {
+      slot = {stored, 1};
+      ++used_;
+      return 0;
+    }
+    if (slot.key == stored) return slot.count++;
   }
 }
 
-std::string TransactionContentDigest(const Transaction& t) {
-  FieldWriter writer;
+void TransactionIdAssigner::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.key == 0) continue;
+    size_t i = (s.key >> 1) & mask;
+    while (slots_[i].key != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void TransactionIdAssigner::Assign(Transaction& t) {
+  FieldWriter writer(content_);
   WriteContent(t, writer);
-  const Digest d = Sha256Of(writer.buffer());
+  const uint32_t occurrence = NextOccurrence(std::hash<std::string_view>{}(content_));
+  // id = first 128 bits of SHA-256(content fields || occurrence index): one hash per row.
+  for (int i = 0; i < 4; ++i) content_.push_back(static_cast<char>(occurrence >> (24 - 8 * i)));
+  const Digest id = Sha256Of(content_);
+  char text[3 + 32];
+  std::memcpy(text, "tx_", 3);
+  HexInto(id.data(), 16, text + 3);
+  t.id.assign(text, sizeof text);
+}
+
+void AssignTransactionIds(std::span<Transaction> transactions) {
+  TransactionIdAssigner assigner;
+  for (Transaction& t : transactions) assigner.Assign(t);
+}
+
+std::string TransactionContentDigest(const Transaction& t) {
+  std::string content;
+  FieldWriter writer(content);
+  WriteContent(t, writer);
+  const Digest d = Sha256Of(content);
   return Hex(d.data(), d.size());
 }
 
 std::string AccountIdFor(const Account& a) {
-  FieldWriter w;
+  std::string content;
+  FieldWriter w(content);
   w.Str(a.resource_id), w.Str(a.iban), w.Str(a.bban), w.Str(a.masked_pan), w.Str(a.currency);
-  const Digest d = Sha256Of(w.buffer());
+  const Digest d = Sha256Of(content);
   return "acc_" + Hex(d.data(), 16);
 }
 

@@ -48,6 +48,23 @@ TEST(TransactionIds, TwinsGetDistinctIdsByOccurrenceOrder) {
   EXPECT_EQ(TransactionContentDigest(v[0]), TransactionContentDigest(v[1]));
 }
 
+// One assigner fed row by row (a stream of pages) gives exactly the ids of one batch call over all rows, also past
+// the point where its table grows, with twins spread over the whole stream.
+TEST(TransactionIds, StreamingAssignerMatchesBatchAcrossGrowth) {
+  std::vector<Transaction> rows;
+  for (int i = 0; i < 5000; ++i) rows.push_back(Row(i % 7 == 0 ? "-4.20" : std::to_string(i) + ".00", "r"));
+  std::vector<Transaction> batch = rows;
+  AssignTransactionIds(batch);
+  TransactionIdAssigner stream;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    stream.Assign(rows[i]);
+    EXPECT_EQ(rows[i].id, batch[i].id) << i;
+    ids.insert(rows[i].id);
+  }
+  EXPECT_EQ(ids.size(), rows.size());  // 715 twins of "-4.20", every one distinct
+}
+
 TEST(TransactionIds, EveryContentFieldCounts) {
   const Transaction base = Row("-1.00", "x");
   std::vector<std::function<void(Transaction&)>> edits = {
