@@ -27,9 +27,12 @@ enum class ErrorCode {
   kConsentInvalid,
   kAccessExceeded,   // the consent's daily quota is used up; do not retry today
   kRateLimited,      // retry later
-  kUnavailable,      // network or bank down; retryable
-  kTls,
-  kConfig,
+  kUnavailable,      // the bank answered 5xx (after any retries); retryable later
+  kNetwork,          // connection refused, reset or cut short; retryable for idempotent requests
+  kTimeout,          // connect, total or low-speed timeout
+  kHttp,             // an HTTP error status no more specific code covers
+  kTls,              // handshake, peer or host verification, protocol version, or our certificate refused
+  kConfig,           // our own set-up: certificates, keys, passwords, profiles
   kNotFound,
   kInternal,
 };

@@ -13,6 +13,9 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kAccessExceeded: return "access_exceeded";
     case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kNetwork: return "network";
+    case ErrorCode::kTimeout: return "timeout";
+    case ErrorCode::kHttp: return "http";
     case ErrorCode::kTls: return "tls";
     case ErrorCode::kConfig: return "config";
     case ErrorCode::kNotFound: return "not_found";
