@@ -2,9 +2,14 @@
 #pragma once
 
 #include "bankfeed/canonical_json.hpp"
+#include "bankfeed/credentials.hpp"
 #include "bankfeed/datetime.hpp"
 #include "bankfeed/ids.hpp"
+#include "bankfeed/logging.hpp"
 #include "bankfeed/model.hpp"
 #include "bankfeed/money.hpp"
 #include "bankfeed/normalize.hpp"
+#include "bankfeed/qcstatement.hpp"
 #include "bankfeed/result.hpp"
+#include "bankfeed/signing.hpp"
+#include "bankfeed/transport.hpp"

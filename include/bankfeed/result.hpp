@@ -8,6 +8,8 @@
 //   if (!d) std::cerr << d.error().ToString() << "\n";
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,6 +48,7 @@ struct BANKFEED_EXPORT Error {
   int http_status = 0;      // 0 when no HTTP exchange happened
   std::string bank_code;    // the bank's own error code, e.g. CONSENT_EXPIRED
   std::string request_id;   // X-Request-ID of the failing request
+  std::optional<std::chrono::seconds> retry_after;  // when the bank said to come back (Retry-After)
 
   Error() = default;
   Error(ErrorCode c, std::string msg) : code(c), message(std::move(msg)) {}

@@ -1,0 +1,55 @@
+// Small ASCII helpers for HTTP header text (RFC 9110 tokens and optional white space). Header names and the
+// tokens here are ASCII by definition, so no locale is involved.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace bankfeed::signing {
+
+inline char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+inline std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = LowerAscii(c);
+  return out;
+}
+
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
+  }
+  return true;
+}
+
+// OWS = *( SP / HTAB ).
+inline std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// tchar (RFC 9110 §5.6.2): the characters of a header name or a parameter name.
+inline bool IsTchar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+inline bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (!IsTchar(c)) return false;
+  }
+  return true;
+}
+
+// Visible ASCII and space: what configuration strings that end up in headers or JSON may hold.
+inline bool IsPrintableAscii(std::string_view s) {
+  for (const char c : s) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+}  // namespace bankfeed::signing
