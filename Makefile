@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc)
 APT_PACKAGES := g++ clang libclang-rt-14-dev cmake ninja-build pkg-config make tzdata ca-certificates openssl \
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libhowardhinnant-date-dev libspdlog-dev \
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsqlite3-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libexpected-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libexpected-dev
 
 all: build
 

@@ -1,5 +1,12 @@
 // The logging layer's redaction rules: secrets and personal data never reach a sink.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "log/log.hpp"
 
@@ -41,3 +48,59 @@ TEST(Redact, IdsAndOrdinaryTextStay) {
 
 }  // namespace
 }  // namespace bankfeed::log
+
+namespace bankfeed {
+namespace {
+
+TEST(Logging, FileIsPrivateAndEveryLineIsRedactedJson) {
+  const std::string path = ::testing::TempDir() + "/bankfeed-log-test-" + std::to_string(::getpid()) + ".log";
+  std::remove(path.c_str());
+  ASSERT_TRUE(ConfigureLogging({LogLevel::kDebug, path}));
+  log::Info("consent.created", {{"bank", "testbank"},
+                                {"access_token", "eyJhbGciOiJQUzI1NiJ9.secretpart"},
+                                {"url", "https://bank.example/v1/consents?psu=42"},
+                                {"accounts", 3}});
+  log::Debug("http.response", {{"status", 200}, {"iban", "DE89370400440532013000"}});
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ifstream in(path);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find(R"("event":"consent.created","bank":"testbank","access_token":"[redacted]",)"
+                     R"("url":"https://bank.example/v1/consents?[redacted]","accounts":3})"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find(R"("event":"http.response","status":200,"iban":"[redacted]"})"), std::string::npos) << all;
+  EXPECT_EQ(all.find("secretpart"), std::string::npos);
+  EXPECT_EQ(all.find("DE89"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(Logging, LevelFiltersAndAnUnwritableFileIsAConfigError) {
+  auto bad = ConfigureLogging({LogLevel::kInfo, "/nonexistent-dir/x.log"});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kConfig);
+  ASSERT_TRUE(ConfigureLogging({LogLevel::kWarn, ""}));
+  EXPECT_FALSE(log::Enabled(LogLevel::kInfo));
+  EXPECT_TRUE(log::Enabled(LogLevel::kError));
+}
+
+}  // namespace
+}  // namespace bankfeed
+
+namespace bankfeed {
+namespace {
+
+// Under ctest every test process logs into BANKFEED_LOG_DIR, where no_secrets_in_logs looks. If this broke, that
+// check would pass on nothing.
+TEST(Logging, SuiteLogsLandWhereThisCheckLooks) {
+  const char* dir = std::getenv("BANKFEED_LOG_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "not under ctest";
+  log::Warn("test.marker", {{"bank", "testbank"}});
+  std::ifstream in(std::string(dir) + "/" + std::to_string(::getpid()) + ".log");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find(R"("event":"test.marker","bank":"testbank")"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace bankfeed
