@@ -36,6 +36,13 @@ TEST(RetryAfter, DateInThePastMeansNow) {
   EXPECT_EQ(ParseRetryAfter("Sun, 06 Nov 1994 08:00:00 GMT", kNow), seconds(0));
 }
 
+// Found by fuzzing: a date centuries away overflowed the nanosecond clock arithmetic (UBSan).
+TEST(RetryAfter, DatesFarAwayAreClampedOrZeroWithoutOverflow) {
+  EXPECT_EQ(ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", kNow), seconds(366 * 24 * 3600));
+  EXPECT_EQ(ParseRetryAfter("Mon, 01 Jan 0001 00:00:00 GMT", kNow), seconds(0));
+  EXPECT_FALSE(ParseRetryAfter("Wed, 21 Oct 037 07:28:00 GMT", kNow).has_value());  // a year has four digits
+}
+
 TEST(RetryAfter, GarbageIsRejected) {
   for (const char* bad : {"", " ", "-1", "1.5", "10s", "soon", "Sun, 06 Nov 1994 08:49:37", "Sun, 32 Nov 1994 08:49:37 GMT",
                           "Sun, 06 Nov 1994 08:49:37 GMT trailing", "0x10"}) {
