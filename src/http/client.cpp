@@ -131,7 +131,8 @@ struct Transfer {
     }
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return bytes;  // the blank line, or an obs-fold remnant
-    t->response.headers.push_back({std::string(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))});
+    t->response.headers.push_back(
+        {std::string(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))});
     return bytes;
   }
 };

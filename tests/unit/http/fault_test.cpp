@@ -58,7 +58,9 @@ struct Fixture {
     EXPECT_TRUE(c) << c.error().ToString();
     if (c) client = std::move(*c);
   }
-  Result<Response> Get(const RetryOptions& r = {}) { return SendWithRetry(*client, {"GET", server->Url("/v1/x"), {}, {}}, r, time.Env()); }
+  Result<Response> Get(const RetryOptions& r = {}) {
+    return SendWithRetry(*client, {"GET", server->Url("/v1/x"), {}, {}}, r, time.Env());
+  }
   Result<Response> Post(const RetryOptions& r = {}) {
     return SendWithRetry(*client, {"POST", server->Url("/v1/consents"), {}, R"({"a":1})"}, r, time.Env());
   }

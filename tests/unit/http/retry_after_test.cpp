@@ -44,7 +44,8 @@ TEST(RetryAfter, DatesFarAwayAreClampedOrZeroWithoutOverflow) {
 }
 
 TEST(RetryAfter, GarbageIsRejected) {
-  for (const char* bad : {"", " ", "-1", "1.5", "10s", "soon", "Sun, 06 Nov 1994 08:49:37", "Sun, 32 Nov 1994 08:49:37 GMT",
+  for (const char* bad : {"", " ", "-1", "1.5", "10s", "soon", "Sun, 06 Nov 1994 08:49:37",
+                          "Sun, 32 Nov 1994 08:49:37 GMT",
                           "Sun, 06 Nov 1994 08:49:37 GMT trailing", "0x10"}) {
     EXPECT_FALSE(ParseRetryAfter(bad, kNow).has_value()) << bad;
   }
