@@ -5,7 +5,7 @@
 
 #include "signing/base64.hpp"
 #include "signing/signature_header.hpp"
-#include "signing/text.hpp"
+#include "common/text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using bankfeed::fuzz::Check;
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(!parsed->headers.empty() && parsed->headers.size() <= signing::kMaxSignedHeaders);
   std::string list;
   for (const std::string& h : parsed->headers) {
-    Check(!h.empty() && h == signing::LowerAscii(h));
+    Check(!h.empty() && h == bankfeed::LowerAscii(h));
     list += list.empty() ? "" : " ";
     list += h;
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <simdjson.h>
@@ -245,14 +246,20 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
   return {};
 }
 
-// Appends one transaction per array element: read(Transaction&, od::value) -> Status, then ctx.FinishRow.
+// Wraps read(Transaction&, od::value) -> Status so that each row is finished (ctx.FinishRow) as soon as it is read.
 template <typename F>
-Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read) {
-  return AppendEach(ctx, v, out, [&](Transaction& t, od::value item) -> Status {
+auto FinishingRows(MapContext& ctx, F read) {
+  return [&ctx, read](Transaction& t, od::value item) -> Status {
     BANKFEED_RETURN_IF_ERROR(read(t, item));
     ctx.FinishRow(t);
     return {};
-  });
+  };
+}
+
+// Appends one transaction per array element, each finished as it is read.
+template <typename F>
+Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read) {
+  return AppendEach(ctx, v, out, FinishingRows(ctx, std::forward<F>(read)));
 }
 
 // Signs an amount by its credit/debit indicator (UK OB, STET): the indicator decides, so a debit is negative even

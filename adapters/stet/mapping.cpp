@@ -357,16 +357,8 @@ Status ReadGrant(MapContext& ctx, od::value v, bool& granted) {
 Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
   std::vector<Transaction> txs;
-  bool found = false;
-  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
-    return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key != "transactions") return {};
-      found = true;
-      if (IsNull(f)) return {};
-      return AppendTransactions(ctx, f, txs, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
-    });
-  }));
-  if (!found) return MakeError(ErrorCode::kInvalidInput, "transactions: missing");
+  auto read = [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); };
+  BANKFEED_RETURN_IF_ERROR(ReadRootList(ctx, json, "transactions", txs, FinishingRows(ctx, read)));
   return txs;
 }
 

@@ -360,7 +360,8 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
   std::vector<Transaction> txs;
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(ReadDataMember(ctx, json, "Transaction", found, [&](od::value list) {
-    return AppendTransactions(ctx, list, txs, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
+    return AppendTransactions(ctx, list, txs,
+                              [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
   }));
   if (!found) return MakeError(ErrorCode::kInvalidInput, "Data: missing");
   return txs;

@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/text.hpp"
 #include "http/curl_errors.hpp"
 #include "log/log.hpp"
 #include "pki/credentials.hpp"
@@ -51,14 +52,6 @@ int ToHttpVersion(long curl_version) {
     case CURL_HTTP_VERSION_3: return 30;
     default: return 0;
   }
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 }  // namespace
@@ -124,7 +117,8 @@ struct Transfer {
     auto* t = static_cast<Transfer*>(self);
     const size_t bytes = size * n;
     if (!t->Count(bytes)) return 0;
-    const std::string_view line(data, bytes);
+    std::string_view line(data, bytes);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
     if (line.starts_with("HTTP/")) {
       t->response.headers.clear();  // a new response (after 100 Continue): keep only the final one's headers
       return bytes;
@@ -132,7 +126,7 @@ struct Transfer {
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return bytes;  // the blank line, or an obs-fold remnant
     t->response.headers.push_back(
-        {std::string(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))});
+        {std::string(TrimOws(line.substr(0, colon))), std::string(TrimOws(line.substr(colon + 1)))});
     return bytes;
   }
 };

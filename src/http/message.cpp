@@ -2,7 +2,8 @@
 
 #include <openssl/rand.h>
 
-#include <algorithm>
+#include "common/text.hpp"
+
 #include <array>
 #include <cstdlib>
 
@@ -10,12 +11,7 @@ namespace bankfeed::http {
 
 std::optional<std::string_view> FindHeader(const std::vector<Header>& headers, std::string_view name) {
   for (const Header& h : headers) {
-    if (h.name.size() == name.size() &&
-        std::equal(h.name.begin(), h.name.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return std::string_view(h.value);
-    }
+    if (EqualsIgnoreCase(h.name, name)) return std::string_view(h.value);
   }
   return std::nullopt;
 }

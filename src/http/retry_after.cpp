@@ -6,16 +6,12 @@
 #include <sstream>
 #include <string>
 
+#include "common/text.hpp"
+
 namespace bankfeed::http {
 namespace {
 
 constexpr std::chrono::seconds kMaxWait{366 * 24 * 3600};
-
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<date::sys_seconds> ParseHttpDate(std::string_view s) {
   // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT"; RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT"; asctime

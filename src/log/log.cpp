@@ -1,6 +1,8 @@
 // JSON-lines logging through spdlog, with every field redacted (see log.hpp).
 #include "log/log.hpp"
 
+#include "common/text.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,29 +98,6 @@ std::shared_ptr<spdlog::logger> Logger() {
   std::call_once(s.init, [&s] { InitFromEnvironment(s); });
   std::lock_guard lock(s.mu);
   return s.logger;
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xf];
-          out += kHex[c & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 }  // namespace

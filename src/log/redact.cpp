@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/text.hpp"
 #include "log/log.hpp"
 
 namespace bankfeed::log {
@@ -13,11 +14,9 @@ namespace {
 
 constexpr std::string_view kRedacted = "[redacted]";
 
-char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [](char a, char b) { return Lower(a) == Lower(b); }) != haystack.end();
+                     [](char a, char b) { return LowerAscii(a) == LowerAscii(b); }) != haystack.end();
 }
 
 // Keys whose values are secret or personal whatever they look like.

@@ -1,6 +1,8 @@
 // The canonical JSON Lines form (CANONICAL.md): fixed key order, every key present, null for absent values.
 #include "bankfeed/canonical_json.hpp"
 
+#include "common/text.hpp"
+
 namespace bankfeed {
 namespace {
 
@@ -17,29 +19,7 @@ class Writer {
     out_.append("\":");
   }
   void Null() { out_.append("null"); }
-  void Str(std::string_view v) {
-    out_.push_back('"');
-    for (const char ch : v) {
-      const auto c = static_cast<unsigned char>(ch);
-      switch (c) {
-        case '"': out_.append("\\\""); break;
-        case '\\': out_.append("\\\\"); break;
-        case '\n': out_.append("\\n"); break;
-        case '\r': out_.append("\\r"); break;
-        case '\t': out_.append("\\t"); break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out_.append("\\u00");
-            out_.push_back(kHex[c >> 4]);
-            out_.push_back(kHex[c & 15]);
-          } else {
-            out_.push_back(ch);
-          }
-      }
-    }
-    out_.push_back('"');
-  }
+  void Str(std::string_view v) { AppendJsonString(out_, v); }
   void Field(std::string_view k, std::string_view v) { Key(k), Str(v); }
   void Field(std::string_view k, const std::string& v) { Key(k), Str(v); }
   void Field(std::string_view k, const OptString& v) {

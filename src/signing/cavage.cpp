@@ -7,7 +7,7 @@
 #include "signing/certificate.hpp"
 #include "signing/digest.hpp"
 #include "signing/rsa.hpp"
-#include "signing/text.hpp"
+#include "common/text.hpp"
 
 namespace bankfeed::signing {
 namespace {

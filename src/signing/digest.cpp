@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 
 #include "signing/base64.hpp"
-#include "signing/text.hpp"
+#include "common/text.hpp"
 
 namespace bankfeed::signing {
 namespace {

@@ -1,5 +1,7 @@
 #include "signing/jws_header.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -12,27 +14,6 @@ constexpr size_t kMaxMembers = 32;
 
 tl::unexpected<Error> Bad(std::string_view reason) {
   return MakeError(ErrorCode::kInvalidInput, "JWS header: " + std::string(reason));
-}
-
-// RFC 8259 §7 string escaping. The options are printable ASCII (validated), but escaping everything that needs
-// it keeps the writer correct on its own.
-void AppendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 void AppendMember(std::string& out, std::string_view name) {

@@ -5,7 +5,7 @@
 
 #include "bankfeed/signing.hpp"
 #include "signing/cavage.hpp"
-#include "signing/text.hpp"
+#include "common/text.hpp"
 
 namespace bankfeed {
 namespace {
@@ -17,14 +17,14 @@ tl::unexpected<Error> Bad(std::string option, std::string_view reason) {
 }
 
 bool IsLowerHeaderName(std::string_view s) {
-  return signing::IsToken(s) && std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return IsToken(s) && std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 // A string that goes into a header value or a JSON string as is: printable ASCII, bounded.
 Status CheckText(const std::string& option, std::string_view value, bool allow_empty) {
   if (value.empty()) return allow_empty ? Status() : Bad(option, "empty");
   if (value.size() > kMaxOptionLength) return Bad(option, "too long");
-  if (!signing::IsPrintableAscii(value)) return Bad(option, "must be printable ASCII");
+  if (!IsPrintableAscii(value)) return Bad(option, "must be printable ASCII");
   return {};
 }
 

@@ -4,7 +4,7 @@
 #include <array>
 
 #include "signing/base64.hpp"
-#include "signing/text.hpp"
+#include "common/text.hpp"
 
 namespace bankfeed::signing {
 namespace {

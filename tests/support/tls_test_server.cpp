@@ -10,17 +10,12 @@
 #include <openssl/err.h>
 
 #include <algorithm>
-#include <cctype>
+
+#include "common/text.hpp"
 #include <csignal>
 
 namespace bankfeed::testing {
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Reads one request (headers, then Content-Length bytes). False on EOF or error.
 bool ReadRequest(SSL* ssl, std::string& buffer, RawRequest& out) {
@@ -69,7 +64,7 @@ bool ReadRequest(SSL* ssl, std::string& buffer, RawRequest& out) {
 
 std::string RawRequest::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (IEquals(k, name)) return v;
+    if (EqualsIgnoreCase(k, name)) return v;
   }
   return {};
 }

@@ -216,7 +216,7 @@ TEST(Faults, EndlessBodyHitsTheSizeCapWithMemoryBounded) {
   EXPECT_LT(sent.load(), size_t{64} << 20);  // the client stopped reading long before 10 GB
 }
 
-TEST(Faults, DeclaredOversizedBodyIsRefusedBeforeDownloading) {
+TEST(Faults, DeclaredOversizedBodyIsRefusedAndNotRetried) {
   TransportOptions o = ClientOptions();
   o.max_response_bytes = 1 << 20;
   Fixture f([](const RawRequest&, Connection& c) { c.Respond(200, std::string(2 << 20, 'x')); }, o);

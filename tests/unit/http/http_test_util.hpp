@@ -8,17 +8,11 @@
 
 #include "bankfeed/transport.hpp"
 #include "support/tls_test_server.hpp"
+#include "unit/pki/pki_test_util.hpp"
 
 namespace bankfeed::http::test {
 
-inline std::string Pki(const std::string& file) {
-  const char* dir = std::getenv("BANKFEED_TEST_PKI");
-  if (dir == nullptr) {
-    ADD_FAILURE() << "BANKFEED_TEST_PKI is not set (run through ctest: the test_pki fixture makes the PKI)";
-    return file;
-  }
-  return std::string(dir) + "/" + file;
-}
+inline std::string Pki(const std::string& file) { return testing::PkiFile(file); }
 
 inline CredentialSource Qwac() {
   CredentialSource c;

@@ -1,11 +1,11 @@
-// Small ASCII helpers for HTTP header text (RFC 9110 tokens and optional white space). Header names and the
-// tokens here are ASCII by definition, so no locale is involved.
+// Small text helpers shared by the core: ASCII case and tokens for HTTP header text (RFC 9110), and JSON string
+// escaping. Header names and the tokens here are ASCII by definition, so no locale is involved.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace bankfeed::signing {
+namespace bankfeed {
 
 inline char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -52,4 +52,8 @@ inline bool IsPrintableAscii(std::string_view s) {
   return true;
 }
 
-}  // namespace bankfeed::signing
+// Appends `s` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters (and DEL) escaped, the
+// short forms for \n, \r and \t. Bytes >= 0x80 pass through; callers hand in UTF-8.
+void AppendJsonString(std::string& out, std::string_view s);
+
+}  // namespace bankfeed
