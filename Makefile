@@ -1,5 +1,5 @@
 # bankfeed: the two commands of the README, and a few helpers.
-#   make demo   installs what is missing, builds, and runs the demo on the bundled examples
+#   make demo   installs what is missing, builds, and runs the whole path on the bundled sandbox banks
 #   make test   installs what is missing, builds and runs the whole suite (default and asan+ubsan presets)
 .PHONY: all deps build test demo bench fuzz clean
 
@@ -8,10 +8,10 @@ PRESETS ?= default asan
 JOBS ?= $(shell nproc)
 
 # Debian 12 packages the build, tests, fuzzers and benchmarks need.
-APT_PACKAGES := g++ clang libclang-rt-14-dev cmake ninja-build pkg-config make tzdata ca-certificates openssl \
+APT_PACKAGES := g++ clang libclang-rt-14-dev cmake ninja-build pkg-config make tzdata ca-certificates openssl curl \
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libhowardhinnant-date-dev libspdlog-dev \
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsqlite3-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libexpected-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libexpected-dev libcpp-httplib-dev
 
 all: build
 
@@ -40,7 +40,7 @@ test: deps
 	done
 
 demo: build
-	@tools/demo/normalize_examples.sh build/default/tools/bankfeed
+	@tools/demo/run_demo.sh build/default/tools/bankfeed
 
 bench: deps
 	cmake --preset release >/dev/null

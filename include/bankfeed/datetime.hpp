@@ -56,6 +56,10 @@ class BANKFEED_EXPORT TimeZone {
   // Local wall-clock seconds to UTC seconds. A time skipped by a DST jump maps to the instant of the jump; a
   // repeated time maps to its first occurrence.
   int64_t LocalToUtc(int64_t local_seconds) const;
+  // UTC seconds to local wall-clock seconds.
+  int64_t UtcToLocal(int64_t utc_seconds) const;
+  // The local calendar date at a UTC instant (e.g. the bank's "today").
+  Date LocalDate(int64_t utc_seconds) const;
 
  private:
   const void* zone_ = nullptr;  // const date::time_zone*

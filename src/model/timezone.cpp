@@ -40,4 +40,18 @@ int64_t TimeZone::LocalToUtc(int64_t local_seconds) const {
   return local_seconds - info.first.offset.count();
 }
 
+int64_t TimeZone::UtcToLocal(int64_t utc_seconds) const {
+  if (zone_ == nullptr) return utc_seconds;
+  const auto* z = static_cast<const date::time_zone*>(zone_);
+  const date::sys_seconds instant{std::chrono::seconds{utc_seconds}};
+  return utc_seconds + z->get_info(instant).offset.count();
+}
+
+Date TimeZone::LocalDate(int64_t utc_seconds) const {
+  const int64_t local = UtcToLocal(utc_seconds);
+  int64_t days = local / 86400;
+  if (local % 86400 < 0) --days;  // floor, for instants before 1970
+  return Date{static_cast<int32_t>(days)};
+}
+
 }  // namespace bankfeed

@@ -10,8 +10,15 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitDataErr = 65;
 inline constexpr int kExitNoInput = 66;
+inline constexpr int kExitUnavailable = 69;  // the bank could not be reached or refused service
+inline constexpr int kExitSoftware = 70;
+inline constexpr int kExitTempFail = 75;  // not yet: try again (e.g. a consent still awaiting SCA)
+inline constexpr int kExitConfig = 78;
 
 // Sets `exit_code` when the subcommand runs.
 void AddNormalizeCommand(CLI::App& app, int& exit_code);
+void AddSandboxCommand(CLI::App& app, int& exit_code);  // sandbox_cmd.cpp: the mock banks
+void AddConsentCommand(CLI::App& app, int& exit_code);  // consent_cmd.cpp: start, complete, status, revoke
+void AddFetchCommand(CLI::App& app, int& exit_code);    // fetch_cmd.cpp: accounts, balances, transactions
 
 }  // namespace bankfeed::cli

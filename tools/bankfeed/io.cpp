@@ -40,4 +40,34 @@ void PrintError(std::string_view message) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+int ExitCodeFor(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kInvalidInput:
+    case ErrorCode::kProtocol:
+      return 65;
+    case ErrorCode::kInvalidArgument:
+      return 2;
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kNetwork:
+    case ErrorCode::kHttp:
+    case ErrorCode::kTls:
+      return 69;
+    case ErrorCode::kRateLimited:
+    case ErrorCode::kAccessExceeded:
+    case ErrorCode::kTimeout:
+      return 75;
+    case ErrorCode::kUnauthenticated:
+    case ErrorCode::kConsentExpired:
+    case ErrorCode::kConsentInvalid:
+      return 77;
+    case ErrorCode::kConfig:
+      return 78;
+    case ErrorCode::kNotFound:
+      return 66;
+    case ErrorCode::kInternal:
+      break;
+  }
+  return 70;
+}
+
 }  // namespace bankfeed::cli

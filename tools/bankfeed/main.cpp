@@ -8,6 +8,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = bankfeed::cli::kExitOk;
   bankfeed::cli::AddNormalizeCommand(app, exit_code);
+  bankfeed::cli::AddSandboxCommand(app, exit_code);
+  bankfeed::cli::AddConsentCommand(app, exit_code);
+  bankfeed::cli::AddFetchCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

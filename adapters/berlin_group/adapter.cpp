@@ -1,0 +1,287 @@
+// Construction and the account-information reads of the Berlin Group connector, with pagination.
+#include "adapters/berlin_group/adapter.hpp"
+
+#include <algorithm>
+#include <set>
+#include <span>
+#include <thread>
+
+#include "adapters/berlin_group/links.hpp"
+#include "adapters/berlin_group/mapping.hpp"
+#include "adapters/common/quota.hpp"
+#include "bankfeed/canonical_json.hpp"
+#include "bankfeed/ids.hpp"
+#include "bankfeed/qcstatement.hpp"
+#include "log/log.hpp"
+#include "pki/credentials.hpp"
+
+namespace bankfeed::berlin_group {
+namespace {
+
+// `date_query_format`: %Y %m %d and literal characters (the profile loader checked it).
+std::string FormatQueryDate(const Date& date, std::string_view format) {
+  const std::string iso = date.ToString();  // YYYY-MM-DD
+  std::string out;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '%' && i + 1 < format.size()) {
+      char spec = format[++i];
+      if (spec == 'Y') out += iso.substr(0, 4);
+      else if (spec == 'm') out += iso.substr(5, 2);
+      else if (spec == 'd') out += iso.substr(8, 2);
+      else out += spec;
+    } else {
+      out += format[i];
+    }
+  }
+  return out;
+}
+
+// Rows equal in everything the bank may change between fetches of the same row: not the ids.
+bool SameContent(const Transaction& a, const Transaction& b) {
+  auto strip = [](Transaction t) {
+    t.id.clear();
+    t.transaction_id.reset();
+    t.entry_reference.reset();
+    t.raw_json.clear();
+    return ToCanonicalJson(t);
+  };
+  return strip(a) == strip(b);
+}
+
+// The bank repeats the previous page's last `overlap` rows at the start of the next. A page carries booked and
+// pending rows in separate arrays, so "last" and "start" hold per status: the candidates are the first `overlap`
+// rows of each status on the new page, matched one to one against the last `overlap` rows of that status on the
+// previous page. Exactly min(overlap, previous size, page size) rows must match; those are marked in `drop`.
+bool DropOverlap(std::span<const Transaction> previous, const std::vector<Transaction>& rows, size_t overlap,
+                 std::vector<bool>& drop) {
+  const size_t want = std::min({overlap, previous.size(), rows.size()});
+  size_t dropped = 0;
+  for (TransactionStatus status : {TransactionStatus::kBooked, TransactionStatus::kPending, TransactionStatus::kInfo}) {
+    std::vector<const Transaction*> tail;
+    for (size_t i = previous.size(); i-- > 0 && tail.size() < overlap;) {
+      if (previous[i].status == status) tail.push_back(&previous[i]);
+    }
+    std::vector<bool> used(tail.size(), false);
+    size_t seen = 0;
+    for (size_t i = 0; i < rows.size() && seen < overlap && dropped < want; ++i) {
+      if (rows[i].status != status) continue;
+      ++seen;
+      for (size_t j = 0; j < tail.size(); ++j) {
+        if (!used[j] && SameContent(*tail[j], rows[i])) {
+          used[j] = true;
+          drop[i] = true;
+          ++dropped;
+          break;
+        }
+      }
+    }
+  }
+  return dropped == want;
+}
+
+Error PageError(Error e, int page, std::string_view bank_id, const http::Response& response) {
+  e.message = "transactions page " + std::to_string(page) + ": " + e.message;
+  e.bank_id = std::string(bank_id);
+  e.request_id = response.request_id;
+  e.http_status = response.status;
+  return e;
+}
+
+}  // namespace
+
+BerlinGroupConnector::BerlinGroupConnector(BankProfile profile, std::unique_ptr<http::Client> client,
+                                           adapters::CavageSigner signer, std::string client_id,
+                                           adapters::UrlParts base, ConnectorEnvironment env)
+    : profile_(std::move(profile)),
+      client_(std::move(client)),
+      signer_(std::move(signer)),
+      client_id_(std::move(client_id)),
+      base_(std::move(base)),
+      env_(std::move(env)) {
+  if (env_.sleep) retry_env_.sleep = env_.sleep;
+  if (env_.now) retry_env_.now = env_.now;
+}
+
+Result<std::unique_ptr<Connector>> BerlinGroupConnector::Make(const ConnectionOptions& options,
+                                                              ConnectorEnvironment env) {
+  BankProfile profile = options.profile;
+  auto fail = [&](ErrorCode code, std::string message) {
+    Error e(code, std::move(message));
+    e.bank_id = profile.id;
+    return tl::unexpected(std::move(e));
+  };
+  if (profile.standard != Standard::kBerlinGroup) return fail(ErrorCode::kConfig, "profile.standard: not berlin-group");
+  auto base = adapters::ParseUrl(profile.base_url, "profile.base_url");
+  if (!base || base->scheme != "https") return fail(ErrorCode::kConfig, "profile.base_url: not an https URL");
+  if (profile.sca.approaches.empty()) return fail(ErrorCode::kConfig, "profile.sca.approaches: empty");
+
+  TransportOptions transport = profile.transport;
+  transport.bank_id = profile.id;
+  transport.client_identity = options.qwac;
+  transport.ca_bundle_file = options.ca_bundle_file;
+  auto client = http::Client::Make(transport);
+  if (!client) return tl::unexpected(client.error());
+  auto signer = adapters::CavageSigner::Make(options.qseal, profile.cavage);
+  if (!signer) {
+    Error e = signer.error();
+    e.bank_id = profile.id;
+    return tl::unexpected(std::move(e));
+  }
+  std::string client_id = options.oauth_client_id;
+  if (client_id.empty() && profile.oauth2) {
+    // tls_client_auth: the client id is the TPP's PSD2 authorisation number from its QWAC.
+    auto credential = pki::Credential::Load(options.qwac);
+    if (!credential) return tl::unexpected(credential.error());
+    auto attributes = Psd2AttributesOfCertificate(credential->CertificatePem());
+    if (!attributes || !attributes->organization_identifier || attributes->organization_identifier->empty()) {
+      return fail(ErrorCode::kConfig, "oauth_client_id: not set and the QWAC carries no organizationIdentifier");
+    }
+    client_id = *attributes->organization_identifier;
+  }
+  return std::unique_ptr<Connector>(new BerlinGroupConnector(std::move(profile), std::move(*client),
+                                                             std::move(*signer), std::move(client_id),
+                                                             std::move(*base), std::move(env)));
+}
+
+Result<std::vector<Account>> BerlinGroupConnector::ListAccounts(ConsentGrant& grant, const PsuContext& psu) {
+  BANKFEED_RETURN_IF_ERROR(EnsureAccessToken(grant));
+  BANKFEED_RETURN_IF_ERROR(adapters::ConsumeUnattendedRead(grant, "accounts", psu, grant.request.frequency_per_day,
+                                                           profile_.timezone, Now(), profile_.id));
+  Call call;
+  call.url = ApiUrl("/v1/accounts");
+  call.grant = &grant;
+  call.send_consent_id = true;
+  call.psu = &psu;
+  call.operation = "read accounts";
+  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+  NormalizeOptions options;
+  options.timezone = profile_.timezone;
+  simdjson::padded_string body(response.body);
+  auto accounts = MapAccounts(body, options);
+  if (!accounts) {
+    Error e = accounts.error();
+    e.message = "accounts: " + e.message;
+    e.bank_id = profile_.id;
+    e.request_id = response.request_id;
+    return tl::unexpected(std::move(e));
+  }
+  return accounts;
+}
+
+Result<std::vector<Balance>> BerlinGroupConnector::GetBalances(ConsentGrant& grant, const Account& account,
+                                                               const PsuContext& psu) {
+  if (!account.resource_id) {
+    return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "account.resource_id: missing")));
+  }
+  BANKFEED_RETURN_IF_ERROR(EnsureAccessToken(grant));
+  BANKFEED_RETURN_IF_ERROR(adapters::ConsumeUnattendedRead(grant, "balances:" + *account.resource_id, psu,
+                                                           grant.request.frequency_per_day, profile_.timezone, Now(),
+                                                           profile_.id));
+  Call call;
+  call.url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) + "/balances");
+  call.grant = &grant;
+  call.send_consent_id = true;
+  call.psu = &psu;
+  call.operation = "read balances";
+  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+  NormalizeOptions options;
+  options.timezone = profile_.timezone;
+  options.account_id = account.id;
+  simdjson::padded_string body(response.body);
+  auto balances = MapBalances(body, options);
+  if (!balances) {
+    Error e = balances.error();
+    e.message = "balances: " + e.message;
+    e.bank_id = profile_.id;
+    e.request_id = response.request_id;
+    return tl::unexpected(std::move(e));
+  }
+  return balances;
+}
+
+Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& grant, const Account& account,
+                                                               const TransactionQuery& query, const PsuContext& psu) {
+  if (!account.resource_id) {
+    return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "account.resource_id: missing")));
+  }
+  TransactionBatch batch;
+  const Date today = Today();
+  const Date earliest{today.days_since_epoch - profile_.quirks.max_history_days};
+  batch.date_from = std::max(query.date_from, earliest);
+  batch.date_to = query.date_to.value_or(today);
+  if (batch.date_from > batch.date_to) {
+    return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "query.date_from: after date_to")));
+  }
+  BANKFEED_RETURN_IF_ERROR(EnsureAccessToken(grant));
+  BANKFEED_RETURN_IF_ERROR(adapters::ConsumeUnattendedRead(grant, "transactions:" + *account.resource_id, psu,
+                                                           grant.request.frequency_per_day, profile_.timezone, Now(),
+                                                           profile_.id));
+  std::string url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) +
+                           "/transactions?bookingStatus=both&dateFrom=" +
+                           adapters::PercentEncode(FormatQueryDate(batch.date_from, profile_.quirks.date_query_format)));
+  if (profile_.quirks.send_date_to) {
+    url += "&dateTo=" + adapters::PercentEncode(FormatQueryDate(batch.date_to, profile_.quirks.date_query_format));
+  }
+  NormalizeOptions options;
+  options.timezone = profile_.timezone;
+  options.account_id = account.id;
+
+  std::set<std::string> visited{url};
+  size_t previous_page_start = 0;
+  for (int page = 1;; ++page) {
+    Call call;
+    call.url = url;
+    call.grant = &grant;
+    call.send_consent_id = true;
+    call.psu = &psu;
+    call.operation = "read transactions page " + std::to_string(page);
+    BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+    simdjson::padded_string body(response.body);
+    auto rows = MapTransactions(body, options);
+    if (!rows) return tl::unexpected(PageError(rows.error(), page, profile_.id, response));
+    auto links = ReadLinks(response.body);
+    if (!links) return tl::unexpected(PageError(links.error(), page, profile_.id, response));
+    batch.pages = page;
+
+    // A declared overlap: the page starts with the previous page's last rows. They are checked, then dropped.
+    std::vector<bool> drop(rows->size(), false);
+    if (page > 1 && profile_.quirks.page_overlap > 0) {
+      std::span<const Transaction> previous(batch.transactions.data() + previous_page_start,
+                                            batch.transactions.size() - previous_page_start);
+      if (!DropOverlap(previous, *rows, static_cast<size_t>(profile_.quirks.page_overlap), drop)) {
+        return tl::unexpected(PageError(Error(ErrorCode::kProtocol, "the first rows do not repeat the previous "
+                                                                    "page's last rows (profile page_overlap)"),
+                                        page, profile_.id, response));
+      }
+    }
+    previous_page_start = batch.transactions.size();
+    for (size_t i = 0; i < rows->size(); ++i) {
+      if (!drop[i]) batch.transactions.push_back(std::move((*rows)[i]));
+    }
+
+    auto next = links->find("next");
+    if (next == links->end()) break;
+    if (page >= profile_.quirks.page_cap) {
+      return tl::unexpected(WithBank(Error(ErrorCode::kProtocol, "transactions: more than " +
+                                                                     std::to_string(profile_.quirks.page_cap) +
+                                                                     " pages (profile page_cap); nothing kept")));
+    }
+    auto next_url = SameOriginLink(url, next->second, "transactions page " + std::to_string(page) + ": _links.next");
+    if (!next_url) return tl::unexpected(next_url.error());
+    if (!visited.insert(*next_url).second) {
+      return tl::unexpected(WithBank(Error(ErrorCode::kProtocol, "transactions page " + std::to_string(page) +
+                                                                     ": _links.next repeats an earlier page "
+                                                                     "(pagination loop); nothing kept")));
+    }
+    url = std::move(*next_url);
+  }
+  // Ids over the whole query: twins on different pages stay twins, and the ids do not depend on page boundaries.
+  TransactionIdAssigner ids;
+  for (auto& t : batch.transactions) ids.Assign(t);
+  log::Info("bg.transactions", {{"bank", profile_.id},
+                                {"pages", batch.pages},
+                                {"rows", static_cast<int64_t>(batch.transactions.size())}});
+  return batch;
+}
+
+}  // namespace bankfeed::berlin_group

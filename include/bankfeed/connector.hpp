@@ -1,0 +1,161 @@
+// bankfeed/connector.hpp: one bank, one standard, behind one interface.
+//
+// A Connector runs the consent and SCA flow and reads accounts, balances and transactions, returning canonical
+// records. Berlin Group, UK Open Banking and STET each implement it; which one is used follows from the profile.
+//
+// The durable state of a consent is a ConsentGrant, owned by the caller: the connector reads and updates it (new
+// tokens after a refresh, the status, the day's count of unattended reads), and the caller persists it after every
+// call. Tokens and the PKCE verifier in it are secrets: keep the grant in the encrypted store, never in logs.
+//
+//   bankfeed::ConnectionOptions conn;
+//   conn.profile = *bankfeed::LoadBankProfile("specs/banks/sandbox-alpha.yaml");
+//   conn.qwac = {.certificate_file = "qwac.pem", .key_file = "qwac.key"};
+//   conn.qseal = {.certificate_file = "qseal.pem", .key_file = "qseal.key"};
+//   auto connector = bankfeed::MakeConnector(conn);
+//   bankfeed::ConsentGrant grant;
+//   auto step = (*connector)->StartConsent(request, psu, grant);   // send the customer to step->redirect_url
+//   ...                                                            // the customer comes back to redirect_uri
+//   auto status = (*connector)->CompleteConsent(grant, callback_query, psu);
+//   auto accounts = (*connector)->ListAccounts(grant, psu);
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bankfeed/credentials.hpp"
+#include "bankfeed/datetime.hpp"
+#include "bankfeed/export.hpp"
+#include "bankfeed/model.hpp"
+#include "bankfeed/profile.hpp"
+#include "bankfeed/result.hpp"
+
+namespace bankfeed {
+
+// Who the request is for. `ip_address` is set only while the customer is present (logged in, clicking): the bank
+// then gets PSU-IP-Address and the read does not count against the consent's unattended quota. Unattended reads
+// (no ip_address) are counted against frequency_per_day before they are sent, and refused locally when it is used up.
+struct PsuContext {
+  std::string psu_id;                     // the customer's id at the bank, sent as PSU-ID when the profile allows
+  std::optional<std::string> ip_address;  // PSU-IP-Address
+  std::optional<std::string> user_agent;  // PSU-User-Agent
+  bool present() const { return ip_address.has_value(); }
+};
+
+// What the customer is asked to consent to.
+struct ConsentRequest {
+  enum class Scope {
+    kAllPsd2,            // every account, with balances and transactions
+    kAvailableAccounts,  // the list of accounts only
+    kDedicatedAccounts,  // the accounts in `ibans`
+  };
+  Scope scope = Scope::kAllPsd2;
+  std::vector<std::string> ibans;  // kDedicatedAccounts
+  Date valid_until;                // required
+  int frequency_per_day = 4;       // unattended reads per account and endpoint per day
+  bool recurring = true;
+  std::optional<ScaApproach> approach;  // preferred; the profile's first approach when absent
+  std::string redirect_uri;             // where the bank sends the customer back (redirect, OAuth2)
+  std::string nok_redirect_uri;         // where it sends them after a refusal (optional)
+};
+
+// The durable state of one consent at one bank. Persist it after every call; it holds secrets.
+struct ConsentGrant {
+  std::string bank_id;
+  std::string consent_id;        // the bank's id; empty until the bank created the consent
+  std::string authorisation_id;  // the SCA's id, when the bank gave one
+  ScaApproach approach = ScaApproach::kRedirect;
+  ConsentStatus status = ConsentStatus::kReceived;
+  std::string psu_id;
+  ConsentRequest request;        // what was asked, kept for flows that create the consent late (OAuth2 pre-step)
+  std::string sca_status_url;    // where a decoupled SCA is polled
+
+  // OAuth2: the authorization request in flight, then the tokens. Secrets.
+  std::string oauth_state;
+  std::string pkce_verifier;
+  std::string access_token;
+  std::optional<DateTime> access_token_expires;
+  std::string refresh_token;
+
+  // Unattended reads on `usage_day` (the bank's local date), per "<endpoint>:<account resource id>".
+  std::optional<Date> usage_day;
+  std::map<std::string, int> usage;
+};
+
+// What the caller does next to finish strong customer authentication.
+struct ScaStep {
+  ScaApproach approach = ScaApproach::kRedirect;
+  std::optional<std::string> redirect_url;  // send the customer's browser here (redirect, OAuth2)
+  std::optional<std::string> psu_message;   // decoupled: what the bank told the customer to do
+  ConsentStatus status = ConsentStatus::kReceived;
+};
+
+// The query parameters the customer came back with (OAuth2: code and state, or error).
+using CallbackParams = std::map<std::string, std::string>;
+
+struct TransactionQuery {
+  Date date_from;
+  std::optional<Date> date_to;  // today when absent
+};
+
+// Every page of one query, mapped, with the bank's page overlap removed. Ids are assigned over the whole batch, so
+// twins on different pages stay twins.
+struct TransactionBatch {
+  std::vector<Transaction> transactions;
+  Date date_from;  // the window actually asked for (after the profile's history limit)
+  Date date_to;
+  int pages = 0;
+};
+
+class BANKFEED_EXPORT Connector {
+ public:
+  virtual ~Connector() = default;
+  virtual const BankProfile& profile() const = 0;
+
+  // Creates the consent and starts its SCA (or, for an OAuth2 pre-step, prepares the authorization request).
+  virtual Result<ScaStep> StartConsent(const ConsentRequest& request, const PsuContext& psu, ConsentGrant& grant) = 0;
+  // After the customer came back (redirect, OAuth2) or to wait for a decoupled approval: finishes the flow and
+  // returns the consent's status. kConsentInvalid when the customer refused or the state does not match.
+  virtual Result<ConsentStatus> CompleteConsent(ConsentGrant& grant, const CallbackParams& callback,
+                                                const PsuContext& psu) = 0;
+  virtual Result<Consent> GetConsent(ConsentGrant& grant) = 0;
+  // Revokes the consent at the bank; the grant's tokens are wiped whether or not the bank answered.
+  virtual Status RevokeConsent(ConsentGrant& grant) = 0;
+
+  virtual Result<std::vector<Account>> ListAccounts(ConsentGrant& grant, const PsuContext& psu) = 0;
+  virtual Result<std::vector<Balance>> GetBalances(ConsentGrant& grant, const Account& account,
+                                                   const PsuContext& psu) = 0;
+  // Follows every page. Any failure on any page fails the whole query: nothing partial is returned.
+  virtual Result<TransactionBatch> GetTransactions(ConsentGrant& grant, const Account& account,
+                                                   const TransactionQuery& query, const PsuContext& psu) = 0;
+};
+
+// What a connector needs beyond the profile: the TPP's own certificates and trust.
+struct ConnectionOptions {
+  BankProfile profile;
+  CredentialSource qwac;       // mTLS client certificate
+  CredentialSource qseal;      // request signing (Berlin Group, STET) or JWS (UK)
+  std::string ca_bundle_file;  // trust for the bank's server certificate; empty: the system store
+  std::string oauth_client_id;  // OAuth2 client_id; empty: the QWAC's PSD2 authorisation number
+};
+
+// Clock and sleep, replaceable by tests and simulations.
+struct ConnectorEnvironment {
+  std::function<std::chrono::system_clock::time_point()> now;  // default: the system clock
+  std::function<void(std::chrono::milliseconds)> sleep;        // default: std::this_thread::sleep_for
+};
+
+// A grant as JSON, for whatever persists it (the store encrypts it; the CLI keeps it in a 0600 file). The text holds
+// the grant's secrets: never log it.
+BANKFEED_EXPORT std::string GrantToJson(const ConsentGrant& grant);
+// kInvalidInput naming the field for text that GrantToJson did not write.
+BANKFEED_EXPORT Result<ConsentGrant> GrantFromJson(std::string_view json);
+
+BANKFEED_EXPORT Result<std::unique_ptr<Connector>> MakeConnector(const ConnectionOptions& options,
+                                                                 ConnectorEnvironment environment = {});
+
+}  // namespace bankfeed

@@ -1,0 +1,102 @@
+// bankfeed/profile.hpp: a bank profile, the data that says how one bank speaks its standard.
+//
+// Profiles live in specs/banks/<id>.yaml. A bank's deviations from its standard are declared here as data
+// ("quirks"), never as code that tests the bank's name. Loading is strict: an unknown key, a wrong type or a bad
+// value is a kConfig error naming the file, the line and the key, e.g.
+//   "specs/banks/alpha.yaml:14:13: quirks.page_cap: expected an integer from 1 to 100000"
+//
+// specs/banks/README.md documents every YAML key and its default; a key that looks like a secret (*secret*,
+// *password*, *token*, private_key, ...) is refused.
+//
+// A profile holds no secrets and no deployment details: the TPP's certificates, the CA bundle and the redirect URI
+// come with the connection (connector.hpp), and the base URL may be overridden per deployment.
+//
+//   auto profile = bankfeed::LoadBankProfile("specs/banks/sandbox-alpha.yaml");
+//   if (!profile) { std::cerr << profile.error().ToString() << "\n"; return 1; }
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bankfeed/datetime.hpp"
+#include "bankfeed/export.hpp"
+#include "bankfeed/normalize.hpp"
+#include "bankfeed/result.hpp"
+#include "bankfeed/signing.hpp"
+#include "bankfeed/transport.hpp"
+
+namespace bankfeed {
+
+// How the customer authorises (strong customer authentication) a consent.
+enum class ScaApproach {
+  kRedirect,   // the customer's browser goes to the bank and comes back to the TPP's redirect URI
+  kDecoupled,  // the customer approves in the bank's app; the TPP polls the status
+  kOAuth2,     // OAuth2 authorization-code flow (Berlin Group "OAuth2 pre-step", UK Open Banking, STET)
+  kEmbedded,   // credentials pass through the TPP; declared by some banks, not supported by bankfeed
+};
+BANKFEED_EXPORT std::string_view ScaApproachName(ScaApproach a);  // "redirect", "decoupled", "oauth2", "embedded"
+BANKFEED_EXPORT std::optional<ScaApproach> ParseScaApproach(std::string_view name);
+
+// Whether the bank wants the PSU-ID header on consent and read requests.
+enum class PsuIdPolicy { kOptional, kRequired, kForbidden };
+
+struct ScaProfile {
+  std::vector<ScaApproach> approaches = {ScaApproach::kRedirect};  // what the bank offers, in order of preference
+  bool explicit_start = false;       // Berlin Group: start the authorisation with POST .../authorisations
+  std::chrono::seconds decoupled_poll_interval{2};
+  std::chrono::seconds decoupled_timeout{300};
+};
+
+// OAuth2 endpoints, for ScaApproach::kOAuth2. Client authentication is mTLS (tls_client_auth, RFC 8705) with the
+// QWAC; bankfeed never keeps a client secret in a profile.
+struct OAuth2Profile {
+  std::string authorization_endpoint;  // https URL the customer's browser is sent to
+  std::string token_endpoint;          // https URL, called with mTLS
+  std::string scope = "AIS";           // Berlin Group pre-step scope; "accounts" for UK, "aisp" for STET
+  bool pkce = true;                    // send an S256 code_challenge
+};
+
+// Deviations from the standard, as data.
+struct Quirks {
+  PsuIdPolicy psu_id = PsuIdPolicy::kOptional;
+  std::optional<std::string> psu_id_type;      // the PSU-ID-Type header value, when the bank wants one
+  // How dateFrom/dateTo are written: strftime-like with %Y %m %d only and literal characters ("%Y-%m-%d").
+  std::string date_query_format = "%Y-%m-%d";
+  bool send_date_to = true;                    // some banks reject a dateTo; then only dateFrom is sent
+  int max_history_days = 730;                  // dateFrom is never earlier than today minus this
+  int page_cap = 1000;                         // more pages than this for one query is a kProtocol error
+  bool trust_transaction_ids = true;           // the bank's transaction ids are stable across fetches
+  // The bank repeats the last N rows of a page at the start of the next. bankfeed checks that they match and drops
+  // them; without this quirk every row is kept (two equal rows are real twins).
+  int page_overlap = 0;
+  std::map<std::string, std::string> extra_headers;  // sent on every request to the bank (no secrets)
+};
+
+struct BankProfile {
+  std::string id;            // lower-case [a-z0-9-]+, equal to the file's stem
+  std::string display_name;  // for people; never used as a key
+  Standard standard = Standard::kBerlinGroup;
+  std::string base_url;      // https origin plus path prefix, without a trailing slash: "https://api.bank.example/psd2"
+  std::string standard_version = "1.3";  // e.g. "1.3.11", "3.1.10", "4.0", "1.4.2"
+  TimeZone timezone;         // the bank's local time: date-times without offset, the quota's "day"
+  ScaProfile sca;
+  std::optional<OAuth2Profile> oauth2;
+  CavageOptions cavage;      // Berlin Group and STET request signing
+  std::optional<JwsOptions> jws;  // UK Open Banking x-jws-signature
+  TransportOptions transport;     // bank_id is set to `id`; client_identity and ca_bundle_file stay empty
+  RetryOptions retry;
+  Quirks quirks;
+};
+
+// Loads and checks one profile. kConfig errors name file, line, column and key.
+BANKFEED_EXPORT Result<BankProfile> LoadBankProfile(const std::string& path);
+// The same from text; `source_name` stands for the file in errors and must end in "<id>.yaml".
+BANKFEED_EXPORT Result<BankProfile> ParseBankProfile(std::string_view yaml_text, std::string_view source_name);
+// Every *.yaml in a directory, sorted by id. The first bad file fails the whole load.
+BANKFEED_EXPORT Result<std::vector<BankProfile>> LoadBankProfiles(const std::string& directory);
+
+}  // namespace bankfeed

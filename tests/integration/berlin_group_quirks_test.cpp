@@ -1,0 +1,143 @@
+// Each quirk option, both ways: the sandbox bank enforces or renders it, the profile declares it, and the connector
+// copes. Where the profile disagrees with the bank, the bank's refusal comes back as a typed error.
+#include <algorithm>
+#include <set>
+
+#include "sandbox_fixture.hpp"
+
+namespace bankfeed::testing {
+namespace {
+
+class Quirks : public SandboxTest {
+ protected:
+  // Consent, then one read of every kind; returns the transactions.
+  Result<TransactionBatch> ReadAll(const BankProfile& profile, const PsuContext& psu) {
+    auto c = Connect(profile);
+    ConsentGrant grant = Consent(*c, ScaApproach::kRedirect);
+    BANKFEED_ASSIGN_OR_RETURN(auto accounts, c->ListAccounts(grant, psu));
+    if (accounts.size() != 1) return MakeError(ErrorCode::kInternal, "expected one account");
+    BANKFEED_RETURN_IF_ERROR(c->GetBalances(grant, accounts[0], psu));
+    return c->GetTransactions(grant, accounts[0], {*Date::Parse("2024-12-01"), std::nullopt}, psu);
+  }
+};
+
+TEST_F(Quirks, AmountsAsNumbersRelativeLinksAsAnArray) {
+  StartBank(ScenarioYaml(23, 1, "  page_size: 5\n  wire: {amounts_as_numbers: true, links: relative, "
+                                "links_as_array: true}\n"));
+  auto batch = ReadAll(Profile(), Present());
+  ASSERT_TRUE(batch) << batch.error().ToString();
+  EXPECT_EQ(batch->transactions.size(), 24u);
+  EXPECT_EQ(batch->pages, 5);
+  // Exact, never through double: "-1.25" came as the JSON number -1.25.
+  EXPECT_TRUE(std::any_of(batch->transactions.begin(), batch->transactions.end(),
+                          [](const Transaction& t) { return t.amount.amount.ToString() == "-1.25"; }));
+}
+
+TEST_F(Quirks, IdsStableUnstableAndNone) {
+  for (const char* mode : {"stable", "unstable", "none"}) {
+    SCOPED_TRACE(mode);
+    StartBank(ScenarioYaml(8, 0, std::string("  page_size: 3\n  ids: ") + mode + "\n"));
+    auto batch = ReadAll(Profile(), Present());
+    ASSERT_TRUE(batch) << batch.error().ToString();
+    ASSERT_EQ(batch->transactions.size(), 8u);
+    std::set<std::string> ids;
+    for (const auto& t : batch->transactions) {
+      ids.insert(t.id);
+      EXPECT_EQ(t.transaction_id.has_value(), std::string(mode) != "none");
+    }
+    EXPECT_EQ(ids.size(), 8u);
+    TearDown();
+  }
+}
+
+TEST_F(Quirks, DeclaredPageOverlapIsCheckedAndDropped) {
+  StartBank(ScenarioYaml(20, 3, "  page_size: 6\n  page_overlap: 2\n  ids: unstable\n"));
+  BankProfile p = Profile();
+  p.quirks.page_overlap = 2;
+  auto batch = ReadAll(p, Present());
+  ASSERT_TRUE(batch) << batch.error().ToString();
+  EXPECT_EQ(batch->transactions.size(), 23u);  // pending rows too
+  // Undeclared, the repeats would be kept as rows: the quirk must be declared.
+  BankProfile undeclared = Profile();
+  auto raw = ReadAll(undeclared, Present());
+  ASSERT_TRUE(raw);
+  EXPECT_GT(raw->transactions.size(), 23u);
+}
+
+TEST_F(Quirks, PsuIdRequiredWithItsTypeAndExtraHeaders) {
+  StartBank(ScenarioYaml(4, 0, "  page_size: 5\n  require: {psu_id: required, psu_id_type: retail, "
+                               "headers: {X-Bank-Channel: API}}\n"));
+  BankProfile p = Profile();
+  p.quirks.psu_id = PsuIdPolicy::kRequired;
+  p.quirks.psu_id_type = "retail";
+  p.quirks.extra_headers = {{"X-Bank-Channel", "API"}};
+  auto ok = ReadAll(p, Present());
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->transactions.size(), 4u);
+
+  BankProfile no_header = p;
+  no_header.quirks.extra_headers.clear();
+  auto c = Connect(no_header);
+  ConsentRequest request;
+  request.valid_until = Date::FromYmd(2025, 4, 30);
+  request.redirect_uri = "https://tpp.example/callback";
+  ConsentGrant grant;
+  auto refused = c->StartConsent(request, Present(), grant);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().bank_code, "FORMAT_ERROR");
+
+  PsuContext anonymous = Present();
+  anonymous.psu_id.clear();
+  auto missing = c->StartConsent(request, anonymous, grant);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "psu.psu_id: required by bank test-bank");  // refused before sending
+}
+
+TEST_F(Quirks, PsuIdForbidden) {
+  StartBank(ScenarioYaml(2, 0, "  require: {psu_id: forbidden}\n"));
+  BankProfile p = Profile();
+  p.quirks.psu_id = PsuIdPolicy::kForbidden;
+  auto ok = ReadAll(p, Present());
+  ASSERT_TRUE(ok) << ok.error().ToString();
+}
+
+TEST_F(Quirks, DateFormatAndDateToRules) {
+  StartBank(ScenarioYaml(5, 0, "  require: {date_format: \"%d.%m.%Y\", date_to: forbidden}\n"));
+  BankProfile p = Profile();
+  p.quirks.date_query_format = "%d.%m.%Y";
+  p.quirks.send_date_to = false;
+  auto ok = ReadAll(p, Present());
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->transactions.size(), 5u);
+  auto wrong = ReadAll(Profile(), Present());  // ISO dates and a dateTo
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(wrong.error().bank_code, "FORMAT_ERROR");
+}
+
+TEST_F(Quirks, DateToRequired) {
+  StartBank(ScenarioYaml(3, 0, "  require: {date_to: required}\n"));
+  BankProfile p = Profile();
+  p.quirks.send_date_to = false;
+  auto refused = ReadAll(p, Present());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().bank_code, "FORMAT_ERROR");
+  EXPECT_TRUE(ReadAll(Profile(), Present()));
+}
+
+TEST_F(Quirks, MaxHistoryDaysClampsDateFrom) {
+  StartBank(ScenarioYaml(3, 0, "  require: {max_history_days: 20}\n"));
+  auto refused = ReadAll(Profile(), Present());  // asks from 2024-12-01
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().bank_code, "PERIOD_INVALID");
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  BankProfile p = Profile();
+  p.quirks.max_history_days = 20;
+  auto ok = ReadAll(p, Present());
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->date_from.ToString(), "2025-01-11");
+}
+
+}  // namespace
+}  // namespace bankfeed::testing

@@ -1,0 +1,143 @@
+#include "sandbox_fixture.hpp"
+
+#include <cstdlib>
+
+#include "adapters/common/url.hpp"
+#include "tools/sandbox/scenario.hpp"
+
+namespace bankfeed::testing {
+
+std::string ScenarioYaml(int booked, int pending, const std::string& behaviour) {
+  std::string y = "standard: berlin-group\npsus:\n  - id: psu-1\n    accounts:\n      - resource_id: acc-1\n"
+                  "        iban: DE89370400440532013000\n        currency: EUR\n        name: Girokonto\n"
+                  "        balances: [{type: CLBD, amount: \"1234.56\", date: 2025-01-31}]\n"
+                  "        transactions:\n";
+  if (booked + pending == 0) y += "          []\n";
+  for (int i = 0; i < booked; ++i) {
+    const int day = 1 + i % 28;
+    char date[16];
+    std::snprintf(date, sizeof date, "2025-01-%02d", day);
+    y += "          - {id: b" + std::to_string(i) + ", status: booked, booking_date: " + date + ", value_date: " + date +
+         ", amount: \"-" + std::to_string(1 + i) + ".25\", counterparty: {name: Shop " + std::to_string(i % 7) +
+         "}, remittance: \"card " + std::to_string(i) + "\"}\n";
+  }
+  for (int i = 0; i < pending; ++i) {
+    y += "          - {id: p" + std::to_string(i) + ", status: pending, value_date: 2025-01-30, amount: \"-5.00\", "
+         "books_on: 2025-02-02, booked: {id: p" + std::to_string(i) + "b, amount: \"-5.50\"}}\n";
+  }
+  y += "behaviour:\n" + behaviour;
+  return y;
+}
+
+void SandboxTest::StartBank(const std::string& scenario_yaml) {
+  const char* pki = std::getenv("BANKFEED_TEST_PKI");
+  ASSERT_NE(pki, nullptr) << "BANKFEED_TEST_PKI unset: run through ctest";
+  pki_ = pki;
+  auto scenario = sandbox::ParseScenario(scenario_yaml, "test-scenario.yaml", "berlin-group");
+  ASSERT_TRUE(scenario) << scenario.error().message;
+  sandbox::SandboxOptions options;
+  options.cert_file = pki_ + "/server.pem";
+  options.key_file = pki_ + "/server.key";
+  options.client_ca_file = pki_ + "/ca.pem";
+  options.today = *Date::Parse(kToday);
+  options.seed = 7;
+  auto bank = sandbox::SandboxServer::Start(std::move(*scenario), options);
+  ASSERT_TRUE(bank) << bank.error().ToString();
+  bank_ = std::move(*bank);
+}
+
+void SandboxTest::TearDown() {
+  if (!bank_) return;
+  // Every request bankfeed sent was signed and came with the QWAC.
+  EXPECT_EQ(bank_->stats().bad_signature.load(), 0);
+  EXPECT_EQ(bank_->stats().missing_signature.load(), 0);
+  EXPECT_EQ(bank_->stats().no_client_certificate.load(), 0);
+  EXPECT_EQ(bank_->stats().rejected_client_certificate.load(), 0);
+  bank_->Stop();
+}
+
+BankProfile SandboxTest::Profile() const {
+  BankProfile p;
+  p.id = "test-bank";
+  p.display_name = "Test bank";
+  p.standard = Standard::kBerlinGroup;
+  p.base_url = bank_->BaseUrl();
+  p.timezone = *TimeZone::Locate("Europe/Berlin");
+  p.sca.approaches = {ScaApproach::kRedirect, ScaApproach::kDecoupled, ScaApproach::kOAuth2};
+  p.sca.decoupled_poll_interval = std::chrono::seconds(1);
+  p.oauth2 = OAuth2Profile{bank_->BaseUrl() + "/oauth/authorize", bank_->BaseUrl() + "/oauth/token", "AIS", true};
+  p.transport.bank_id = p.id;
+  p.transport.total_timeout = std::chrono::milliseconds(10'000);
+  p.retry.base_delay = std::chrono::milliseconds(1);
+  p.retry.max_delay = std::chrono::milliseconds(5);
+  p.quirks.page_cap = 100;
+  return p;
+}
+
+std::unique_ptr<Connector> SandboxTest::Connect(const BankProfile& profile) {
+  ConnectionOptions options;
+  options.profile = profile;
+  options.qwac = {pki_ + "/qwac.pem", pki_ + "/qwac.key", "", ""};
+  options.qseal = {pki_ + "/qseal.pem", pki_ + "/qseal.key", "", ""};
+  options.ca_bundle_file = pki_ + "/ca.pem";
+  ConnectorEnvironment env;
+  // The client's clock agrees with the sandbox's simulated date.
+  const auto noon = std::chrono::system_clock::time_point(
+      std::chrono::seconds(int64_t{Date::Parse(kToday)->days_since_epoch} * 86400 + 12 * 3600));
+  env.now = [noon] { return noon; };
+  env.sleep = [this](std::chrono::milliseconds d) { sleeps_.push_back(d); };
+  auto connector = MakeConnector(options, env);
+  EXPECT_TRUE(connector) << connector.error().ToString();
+  return connector ? std::move(*connector) : nullptr;
+}
+
+PsuContext SandboxTest::Unattended() const {
+  PsuContext psu;
+  psu.psu_id = "psu-1";
+  return psu;
+}
+
+PsuContext SandboxTest::Present() const {
+  PsuContext psu = Unattended();
+  psu.ip_address = "192.0.2.10";
+  return psu;
+}
+
+std::string SandboxTest::FollowInBrowser(const std::string& url) {
+  TransportOptions browser;
+  browser.bank_id = "browser";
+  browser.ca_bundle_file = pki_ + "/ca.pem";
+  auto client = http::Client::Make(browser);
+  EXPECT_TRUE(client);
+  if (!client) return {};
+  http::Request request;
+  request.url = url;
+  auto attempt = (*client)->Send(request);
+  EXPECT_TRUE(attempt.response) << attempt.response.error().ToString();
+  if (!attempt.response) return {};
+  EXPECT_EQ(attempt.response->status, 302);
+  return std::string(attempt.response->HeaderValue("Location").value_or(""));
+}
+
+ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach) {
+  ConsentRequest request;
+  request.valid_until = Date::FromYmd(2025, 4, 30);
+  request.approach = approach;
+  request.redirect_uri = "https://tpp.example/callback";
+  ConsentGrant grant;
+  auto step = connector.StartConsent(request, Present(), grant);
+  EXPECT_TRUE(step) << step.error().ToString();
+  if (!step) return grant;
+  CallbackParams callback;
+  if (step->redirect_url) {
+    std::string back = FollowInBrowser(*step->redirect_url);
+    EXPECT_EQ(back.rfind("https://tpp.example/callback", 0), 0u) << back;
+    if (size_t q = back.find('?'); q != std::string::npos) callback = adapters::ParseQuery(back.substr(q + 1));
+  }
+  auto status = connector.CompleteConsent(grant, callback, Present());
+  EXPECT_TRUE(status) << status.error().ToString();
+  EXPECT_EQ(grant.status, ConsentStatus::kValid);
+  return grant;
+}
+
+}  // namespace bankfeed::testing

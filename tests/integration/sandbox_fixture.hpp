@@ -1,0 +1,52 @@
+// Integration fixture: an in-process Berlin Group sandbox bank (tools/sandbox) on 127.0.0.1:0 with the test PKI, a
+// connector configured against it, and the checks every test ends with: the sandbox saw no request with a bad or
+// missing signature and none without a client certificate.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bankfeed/connector.hpp"
+#include "http/client.hpp"
+#include "tools/sandbox/server.hpp"
+#include "tools/sandbox/stats.hpp"
+
+namespace bankfeed::testing {
+
+inline constexpr char kToday[] = "2025-01-31";
+
+// One PSU "psu-1" with one account "acc-1" (EUR), `booked` booked rows and `pending` pending rows in January 2025,
+// then `behaviour` (YAML lines, indented by two spaces, under `behaviour:`).
+std::string ScenarioYaml(int booked, int pending, const std::string& behaviour);
+
+class SandboxTest : public ::testing::Test {
+ protected:
+  void TearDown() override;
+
+  // Starts the bank; fails the test on error.
+  void StartBank(const std::string& scenario_yaml);
+  // A profile matching the sandbox's defaults, pointed at the running bank.
+  BankProfile Profile() const;
+  std::unique_ptr<Connector> Connect(const BankProfile& profile);
+
+  // Runs the whole consent flow with `approach` for psu-1 and returns the valid grant.
+  ConsentGrant Consent(Connector& connector, ScaApproach approach);
+  // The customer's browser: GET without a client certificate; returns the Location of the redirect.
+  std::string FollowInBrowser(const std::string& url);
+
+  PsuContext Unattended() const;
+  PsuContext Present() const;
+
+  sandbox::SandboxServer& bank() { return *bank_; }
+  const sandbox::Stats& stats() { return bank_->stats(); }
+  std::string pki_;
+  std::vector<std::chrono::milliseconds> sleeps_;  // what the connector asked to sleep (never actually slept)
+
+ private:
+  std::unique_ptr<sandbox::SandboxServer> bank_;
+};
+
+}  // namespace bankfeed::testing

@@ -1,0 +1,210 @@
+// `bankfeed consent start|complete|status|revoke`: the consent flow from the command line. Grants are kept in the
+// config's state_dir under an opaque handle that `start` prints.
+#include <iostream>
+
+#include "adapters/common/url.hpp"
+#include "common/text.hpp"
+#include "bankfeed/bankfeed.hpp"
+#include "tools/bankfeed/client_config.hpp"
+#include "tools/bankfeed/commands.hpp"
+#include "tools/bankfeed/io.hpp"
+
+namespace bankfeed::cli {
+namespace {
+
+struct ConsentArgs {
+  std::string config;
+  std::string bank;
+  std::string psu;
+  std::string psu_ip;
+  std::string approach;
+  std::string scope = "all-psd2";
+  std::vector<std::string> ibans;
+  std::string valid_until;
+  int frequency = 4;
+  bool one_off = false;
+  std::string consent;
+  std::string callback;
+  bool json = false;
+};
+
+struct Session {
+  ClientConfig config;
+  std::unique_ptr<Connector> connector;
+};
+
+Result<Session> OpenSession(const std::string& config_path, const std::string& bank) {
+  Session s;
+  BANKFEED_ASSIGN_OR_RETURN(s.config, LoadClientConfig(config_path));
+  BANKFEED_ASSIGN_OR_RETURN(auto connection, ConnectionFor(s.config, bank));
+  BANKFEED_ASSIGN_OR_RETURN(s.connector, MakeConnector(connection));
+  return s;
+}
+
+PsuContext Psu(const ConsentArgs& args, const ConsentGrant* grant) {
+  PsuContext psu;
+  psu.psu_id = !args.psu.empty() ? args.psu : (grant ? grant->psu_id : "");
+  if (!args.psu_ip.empty()) psu.ip_address = args.psu_ip;
+  return psu;
+}
+
+void Print(bool json, const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  if (json) {
+    out = "{";
+    for (const auto& [k, v] : fields) {
+      if (out.size() > 1) out += ',';
+      AppendJsonString(out, k);
+      out += ':';
+      AppendJsonString(out, v);
+    }
+    out += "}\n";
+  } else {
+    for (const auto& [k, v] : fields) out += k + ": " + v + "\n";
+  }
+  WriteStdout(out);
+}
+
+int Fail(const Error& e) {
+  PrintError(e.ToString());
+  return ExitCodeFor(e);
+}
+
+int RunStart(const ConsentArgs& args) {
+  auto session = OpenSession(args.config, args.bank);
+  if (!session) return Fail(session.error());
+  ConsentRequest request;
+  request.scope = args.scope == "available-accounts"   ? ConsentRequest::Scope::kAvailableAccounts
+                  : args.scope == "dedicated-accounts" ? ConsentRequest::Scope::kDedicatedAccounts
+                                                       : ConsentRequest::Scope::kAllPsd2;
+  request.ibans = args.ibans;
+  request.frequency_per_day = args.frequency;
+  request.recurring = !args.one_off;
+  request.redirect_uri = session->config.redirect_uri;
+  if (!args.approach.empty()) request.approach = ParseScaApproach(args.approach);
+  if (!args.valid_until.empty()) {
+    auto date = Date::Parse(args.valid_until);
+    if (!date) {
+      PrintError("--valid-until: expected YYYY-MM-DD");
+      return kExitUsage;
+    }
+    request.valid_until = *date;
+  } else {
+    // 90 days from today, the common PSD2 maximum without renewed SCA.
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    request.valid_until = Date{static_cast<int32_t>(now / 86400 + 90)};
+  }
+  ConsentGrant grant;
+  auto step = session->connector->StartConsent(request, Psu(args, nullptr), grant);
+  if (!step) return Fail(step.error());
+  const std::string handle = NewGrantHandle();
+  if (auto saved = SaveGrant(session->config, handle, grant); !saved) return Fail(saved.error());
+  std::vector<std::pair<std::string, std::string>> out = {{"consent", handle},
+                                                          {"bank", grant.bank_id},
+                                                          {"approach", std::string(ScaApproachName(step->approach))},
+                                                          {"status", std::string(ConsentStatusName(step->status))}};
+  if (step->redirect_url) out.emplace_back("sca_url", *step->redirect_url);
+  if (step->psu_message) out.emplace_back("psu_message", *step->psu_message);
+  Print(args.json, out);
+  return kExitOk;
+}
+
+// Runs `action` on the stored grant and saves the grant afterwards, whatever the outcome (tokens may have moved).
+template <typename F>
+int WithGrant(const ConsentArgs& args, F action) {
+  auto config = LoadClientConfig(args.config);
+  if (!config) return Fail(config.error());
+  auto grant = LoadGrant(*config, args.consent);
+  if (!grant) return Fail(grant.error());
+  auto session = OpenSession(args.config, grant->bank_id);
+  if (!session) return Fail(session.error());
+  int code = action(*session->connector, *grant);
+  if (auto saved = SaveGrant(*config, args.consent, *grant); !saved) return Fail(saved.error());
+  return code;
+}
+
+int RunComplete(const ConsentArgs& args) {
+  return WithGrant(args, [&](Connector& connector, ConsentGrant& grant) {
+    CallbackParams params;
+    if (!args.callback.empty()) {
+      std::string_view cb = args.callback;
+      if (size_t q = cb.find('?'); q != std::string_view::npos) cb = cb.substr(q + 1);
+      if (size_t h = cb.find('#'); h != std::string_view::npos) cb = cb.substr(0, h);
+      params = adapters::ParseQuery(cb);
+    }
+    auto status = connector.CompleteConsent(grant, params, Psu(args, &grant));
+    if (!status) return Fail(status.error());
+    Print(args.json, {{"consent", args.consent}, {"status", std::string(ConsentStatusName(*status))}});
+    return *status == ConsentStatus::kValid ? kExitOk : kExitTempFail;
+  });
+}
+
+int RunStatus(const ConsentArgs& args) {
+  return WithGrant(args, [&](Connector& connector, ConsentGrant& grant) {
+    auto consent = connector.GetConsent(grant);
+    if (!consent) return Fail(consent.error());
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"consent", args.consent},
+        {"bank", grant.bank_id},
+        {"status", consent->status ? std::string(ConsentStatusName(*consent->status)) : "unknown"}};
+    if (consent->valid_until) out.emplace_back("valid_until", consent->valid_until->ToString());
+    if (consent->frequency_per_day) out.emplace_back("frequency_per_day", std::to_string(*consent->frequency_per_day));
+    Print(args.json, out);
+    return kExitOk;
+  });
+}
+
+int RunRevoke(const ConsentArgs& args) {
+  return WithGrant(args, [&](Connector& connector, ConsentGrant& grant) {
+    auto revoked = connector.RevokeConsent(grant);
+    if (!revoked) return Fail(revoked.error());
+    Print(args.json, {{"consent", args.consent}, {"status", std::string(ConsentStatusName(grant.status))}});
+    return kExitOk;
+  });
+}
+
+}  // namespace
+
+void AddConsentCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ConsentArgs>();
+  CLI::App* consent = app.add_subcommand("consent", "Start, complete, check or revoke a consent at a bank");
+  consent->require_subcommand(1);
+  auto common = [&](CLI::App* cmd) {
+    cmd->add_option("--config", args->config, "Client configuration (bankfeed.yaml)")->required()->check(CLI::ExistingFile);
+    cmd->add_flag("--json", args->json, "Machine-readable output");
+  };
+  CLI::App* start = consent->add_subcommand("start", "Create a consent and start its SCA; prints the consent handle");
+  common(start);
+  start->add_option("--bank", args->bank, "Bank profile id")->required();
+  start->add_option("--psu", args->psu, "The customer's id at the bank (PSU-ID)");
+  start->add_option("--psu-ip", args->psu_ip, "The customer's IP address (they are present)");
+  start->add_option("--approach", args->approach, "SCA approach")->check(CLI::IsMember({"redirect", "decoupled", "oauth2"}));
+  start->add_option("--scope", args->scope, "What to ask for")
+      ->check(CLI::IsMember({"all-psd2", "available-accounts", "dedicated-accounts"}));
+  start->add_option("--iban", args->ibans, "An account for dedicated-accounts (repeatable)");
+  start->add_option("--valid-until", args->valid_until, "Last day of the consent (YYYY-MM-DD; default today + 90)");
+  start->add_option("--frequency", args->frequency, "Unattended reads per account and endpoint per day")
+      ->check(CLI::Range(1, 100));
+  start->add_flag("--one-off", args->one_off, "A one-off consent (frequency 1)");
+  start->callback([args, &exit_code] { exit_code = RunStart(*args); });
+
+  CLI::App* complete = consent->add_subcommand("complete", "Finish SCA: after the redirect, or wait for decoupled");
+  common(complete);
+  complete->add_option("--consent", args->consent, "Consent handle from start")->required();
+  complete->add_option("--callback", args->callback, "The URL (or query) the customer came back with");
+  complete->add_option("--psu-ip", args->psu_ip, "The customer's IP address");
+  complete->callback([args, &exit_code] { exit_code = RunComplete(*args); });
+
+  CLI::App* status = consent->add_subcommand("status", "Ask the bank for the consent's status");
+  common(status);
+  status->add_option("--consent", args->consent, "Consent handle")->required();
+  status->callback([args, &exit_code] { exit_code = RunStatus(*args); });
+
+  CLI::App* revoke = consent->add_subcommand("revoke", "Revoke the consent at the bank and drop its tokens");
+  common(revoke);
+  revoke->add_option("--consent", args->consent, "Consent handle")->required();
+  revoke->callback([args, &exit_code] { exit_code = RunRevoke(*args); });
+}
+
+}  // namespace bankfeed::cli

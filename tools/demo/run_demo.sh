@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# `make demo`: the whole path on the bundled sandbox banks, on loopback only.
+#   1. makes a throwaway test PKI (CA, bank server certificate, the TPP's QWAC and QSealC);
+#   2. starts three Berlin Group sandbox banks with different quirks (specs/sandbox/*.yaml);
+#   3. for a few customers: consent (redirect, OAuth2 pre-step, decoupled), then accounts, balances, transactions;
+#   4. prints a summary per bank, and stops everything it started (also on failure or Ctrl-C).
+set -euo pipefail
+cli=$(realpath "${1:-build/default/tools/bankfeed}")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+today=2025-01-31  # the sandbox's simulated date, and the client's
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bankfeed-demo.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== test PKI (throwaway, FAKE identities)"
+bash "$root/tests/pki/make-test-pki.sh" "$work/pki" >/dev/null 2>&1
+pki=$work/pki
+
+start_bank() {  # name
+  local name=$1
+  "$cli" sandbox --standard berlin-group --scenario "$root/specs/sandbox/$name.yaml" --listen 127.0.0.1:0 \
+    --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" --today "$today" \
+    --port-file "$work/$name.port" >"$work/$name.out" 2>"$work/$name.err" &
+  pids+=("$!")
+}
+wait_port() {  # name
+  local name=$1
+  for _ in $(seq 1 100); do
+    [ -s "$work/$name.port" ] && { cat "$work/$name.port"; return 0; }
+    sleep 0.1
+  done
+  echo "sandbox $name did not start:" >&2
+  cat "$work/$name.err" >&2
+  return 1
+}
+
+echo "== starting sandbox banks on 127.0.0.1"
+for bank in alpha beta gamma; do start_bank "$bank"; done
+declare -A port
+for bank in alpha beta gamma; do
+  port[$bank]=$(wait_port "$bank")
+  echo "   sandbox-$bank  https://127.0.0.1:${port[$bank]}  ($(grep -m1 '^#' "$root/specs/sandbox/$bank.yaml" | sed 's/^# *//'))"
+done
+
+cat >"$work/bankfeed.yaml" <<YAML
+tpp:
+  qwac: {certificate_file: $pki/qwac.pem, key_file: $pki/qwac.key}
+  qseal: {certificate_file: $pki/qseal.pem, key_file: $pki/qseal.key}
+  ca_bundle_file: $pki/ca.pem
+  redirect_uri: https://tpp.example/callback
+profiles_dir: $root/specs/banks
+state_dir: $work/state
+banks:
+  sandbox-alpha: {base_url: "https://127.0.0.1:${port[alpha]}"}
+  sandbox-beta: {base_url: "https://127.0.0.1:${port[beta]}"}
+  sandbox-gamma: {base_url: "https://127.0.0.1:${port[gamma]}"}
+YAML
+config=$work/bankfeed.yaml
+
+field() { sed -n "s/^$1: //p"; }
+
+# The customer's browser: opens the SCA page (approved at once in sandbox mode) and returns where the bank sent it.
+browser() { curl -sS --cacert "$pki/ca.pem" -o /dev/null -w '%{redirect_url}' "$1"; }
+
+consent() {  # bank psu approach
+  local bank=$1 psu=$2 approach=$3 out handle url back
+  out=$("$cli" consent start --config "$config" --bank "sandbox-$bank" --psu "$psu" --psu-ip 192.0.2.10 \
+        --approach "$approach" --valid-until 2025-04-30)
+  handle=$(printf '%s\n' "$out" | field consent)
+  url=$(printf '%s\n' "$out" | field sca_url)
+  if [ -n "$url" ]; then
+    back=$(browser "$url")
+    "$cli" consent complete --config "$config" --consent "$handle" --callback "$back" >/dev/null
+  else
+    "$cli" consent complete --config "$config" --consent "$handle" >/dev/null  # decoupled: waits for the app
+  fi
+  printf '%s' "$handle"
+}
+
+run_customer() {  # bank psu approach
+  local bank=$1 psu=$2 approach=$3 handle
+  echo
+  echo "== sandbox-$bank, customer $psu: consent by $approach"
+  handle=$(consent "$bank" "$psu" "$approach")
+  "$cli" consent status --config "$config" --consent "$handle" | sed 's/^/   /'
+  "$cli" fetch --config "$config" --consent "$handle" --today "$today" --from 2024-11-15 --rows 3 | sed 's/^/   /'
+}
+
+run_customer alpha psu-anna redirect
+run_customer alpha psu-ben decoupled
+run_customer beta psu-dora oauth2
+run_customer gamma psu-finn decoupled
+
+echo
+echo "== done: every bank and consent ran on loopback; stopping the sandboxes"

@@ -1,0 +1,159 @@
+// A sandbox scenario: one bank's ground truth over simulated time and how the bank behaves (DESIGN.md §5, the
+// contract; tools/sandbox/README.md for what the contract leaves open).
+//
+// Parsing is strict and complete: every error names the file, line, column and key path, e.g.
+//   "scenario.yaml:12:9: psus[0].accounts[0].transactions[3].booking_date: expected a date YYYY-MM-DD"
+// and a parsed Scenario is consistent (unique ids, valid IBANs and currencies, amounts that fit the currency,
+// pending rows that book after their value date), so the server never meets bad data.
+//
+//   auto scenario = bankfeed::sandbox::LoadScenarioFile("specs/sandbox/alpha.yaml");
+//   if (!scenario) { std::cerr << scenario.error().message << "\n"; return 78; }
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bankfeed/datetime.hpp"
+#include "bankfeed/money.hpp"
+#include "bankfeed/result.hpp"
+
+namespace bankfeed::sandbox {
+
+struct Counterparty {
+  std::string name;  // empty when the scenario gives only an IBAN
+  std::string iban;  // empty when the scenario gives only a name
+};
+
+// What a pending row turns into on its `books_on` date. Unset fields keep the pending row's values.
+struct BookedVersion {
+  std::string id;
+  Decimal amount;
+  Date booking_date;  // defaults to books_on
+  Date value_date;    // defaults to the pending row's value date
+};
+
+enum class TxStatus { kBooked, kPending };
+
+struct ScenarioTransaction {
+  std::string id;
+  TxStatus status = TxStatus::kBooked;
+  std::optional<Date> booking_date;  // booked rows only
+  Date value_date;                   // booked rows: defaults to the booking date
+  Decimal amount;                    // negative: money out (the counterparty is the creditor)
+  std::optional<Counterparty> counterparty;
+  std::string remittance;
+  std::optional<Date> books_on;        // pending rows only
+  std::optional<BookedVersion> booked;  // set exactly when books_on is
+};
+
+struct ScenarioBalance {
+  std::string type;  // ISO 20022 code as written (CLBD, XPCD, ITAV, ...)
+  Decimal amount;
+  std::optional<Date> date;  // invisible before this date; no date means always visible
+};
+
+struct ScenarioAccount {
+  std::string resource_id;  // unique in the scenario; [A-Za-z0-9._~-]
+  std::string iban;
+  Currency currency;
+  std::string name;
+  std::string product;
+  std::vector<ScenarioBalance> balances;
+  std::vector<ScenarioTransaction> transactions;
+};
+
+struct Psu {
+  std::string id;
+  std::vector<ScenarioAccount> accounts;
+};
+
+enum class IdMode { kStable, kUnstable, kNone };
+enum class ScaApproachKind { kRedirect, kDecoupled, kOAuth2 };
+enum class ScaOutcome { kApprove, kReject };
+enum class PsuIdRule { kOptional, kRequired, kForbidden };
+enum class DateToRule { kAllowed, kForbidden, kRequired };
+
+enum class FaultKind {
+  kHttp429, kHttp500, kHttp503, kTruncatedBody, kReset, kSlowBody, kGarbageBody, kHtmlError, kProblemJson,
+  kEmptyError, kConsentExpired, kNextLoop, kForeignNext,
+};
+std::string_view FaultKindName(FaultKind kind);  // the scenario's spelling: "http_429", "slow_body_ms", ...
+std::optional<FaultKind> ParseFaultKind(std::string_view name);
+// next_loop and foreign_next change a transactions page's links; they apply only to paginated requests.
+inline bool IsLinkFault(FaultKind k) { return k == FaultKind::kNextLoop || k == FaultKind::kForeignNext; }
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::kHttp500;
+  enum class Selector { kAlways, kRequest, kEvery, kProbability, kPage };
+  Selector selector = Selector::kAlways;
+  int64_t n = 0;              // request: N, every: N or page: N
+  double probability = 0.0;   // probability: P (a ratio, not money)
+  std::string path;           // only requests whose path contains this
+  std::optional<int64_t> retry_after_s;  // http_429 and http_503
+  int64_t value_ms = 0;       // slow_body_ms: the delay over which the body trickles
+  std::optional<int64_t> times;  // fire at most this often
+};
+
+struct WireOptions {
+  bool amounts_as_numbers = false;
+  bool links_absolute = true;
+  bool links_as_array = false;
+};
+
+struct Requirements {
+  PsuIdRule psu_id = PsuIdRule::kOptional;
+  std::optional<std::string> psu_id_type;
+  std::string date_format = "%Y-%m-%d";  // %Y %m %d and literal characters
+  DateToRule date_to = DateToRule::kAllowed;
+  std::optional<int64_t> max_history_days;
+  std::map<std::string, std::string> headers;
+};
+
+struct Behaviour {
+  int64_t page_size = 50;
+  IdMode ids = IdMode::kStable;
+  int64_t page_overlap = 0;
+  int64_t latency_ms = 0;
+  int64_t frequency_per_day = 4;
+  std::vector<FaultSpec> faults;
+  std::vector<ScaApproachKind> sca_approaches = {ScaApproachKind::kRedirect, ScaApproachKind::kDecoupled};
+  int64_t decoupled_polls = 2;
+  bool explicit_authorisation = false;
+  ScaOutcome sca_outcome = ScaOutcome::kApprove;
+  int64_t token_ttl_s = 3600;
+  WireOptions wire;
+  Requirements require;
+
+  bool Offers(ScaApproachKind a) const;
+};
+
+struct Scenario {
+  std::string source;    // the file name used in messages
+  std::string standard;  // "berlin-group", "uk-ob" or "stet"
+  std::vector<Psu> psus;
+  Behaviour behaviour;
+  Date latest_date;      // the latest booking, value or balance date: the default "today" (books_on excluded)
+
+  const Psu* FindPsu(std::string_view id) const;
+  const ScenarioAccount* FindAccount(std::string_view resource_id) const;
+  const Psu* OwnerOf(std::string_view resource_id) const;
+};
+
+// Parses and validates scenario text. `source_name` stands for the file in messages. When `expected_standard` is
+// given, a scenario of another standard is an error at its `standard` key.
+Result<Scenario> ParseScenario(std::string_view yaml_text, std::string_view source_name,
+                               std::optional<std::string_view> expected_standard = std::nullopt);
+// Reads the file (kNotFound when it cannot be read) and parses it with its path as the source name.
+Result<Scenario> LoadScenarioFile(const std::string& path,
+                                  std::optional<std::string_view> expected_standard = std::nullopt);
+
+// ISO 13616: 2 letters, 2 check digits, up to 30 letters and digits, upper-case, mod-97 check.
+bool IsValidIban(std::string_view iban);
+// Well-formed UTF-8 without control characters: text that can go into JSON and headers' neighbours safely.
+bool IsCleanText(std::string_view text);
+
+}  // namespace bankfeed::sandbox
