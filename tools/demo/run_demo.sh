@@ -84,10 +84,13 @@ consent() {  # bank psu approach
   printf '%s' "$handle"
 }
 
+customers=0
 run_customer() {  # bank psu approach
   local bank=$1 psu=$2 approach=$3 handle
+  customers=$((customers + 1))
   echo
-  echo "== sandbox-$bank, customer $psu: consent by $approach"
+  # The PSU id is the customer's login at the bank: personal data, so the summary shows a number instead.
+  echo "== sandbox-$bank, customer #$customers: consent by $approach"
   handle=$(consent "$bank" "$psu" "$approach")
   "$cli" consent status --config "$config" --consent "$handle" | sed 's/^/   /'
   "$cli" fetch --config "$config" --consent "$handle" --today "$today" --from 2024-11-15 --rows 3 | sed 's/^/   /'
