@@ -220,7 +220,10 @@ Result<ConsentStatus> BerlinGroupConnector::FetchConsentStatus(ConsentGrant& gra
 
 Result<ConsentStatus> BerlinGroupConnector::PollDecoupled(ConsentGrant& grant) {
   const auto deadline = Now() + profile_.sca.decoupled_timeout;
-  for (;;) {
+  // Bounded by polls as well as by the clock, so a stopped or simulated clock cannot make this loop forever.
+  const int64_t max_polls =
+      profile_.sca.decoupled_timeout.count() / std::max<int64_t>(1, profile_.sca.decoupled_poll_interval.count()) + 1;
+  for (int64_t poll = 1;; ++poll) {
     BANKFEED_ASSIGN_OR_RETURN(auto status, FetchConsentStatus(grant));
     if (status == ConsentStatus::kValid) return status;
     if (IsFinal(status)) {
@@ -228,7 +231,7 @@ Result<ConsentStatus> BerlinGroupConnector::PollDecoupled(ConsentGrant& grant) {
                                            "decoupled SCA ended with consent status " +
                                                std::string(ConsentStatusName(status)))));
     }
-    if (Now() >= deadline) {
+    if (Now() >= deadline || poll >= max_polls) {
       return tl::unexpected(WithBank(Error(ErrorCode::kTimeout, "decoupled SCA: not approved within " +
                                                                     std::to_string(profile_.sca.decoupled_timeout.count()) +
                                                                     " s; try again later")));

@@ -78,6 +78,22 @@ TEST_F(BerlinGroup, DecoupledApproachIsPolledUntilApproved) {
   EXPECT_TRUE(c->ListAccounts(grant, Present()));
 }
 
+TEST_F(BerlinGroup, DecoupledApprovalThatNeverComesTimesOut) {
+  StartBank(ScenarioYaml(1, 0, std::string(kPlain) + "  sca_approaches: [decoupled]\n  decoupled_polls: 1000\n"));
+  BankProfile p = Profile();
+  p.sca.approaches = {ScaApproach::kDecoupled};
+  p.sca.decoupled_timeout = std::chrono::seconds(3);
+  auto c = Connect(p);
+  ConsentRequest request;
+  request.valid_until = Date::FromYmd(2025, 4, 30);
+  ConsentGrant grant;
+  ASSERT_TRUE(c->StartConsent(request, Present(), grant));
+  auto status = c->CompleteConsent(grant, {}, Present());  // the test's clock stands still: bounded by polls
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(sleeps_.size(), 3u);
+}
+
 TEST_F(BerlinGroup, RejectedRedirectIsATypedError) {
   StartBank(ScenarioYaml(1, 0, std::string(kPlain) + "  sca_outcome: reject\n"));
   auto c = Connect(Profile());
