@@ -28,7 +28,12 @@ for f in "$env_dir"/logs/*.log; do [[ -f "$f" ]] && logs+=("$f"); done
 lines=0
 (( ${#logs[@]} == 0 )) || lines="$(cat "${logs[@]}" | wc -l)"
 captured=()
-for f in "$ctest_tmp"/LastTest*.log; do [[ -f "$f" ]] && captured+=("$f"); done
+# While ctest runs it writes this run's output to LastTest*.log.tmp; LastTest*.log is the previous run's. Scan the
+# current run's when there is one, so a stale file neither hides nor invents a finding.
+for f in "$ctest_tmp"/LastTest*.log.tmp; do [[ -f "$f" ]] && captured+=("$f"); done
+if (( ${#captured[@]} == 0 )); then
+  for f in "$ctest_tmp"/LastTest*.log; do [[ -f "$f" ]] && captured+=("$f"); done
+fi
 
 if (( ${#logs[@]} + ${#captured[@]} > 0 )) &&
    hits="$(grep -F -f "$patterns" -l "${logs[@]}" "${captured[@]}" 2>/dev/null)"; then
