@@ -68,7 +68,8 @@ TEST(SandboxTls, RefusesTls11) {
   SSL_CTX_set_min_proto_version(ctx, TLS1_1_VERSION);
   SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION);
   BIO* bio = BIO_new_ssl_connect(ctx);
-  BIO_set_conn_hostname(bio, ("127.0.0.1:" + std::to_string(bank->server().Port())).c_str());
+  std::string host = "127.0.0.1:" + std::to_string(bank->server().Port());
+  BIO_set_conn_hostname(bio, host.data());  // a macro that casts to char*: hand it a mutable buffer
   EXPECT_LE(BIO_do_handshake(bio), 0);
   BIO_free_all(bio);
   SSL_CTX_free(ctx);
