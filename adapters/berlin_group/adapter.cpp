@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <set>
 #include <span>
-#include <thread>
 
 #include "adapters/berlin_group/links.hpp"
 #include "adapters/berlin_group/mapping.hpp"
@@ -79,14 +78,6 @@ bool DropOverlap(std::span<const Transaction> previous, const std::vector<Transa
   return dropped == want;
 }
 
-Error PageError(Error e, int page, std::string_view bank_id, const http::Response& response) {
-  e.message = "transactions page " + std::to_string(page) + ": " + e.message;
-  e.bank_id = std::string(bank_id);
-  e.request_id = response.request_id;
-  e.http_status = response.status;
-  return e;
-}
-
 }  // namespace
 
 BerlinGroupConnector::BerlinGroupConnector(BankProfile profile, std::unique_ptr<http::Client> client,
@@ -143,28 +134,39 @@ Result<std::unique_ptr<Connector>> BerlinGroupConnector::Make(const ConnectionOp
                                                              std::move(*base), std::move(env)));
 }
 
-Result<std::vector<Account>> BerlinGroupConnector::ListAccounts(ConsentGrant& grant, const PsuContext& psu) {
+Status BerlinGroupConnector::BeginRead(ConsentGrant& grant, const PsuContext& psu, const std::string& quota_key) {
   BANKFEED_RETURN_IF_ERROR(EnsureAccessToken(grant));
-  BANKFEED_RETURN_IF_ERROR(adapters::ConsumeUnattendedRead(grant, "accounts", psu, grant.request.frequency_per_day,
-                                                           profile_.timezone, Now(), profile_.id));
+  return adapters::ConsumeUnattendedRead(grant, quota_key, psu, grant.request.frequency_per_day, profile_.timezone,
+                                         Now(), profile_.id);
+}
+
+BerlinGroupConnector::Call BerlinGroupConnector::ReadCall(ConsentGrant& grant, const PsuContext& psu, std::string url,
+                                                          std::string operation) const {
   Call call;
-  call.url = ApiUrl("/v1/accounts");
+  call.url = std::move(url);
   call.grant = &grant;
   call.send_consent_id = true;
   call.psu = &psu;
-  call.operation = "read accounts";
-  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+  call.operation = std::move(operation);
+  return call;
+}
+
+Error BerlinGroupConnector::BodyError(Error e, std::string_view what, const http::Response& response) const {
+  e.message = std::string(what) + ": " + e.message;
+  e.bank_id = profile_.id;
+  e.request_id = response.request_id;
+  e.http_status = response.status;
+  return e;
+}
+
+Result<std::vector<Account>> BerlinGroupConnector::ListAccounts(ConsentGrant& grant, const PsuContext& psu) {
+  BANKFEED_RETURN_IF_ERROR(BeginRead(grant, psu, "accounts"));
+  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, ApiUrl("/v1/accounts"), "read accounts")));
   NormalizeOptions options;
   options.timezone = profile_.timezone;
   simdjson::padded_string body(response.body);
   auto accounts = MapAccounts(body, options);
-  if (!accounts) {
-    Error e = accounts.error();
-    e.message = "accounts: " + e.message;
-    e.bank_id = profile_.id;
-    e.request_id = response.request_id;
-    return tl::unexpected(std::move(e));
-  }
+  if (!accounts) return tl::unexpected(BodyError(accounts.error(), "accounts", response));
   return accounts;
 }
 
@@ -173,29 +175,15 @@ Result<std::vector<Balance>> BerlinGroupConnector::GetBalances(ConsentGrant& gra
   if (!account.resource_id) {
     return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "account.resource_id: missing")));
   }
-  BANKFEED_RETURN_IF_ERROR(EnsureAccessToken(grant));
-  BANKFEED_RETURN_IF_ERROR(adapters::ConsumeUnattendedRead(grant, "balances:" + *account.resource_id, psu,
-                                                           grant.request.frequency_per_day, profile_.timezone, Now(),
-                                                           profile_.id));
-  Call call;
-  call.url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) + "/balances");
-  call.grant = &grant;
-  call.send_consent_id = true;
-  call.psu = &psu;
-  call.operation = "read balances";
-  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+  BANKFEED_RETURN_IF_ERROR(BeginRead(grant, psu, "balances:" + *account.resource_id));
+  const std::string url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) + "/balances");
+  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, url, "read balances")));
   NormalizeOptions options;
   options.timezone = profile_.timezone;
   options.account_id = account.id;
   simdjson::padded_string body(response.body);
   auto balances = MapBalances(body, options);
-  if (!balances) {
-    Error e = balances.error();
-    e.message = "balances: " + e.message;
-    e.bank_id = profile_.id;
-    e.request_id = response.request_id;
-    return tl::unexpected(std::move(e));
-  }
+  if (!balances) return tl::unexpected(BodyError(balances.error(), "balances", response));
   return balances;
 }
 
@@ -212,10 +200,7 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
   if (batch.date_from > batch.date_to) {
     return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "query.date_from: after date_to")));
   }
-  BANKFEED_RETURN_IF_ERROR(EnsureAccessToken(grant));
-  BANKFEED_RETURN_IF_ERROR(adapters::ConsumeUnattendedRead(grant, "transactions:" + *account.resource_id, psu,
-                                                           grant.request.frequency_per_day, profile_.timezone, Now(),
-                                                           profile_.id));
+  BANKFEED_RETURN_IF_ERROR(BeginRead(grant, psu, "transactions:" + *account.resource_id));
   std::string url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) +
                            "/transactions?bookingStatus=both&dateFrom=" +
                            adapters::PercentEncode(FormatQueryDate(batch.date_from, profile_.quirks.date_query_format)));
@@ -229,18 +214,13 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
   std::set<std::string> visited{url};
   size_t previous_page_start = 0;
   for (int page = 1;; ++page) {
-    Call call;
-    call.url = url;
-    call.grant = &grant;
-    call.send_consent_id = true;
-    call.psu = &psu;
-    call.operation = "read transactions page " + std::to_string(page);
-    BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+    const std::string what = "transactions page " + std::to_string(page);
+    BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, url, "read " + what)));
     simdjson::padded_string body(response.body);
     auto rows = MapTransactions(body, options);
-    if (!rows) return tl::unexpected(PageError(rows.error(), page, profile_.id, response));
+    if (!rows) return tl::unexpected(BodyError(rows.error(), what, response));
     auto links = ReadLinks(response.body);
-    if (!links) return tl::unexpected(PageError(links.error(), page, profile_.id, response));
+    if (!links) return tl::unexpected(BodyError(links.error(), what, response));
     batch.pages = page;
 
     // A declared overlap: the page starts with the previous page's last rows. They are checked, then dropped.
@@ -249,9 +229,9 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
       std::span<const Transaction> previous(batch.transactions.data() + previous_page_start,
                                             batch.transactions.size() - previous_page_start);
       if (!DropOverlap(previous, *rows, static_cast<size_t>(profile_.quirks.page_overlap), drop)) {
-        return tl::unexpected(PageError(Error(ErrorCode::kProtocol, "the first rows do not repeat the previous "
+        return tl::unexpected(BodyError(Error(ErrorCode::kProtocol, "the first rows do not repeat the previous "
                                                                     "page's last rows (profile page_overlap)"),
-                                        page, profile_.id, response));
+                                        what, response));
       }
     }
     previous_page_start = batch.transactions.size();

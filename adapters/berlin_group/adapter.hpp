@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "adapters/common/cavage_signer.hpp"
+#include "adapters/common/oauth2.hpp"
 #include "adapters/common/url.hpp"
 #include "bankfeed/connector.hpp"
 #include "http/client.hpp"
@@ -57,7 +58,16 @@ class BerlinGroupConnector final : public Connector {
   Status RefreshAccessToken(ConsentGrant& grant);
   Error WithBank(Error e) const;
   std::chrono::system_clock::time_point Now() const;
+  int64_t NowSeconds() const;  // Now() in Unix seconds
   Date Today() const;
+  // Keeps a token endpoint's answer in the grant: the access token, its expiry, and a rotated refresh token.
+  void StoreTokens(ConsentGrant& grant, adapters::TokenResponse token) const;
+  // Before every AIS read: a live bearer token (OAuth2) and one unattended read of `quota_key` counted.
+  Status BeginRead(ConsentGrant& grant, const PsuContext& psu, const std::string& quota_key);
+  // A GET of an AIS resource with the consent, the bearer token and the PSU headers.
+  Call ReadCall(ConsentGrant& grant, const PsuContext& psu, std::string url, std::string operation) const;
+  // A mapping error of a bank answer, prefixed with what was read and stamped with the bank and the request.
+  Error BodyError(Error e, std::string_view what, const http::Response& response) const;
   std::string ApiUrl(std::string_view path) const;  // base_url + path
   // A link from a bank answer, resolved against `from`; kProtocol unless it stays on the API's origin.
   Result<std::string> SameOriginLink(std::string_view from, std::string_view href, std::string_view what) const;

@@ -188,13 +188,7 @@ Result<ConsentStatus> BerlinGroupConnector::CompleteConsent(ConsentGrant& grant,
   if (!token) return tl::unexpected(WithBank(token.error()));
   grant.oauth_state.clear();
   grant.pkce_verifier.clear();
-  grant.access_token = std::move(token->access_token);
-  grant.refresh_token = std::move(token->refresh_token);
-  if (token->expires_in) {
-    grant.access_token_expires = DateTime{
-        std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count() + token->expires_in->count(),
-        0, 0};
-  }
+  StoreTokens(grant, std::move(*token));
   BANKFEED_RETURN_IF_ERROR(CreateConsent(grant, psu));
   if (grant.status == ConsentStatus::kValid) return grant.status;
   return FetchConsentStatus(grant);

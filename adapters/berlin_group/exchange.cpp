@@ -1,7 +1,5 @@
 // One request to a Berlin Group bank: headers by the profile's rules, the Cavage signature, the retry policy,
 // bearer-token refresh for the OAuth2 pre-step, and the bank's error answers as typed errors.
-#include <thread>
-
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/errors.hpp"
 #include "adapters/common/oauth2.hpp"
@@ -22,9 +20,17 @@ std::chrono::system_clock::time_point BerlinGroupConnector::Now() const {
   return env_.now ? env_.now() : std::chrono::system_clock::now();
 }
 
-Date BerlinGroupConnector::Today() const {
-  return profile_.timezone.LocalDate(
-      std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count());
+int64_t BerlinGroupConnector::NowSeconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count();
+}
+
+Date BerlinGroupConnector::Today() const { return profile_.timezone.LocalDate(NowSeconds()); }
+
+void BerlinGroupConnector::StoreTokens(ConsentGrant& grant, adapters::TokenResponse token) const {
+  grant.access_token = std::move(token.access_token);
+  if (!token.refresh_token.empty()) grant.refresh_token = std::move(token.refresh_token);  // rotated
+  grant.access_token_expires.reset();
+  if (token.expires_in) grant.access_token_expires = DateTime{NowSeconds() + token.expires_in->count(), 0, 0};
 }
 
 std::string BerlinGroupConnector::ApiUrl(std::string_view path) const { return profile_.base_url + std::string(path); }
@@ -126,8 +132,7 @@ Status BerlinGroupConnector::EnsureAccessToken(ConsentGrant& grant) {
                                                                      "was not completed")));
   }
   if (grant.access_token_expires && !grant.refresh_token.empty()) {
-    const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count();
-    if (now_s + kTokenRefreshMargin.count() >= grant.access_token_expires->unix_seconds) {
+    if (NowSeconds() + kTokenRefreshMargin.count() >= grant.access_token_expires->unix_seconds) {
       return RefreshAccessToken(grant);
     }
   }
@@ -144,14 +149,7 @@ Status BerlinGroupConnector::RefreshAccessToken(ConsentGrant& grant) {
                                        {"client_id", client_id_}},
                                       profile_.id);
   if (!token) return tl::unexpected(WithBank(token.error()));
-  grant.access_token = std::move(token->access_token);
-  if (!token->refresh_token.empty()) grant.refresh_token = std::move(token->refresh_token);  // rotated
-  grant.access_token_expires.reset();
-  if (token->expires_in) {
-    grant.access_token_expires = DateTime{
-        std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count() + token->expires_in->count(),
-        0, 0};
-  }
+  StoreTokens(grant, std::move(*token));
   log::Info("bg.token.refreshed", {{"bank", profile_.id}});
   return {};
 }

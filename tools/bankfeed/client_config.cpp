@@ -116,6 +116,31 @@ Result<ConnectionOptions> ConnectionFor(const ClientConfig& config, const std::s
   return options;
 }
 
+namespace {
+
+Result<std::unique_ptr<Connector>> ConnectorFor(const ClientConfig& config, const std::string& bank_id,
+                                                ConnectorEnvironment env) {
+  BANKFEED_ASSIGN_OR_RETURN(auto connection, ConnectionFor(config, bank_id));
+  return MakeConnector(connection, std::move(env));
+}
+
+}  // namespace
+
+Result<Session> OpenSession(const std::string& config_path, const std::string& bank_id, ConnectorEnvironment env) {
+  Session s;
+  BANKFEED_ASSIGN_OR_RETURN(s.config, LoadClientConfig(config_path));
+  BANKFEED_ASSIGN_OR_RETURN(s.connector, ConnectorFor(s.config, bank_id, std::move(env)));
+  return s;
+}
+
+Result<GrantSession> OpenGrant(const std::string& config_path, const std::string& handle, ConnectorEnvironment env) {
+  GrantSession g;
+  BANKFEED_ASSIGN_OR_RETURN(g.session.config, LoadClientConfig(config_path));
+  BANKFEED_ASSIGN_OR_RETURN(g.grant, LoadGrant(g.session.config, handle));
+  BANKFEED_ASSIGN_OR_RETURN(g.session.connector, ConnectorFor(g.session.config, g.grant.bank_id, std::move(env)));
+  return g;
+}
+
 std::string NewGrantHandle() {
   unsigned char bytes[12];
   if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();

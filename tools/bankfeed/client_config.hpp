@@ -15,6 +15,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "bankfeed/connector.hpp"
@@ -38,10 +39,26 @@ Result<ClientConfig> LoadClientConfig(const std::string& path);
 // The connection for one bank: its profile (with the override applied) and the TPP's credentials.
 Result<ConnectionOptions> ConnectionFor(const ClientConfig& config, const std::string& bank_id);
 
+// A connector for one bank, with the configuration it came from.
+struct Session {
+  ClientConfig config;
+  std::unique_ptr<Connector> connector;
+};
+Result<Session> OpenSession(const std::string& config_path, const std::string& bank_id,
+                            ConnectorEnvironment env = {});
+
 // Grants in state_dir: "<handle>.json", written atomically with mode 0600. A handle is "cg_" + 24 hex digits and
 // says nothing about the customer.
 std::string NewGrantHandle();
 Status SaveGrant(const ClientConfig& config, const std::string& handle, const ConsentGrant& grant);
 Result<ConsentGrant> LoadGrant(const ClientConfig& config, const std::string& handle);
+
+// A stored grant and a session for its bank, the configuration read once.
+struct GrantSession {
+  Session session;
+  ConsentGrant grant;
+};
+Result<GrantSession> OpenGrant(const std::string& config_path, const std::string& handle,
+                               ConnectorEnvironment env = {});
 
 }  // namespace bankfeed::cli

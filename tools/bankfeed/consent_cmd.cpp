@@ -28,19 +28,6 @@ struct ConsentArgs {
   bool json = false;
 };
 
-struct Session {
-  ClientConfig config;
-  std::unique_ptr<Connector> connector;
-};
-
-Result<Session> OpenSession(const std::string& config_path, const std::string& bank) {
-  Session s;
-  BANKFEED_ASSIGN_OR_RETURN(s.config, LoadClientConfig(config_path));
-  BANKFEED_ASSIGN_OR_RETURN(auto connection, ConnectionFor(s.config, bank));
-  BANKFEED_ASSIGN_OR_RETURN(s.connector, MakeConnector(connection));
-  return s;
-}
-
 PsuContext Psu(const ConsentArgs& args, const ConsentGrant* grant) {
   PsuContext psu;
   psu.psu_id = !args.psu.empty() ? args.psu : (grant ? grant->psu_id : "");
@@ -113,14 +100,10 @@ int RunStart(const ConsentArgs& args) {
 // Runs `action` on the stored grant and saves the grant afterwards, whatever the outcome (tokens may have moved).
 template <typename F>
 int WithGrant(const ConsentArgs& args, F action) {
-  auto config = LoadClientConfig(args.config);
-  if (!config) return Fail(config.error());
-  auto grant = LoadGrant(*config, args.consent);
-  if (!grant) return Fail(grant.error());
-  auto session = OpenSession(args.config, grant->bank_id);
-  if (!session) return Fail(session.error());
-  int code = action(*session->connector, *grant);
-  if (auto saved = SaveGrant(*config, args.consent, *grant); !saved) return Fail(saved.error());
+  auto opened = OpenGrant(args.config, args.consent);
+  if (!opened) return Fail(opened.error());
+  int code = action(*opened->session.connector, opened->grant);
+  if (auto saved = SaveGrant(opened->session.config, args.consent, opened->grant); !saved) return Fail(saved.error());
   return code;
 }
 

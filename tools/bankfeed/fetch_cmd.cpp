@@ -47,12 +47,6 @@ void AppendRow(std::string& out, const Transaction& t) {
 }
 
 int RunFetch(const FetchArgs& args) {
-  auto config = LoadClientConfig(args.config);
-  if (!config) return (PrintError(config.error().ToString()), ExitCodeFor(config.error()));
-  auto grant = LoadGrant(*config, args.consent);
-  if (!grant) return (PrintError(grant.error().ToString()), ExitCodeFor(grant.error()));
-  auto connection = ConnectionFor(*config, grant->bank_id);
-  if (!connection) return (PrintError(connection.error().ToString()), ExitCodeFor(connection.error()));
   ConnectorEnvironment env;
   if (!args.today.empty()) {
     auto today = Date::Parse(args.today);
@@ -61,16 +55,19 @@ int RunFetch(const FetchArgs& args) {
         std::chrono::seconds(static_cast<int64_t>(today->days_since_epoch) * 86400 + 12 * 3600));
     env.now = [noon] { return noon; };
   }
-  auto connector = MakeConnector(*connection, env);
-  if (!connector) return (PrintError(connector.error().ToString()), ExitCodeFor(connector.error()));
+  auto opened = OpenGrant(args.config, args.consent, env);
+  if (!opened) return (PrintError(opened.error().ToString()), ExitCodeFor(opened.error()));
+  const ClientConfig& config = opened->session.config;
+  Connector& connector = *opened->session.connector;
+  ConsentGrant& grant = opened->grant;
   PsuContext psu;
-  psu.psu_id = grant->psu_id;
+  psu.psu_id = grant.psu_id;
   if (!args.psu_ip.empty()) psu.ip_address = args.psu_ip;
 
   TransactionQuery query;
   const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
                             (env.now ? env.now() : std::chrono::system_clock::now()).time_since_epoch()).count();
-  const Date today = (*connector)->profile().timezone.LocalDate(now_s);
+  const Date today = connector.profile().timezone.LocalDate(now_s);
   query.date_from = Date{today.days_since_epoch - 90};
   if (!args.from.empty()) {
     auto d = Date::Parse(args.from);
@@ -86,11 +83,11 @@ int RunFetch(const FetchArgs& args) {
   // Everything is read before anything is printed: an error leaves stdout empty.
   std::string out;
   auto run = [&]() -> Status {
-    BANKFEED_ASSIGN_OR_RETURN(auto accounts, (*connector)->ListAccounts(*grant, psu));
-    if (!args.json) out += "bank " + grant->bank_id + ": " + std::to_string(accounts.size()) + " account(s)\n";
+    BANKFEED_ASSIGN_OR_RETURN(auto accounts, connector.ListAccounts(grant, psu));
+    if (!args.json) out += "bank " + grant.bank_id + ": " + std::to_string(accounts.size()) + " account(s)\n";
     for (const auto& account : accounts) {
-      BANKFEED_ASSIGN_OR_RETURN(auto balances, (*connector)->GetBalances(*grant, account, psu));
-      BANKFEED_ASSIGN_OR_RETURN(auto batch, (*connector)->GetTransactions(*grant, account, query, psu));
+      BANKFEED_ASSIGN_OR_RETURN(auto balances, connector.GetBalances(grant, account, psu));
+      BANKFEED_ASSIGN_OR_RETURN(auto batch, connector.GetTransactions(grant, account, query, psu));
       if (args.json) {
         AppendWrapped(out, "account", account);
         for (const auto& b : balances) AppendWrapped(out, "balance", b);
@@ -116,7 +113,7 @@ int RunFetch(const FetchArgs& args) {
   };
   Status status = run();
   // The grant's quota counts and tokens moved even when a read failed.
-  if (auto saved = SaveGrant(*config, args.consent, *grant); !saved) {
+  if (auto saved = SaveGrant(config, args.consent, grant); !saved) {
     return (PrintError(saved.error().ToString()), ExitCodeFor(saved.error()));
   }
   if (!status) return (PrintError(status.error().ToString()), ExitCodeFor(status.error()));

@@ -200,11 +200,15 @@ void BerlinGroupModule::CreateConsent(ApiCall& call) {
   Json(call.res, 201, w.Take());
 }
 
-void BerlinGroupModule::GetConsent(ApiCall& call) {
+std::optional<Consent> BerlinGroupModule::PolledConsent(ApiCall& call) {
   const std::string id = call.req.matches[1].str();
   const Behaviour& b = s_.scenario.behaviour;
   consents_.Poll(id, {}, b.decoupled_polls, b.sca_outcome == ScaOutcome::kApprove);
-  const auto c = consents_.Get(id);
+  return consents_.Get(id);
+}
+
+void BerlinGroupModule::GetConsent(ApiCall& call) {
+  const auto c = PolledConsent(call);
   if (!c) return WriteError(call.res, Refuse(403, "CONSENT_UNKNOWN", "no such consent"));
   JsonWriter w;
   w.BeginObject();
@@ -220,10 +224,7 @@ void BerlinGroupModule::GetConsent(ApiCall& call) {
 }
 
 void BerlinGroupModule::GetConsentStatus(ApiCall& call) {
-  const std::string id = call.req.matches[1].str();
-  const Behaviour& b = s_.scenario.behaviour;
-  consents_.Poll(id, {}, b.decoupled_polls, b.sca_outcome == ScaOutcome::kApprove);
-  const auto c = consents_.Get(id);
+  const auto c = PolledConsent(call);
   if (!c) return WriteError(call.res, Refuse(403, "CONSENT_UNKNOWN", "no such consent"));
   JsonWriter w;
   w.BeginObject().Key("consentStatus").String(ConsentStatusName(c->StatusOn(s_.clock.Today()))).EndObject();

@@ -29,6 +29,8 @@ class BerlinGroupModule final : public StandardModule {
   void CreateConsent(ApiCall& call);
   void GetConsent(ApiCall& call);
   void GetConsentStatus(ApiCall& call);
+  // The consent named in the path after this read counts as a decoupled poll; nullopt when unknown.
+  std::optional<Consent> PolledConsent(ApiCall& call);
   void DeleteConsent(ApiCall& call);
   void StartAuthorisation(ApiCall& call);
   void GetAuthorisation(ApiCall& call);
