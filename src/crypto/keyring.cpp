@@ -1,5 +1,6 @@
 // Loading, generating and writing the at-rest master keys. See crypto/keyring.hpp.
 #include "crypto/keyring.hpp"
+#include "common/scoped.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -29,18 +30,6 @@ constexpr std::string_view kHmacInfo = "bankfeed/at-rest/v1/lookup-hmac-sha256";
 
 constexpr std::string_view kFileHeader =
     "# bankfeed at-rest keys: <key-id> <base64 of 32 bytes> per line; the last line is the active key.\n";
-
-// Wipes a string's bytes when the scope ends.
-class Wipe {
- public:
-  explicit Wipe(std::string& s) : s_(s) {}
-  ~Wipe() { OPENSSL_cleanse(s_.data(), s_.size()); }
-  Wipe(const Wipe&) = delete;
-  Wipe& operator=(const Wipe&) = delete;
-
- private:
-  std::string& s_;
-};
 
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
@@ -178,7 +167,7 @@ Result<Keyring> Keyring::Parse(std::string_view text, std::string_view source, b
     }
     Result<std::string> raw_key = signing::Base64Decode(b64, "key");
     if (!raw_key) return error("key is not base64");
-    const Wipe wipe(*raw_key);
+    const WipeOnExit wipe(*raw_key);
     if (raw_key->size() != detail::kKeyBytes) {
       return error("key must be 32 bytes (base64 of 256 bits), not " + std::to_string(raw_key->size()));
     }
@@ -195,7 +184,7 @@ Result<Keyring> Keyring::Parse(std::string_view text, std::string_view source, b
 Result<Keyring> Keyring::LoadFile(const std::string& path) {
   Result<std::string> text = pki::ReadSecretFile(path, "at-rest key file");
   if (!text) return tl::unexpected(std::move(text).error());
-  const Wipe wipe(*text);
+  const WipeOnExit wipe(*text);
   return Parse(*text, "at-rest key file " + path, false);
 }
 
@@ -211,13 +200,13 @@ Status Keyring::WriteKeyFile(const std::string& path) const {
   size_t size = kFileHeader.size();
   for (const KeyEntry& e : entries_) size += e.id_.size() + 2 + 4 * ((detail::kKeyBytes + 2) / 3);
   text.reserve(size);  // one buffer, so no reallocation leaves key text behind
-  const Wipe wipe(text);
+  const WipeOnExit wipe(text);
   text += kFileHeader;
   for (const KeyEntry& e : entries_) {
     const auto master = e.master_.view();
     std::string b64 = signing::Base64Encode(
         std::string_view(reinterpret_cast<const char*>(master.data()), master.size()));
-    const Wipe wipe_b64(b64);
+    const WipeOnExit wipe_b64(b64);
     text += e.id_;
     text += ' ';
     text += b64;

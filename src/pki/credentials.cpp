@@ -1,5 +1,6 @@
 // Loading our certificate and key (PEM or PKCS#12) with every check done up front. See pki/credentials.hpp.
 #include "pki/credentials.hpp"
+#include "common/scoped.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -32,40 +33,13 @@ tl::unexpected<Error> ConfigError(std::string_view what, const std::string& path
   return MakeError(ErrorCode::kConfig, std::move(msg));
 }
 
-// Overwrites a string's bytes when the scope ends. Secrets are read straight into their final string and never
-// moved (a moved short string leaves its bytes behind in the old object's inline buffer).
-class Cleanse {
- public:
-  explicit Cleanse(std::string& s) : s_(s) {}
-  ~Cleanse() { OPENSSL_cleanse(s_.data(), s_.size()); }
-  Cleanse(const Cleanse&) = delete;
-  Cleanse& operator=(const Cleanse&) = delete;
-
- private:
-  std::string& s_;
-};
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 // Reads a whole regular file into `out` (sized once, so no reallocation leaves copies behind) and reports its mode,
 // taken from the open descriptor so the check and the read see the same file.
 Status ReadRegularFile(const std::string& path, std::string_view what, std::string& out, mode_t& mode) {
   if (path.empty()) return MakeError(ErrorCode::kConfig, std::string(what) + ": no path given");
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  const ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) return ConfigError(what, path, "cannot open: " + ErrnoText(errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return ConfigError(what, path, "cannot stat: " + ErrnoText(errno));
@@ -97,7 +71,7 @@ Status CheckPrivateMode(const std::string& path, std::string_view what, mode_t m
   return {};
 }
 
-// ReadSecretFile into a caller-owned string (see Cleanse for why not a returned one).
+// ReadSecretFile into a caller-owned string (see WipeOnExit for why not a returned one).
 Status ReadSecretInto(const std::string& path, std::string_view what, std::string& out) {
   mode_t mode = 0;
   BANKFEED_RETURN_IF_ERROR(ReadRegularFile(path, what, out, mode));
@@ -194,7 +168,7 @@ Result<X509StackPtr> ReadPemCertificates(const std::string& bytes, const std::st
 
 Result<PkeyPtr> ReadPemKey(const std::string& path, const std::string* password) {
   std::string bytes;
-  const Cleanse cleanse(bytes);
+  const WipeOnExit cleanse(bytes);
   BANKFEED_RETURN_IF_ERROR(ReadSecretInto(path, "key file", bytes));
   const BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
   if (!bio) return MakeError(ErrorCode::kInternal, "out of memory reading " + path);
@@ -367,13 +341,13 @@ Result<Credential> Credential::Load(const CredentialSource& source) {
   if (source.certificate_file.empty()) return MakeError(ErrorCode::kConfig, "credentials: certificate_file is not set");
 
   std::string password;
-  const Cleanse cleanse_password(password);
+  const WipeOnExit cleanse_password(password);
   bool has_password = false;
   BANKFEED_RETURN_IF_ERROR(ReadPassword(source, password, has_password));
   const std::string* password_or_null = has_password ? &password : nullptr;
 
   std::string bytes;
-  const Cleanse cleanse_bytes(bytes);  // a PKCS#12 file is encrypted, but a PEM one may hold a key too
+  const WipeOnExit cleanse_bytes(bytes);  // a PKCS#12 file is encrypted, but a PEM one may hold a key too
   mode_t mode = 0;
   BANKFEED_RETURN_IF_ERROR(ReadRegularFile(source.certificate_file, "certificate file", bytes, mode));
 
