@@ -1,0 +1,208 @@
+// bankfeed/store.hpp: where synced data lives (DESIGN.md §6, §7).
+//
+// The Store is what the sync engine and the feed need from a database, and nothing more, so that a PostgreSQL
+// implementation can follow the embedded SQLite one without touching the engine. The SQLite store
+// (OpenSqliteStore) runs in WAL mode with secure_delete, keeps its files mode 0600, and seals every personal field
+// and token with AES-256-GCM under the at-rest keyring before it reaches the database: a byte scan of the files
+// finds no IBAN, name, remittance text, PSU id, consent id or token.
+//
+// The data, per tenant:
+//   customer (a PSU at the caller: "cu_…" handle, the PSU id sealed, found through a keyed HMAC)
+//     └ consent (a ConsentGrant at one bank: "cg_…" handle, the grant sealed)
+//         └ account (canonical Account, sealed; its sync state in clear)
+//             ├ balances (sealed)
+//             └ transactions (canonical Transaction, sealed; status, date and feed position in clear)
+// and the tenant's change log: every added, modified or removed transaction gets the next sequence number.
+//
+//   auto store = bankfeed::OpenSqliteStore({.path = "bankfeed.db", .key_file = "/etc/bankfeed/at-rest.keys"});
+//   auto page = (*store)->ReadFeed("default", 0, 1000);
+//
+// All methods are safe to call from several threads; a write runs in one database transaction, so a crash leaves
+// the old state or the new one. Errors: kInvalidArgument for a caller's bad handle or value, kNotFound for an
+// unknown one, kUnavailable for a busy or full database (nothing written), kInvalidInput for a stored row that fails
+// to decrypt or parse (named by table and column, never by content), kConfig for keys and files.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bankfeed/connector.hpp"
+#include "bankfeed/datetime.hpp"
+#include "bankfeed/export.hpp"
+#include "bankfeed/model.hpp"
+#include "bankfeed/result.hpp"
+
+namespace bankfeed {
+
+// How an account's last sync ended (DESIGN.md §6: one outcome per account, not one failure for everything).
+enum class SyncOutcome {
+  kNever,              // not synced yet
+  kOk,
+  kNeedsReconsent,     // the consent expired, was revoked or is invalid: the customer must consent again
+  kQuotaExhausted,     // the unattended quota for today is used up (retry_at: the bank's next midnight)
+  kRateLimited,        // the bank asked to wait (retry_at from Retry-After)
+  kBankUnavailable,    // 5xx, network or timeout after the retries
+  kFailed,             // anything else: the bank broke the protocol, bad data on a page, our own set-up
+};
+BANKFEED_EXPORT std::string_view SyncOutcomeName(SyncOutcome o);  // "ok", "needs_reconsent", ...
+
+struct SyncState {
+  SyncOutcome outcome = SyncOutcome::kNever;
+  std::string detail;                         // the error code and message; never personal data
+  std::optional<Date> last_booked_date;       // the newest booking date stored for the account
+  std::optional<Date> window_from;            // the window of the last successful sync
+  std::optional<Date> window_to;
+  std::optional<DateTime> last_attempt;       // UTC
+  std::optional<DateTime> last_success;       // UTC
+  std::optional<DateTime> retry_at;           // UTC: not before this (quota, Retry-After)
+  int64_t pages = 0;                          // of the last successful sync
+  int64_t fetched = 0;                        // transactions fetched by the last successful sync
+};
+
+struct CustomerRecord {
+  std::string tenant;
+  std::string handle;  // "cu_" + 24 hex digits, random
+  std::string psu_id;  // decrypted
+};
+
+struct ConsentRecord {
+  std::string tenant;
+  std::string handle;           // "cg_" + 24 hex digits, random
+  std::string customer_handle;
+  std::string bank_id;
+  ConsentGrant grant;           // decrypted; holds tokens
+};
+
+struct AccountRef {
+  std::string customer_handle;
+  std::string account_id;  // canonical "acc_…"
+  friend bool operator==(const AccountRef&, const AccountRef&) = default;
+};
+
+struct AccountRecord {
+  std::string tenant;
+  AccountRef ref;
+  std::string consent_handle;
+  std::string bank_id;
+  Account account;  // decrypted
+  SyncState state;
+};
+
+// A transaction as the feed keeps it: the canonical record (its `id` is the feed's id, stable for the row's life)
+// and, for a booked row that replaced a pending one, the pending row's id.
+struct FeedTransaction {
+  Transaction transaction;
+  std::optional<std::string> pending_transaction_id;
+};
+
+enum class ChangeKind { kAdded, kModified, kRemoved };
+BANKFEED_EXPORT std::string_view ChangeKindName(ChangeKind k);  // "added", "modified", "removed"
+
+// Everything one successful account sync writes, in one database transaction: its changes, its balances and its
+// sync state. Changes get consecutive sequence numbers in this order: added, modified, removed.
+struct AccountCommit {
+  AccountRef account;
+  std::vector<FeedTransaction> added;     // ids not yet used on this account (see TransactionIdsInUse)
+  std::vector<FeedTransaction> modified;  // ids of stored rows; replaces their content
+  std::vector<std::string> removed;       // ids of stored rows
+  std::optional<std::vector<Balance>> balances;  // replaces the stored balances when set
+  SyncState state;
+};
+
+struct FeedEntry {
+  int64_t seq = 0;
+  ChangeKind kind = ChangeKind::kAdded;
+  std::string customer_handle;
+  std::string account_id;
+  std::string transaction_id;
+  // Added and modified: the transaction as it is now. The store returns a row's content only at its latest change:
+  // an added or modified change that a later change of the same row superseded is left out of the page, so reading
+  // the log from the start yields every current transaction once and no content that is no longer true.
+  std::optional<FeedTransaction> transaction;
+};
+
+struct FeedRead {
+  std::vector<FeedEntry> entries;  // ascending seq, all > after_seq
+  int64_t last_seq = 0;            // the position to continue from (>= the last entry's seq: skipped ones count)
+  bool has_more = false;
+};
+
+struct ForgetReport {
+  int64_t customers = 0, consents = 0, accounts = 0, transactions = 0, balances = 0, changes = 0;
+};
+
+class BANKFEED_EXPORT Store {
+ public:
+  virtual ~Store() = default;
+
+  // A random id made when the store was created; cursors carry it so a cursor of another store is refused.
+  virtual std::string StoreId() const = 0;
+
+  // --- customers and consents
+  // The customer of `tenant` with this PSU id, created when new.
+  virtual Result<CustomerRecord> EnsureCustomer(std::string_view tenant, std::string_view psu_id) = 0;
+  // kNotFound when the tenant has no customer with this PSU id.
+  virtual Result<CustomerRecord> FindCustomer(std::string_view tenant, std::string_view psu_id) = 0;
+  virtual Result<CustomerRecord> GetCustomer(std::string_view tenant, std::string_view customer_handle) = 0;
+  // Creates the consent (when `record.handle` is empty a new handle is made and returned) or replaces its grant.
+  virtual Result<std::string> SaveConsent(const ConsentRecord& record) = 0;
+  virtual Result<ConsentRecord> LoadConsent(std::string_view tenant, std::string_view consent_handle) = 0;
+  // Every consent of the tenant (all tenants when `tenant` is empty), or of one customer.
+  virtual Result<std::vector<ConsentRecord>> ListConsents(std::string_view tenant) = 0;
+  virtual Result<std::vector<ConsentRecord>> ListCustomerConsents(std::string_view tenant,
+                                                                  std::string_view customer_handle) = 0;
+
+  // --- accounts
+  // Adds or updates the consent's accounts (keyed by Account::id); accounts not in the list are kept.
+  virtual Status SaveAccounts(std::string_view tenant, std::string_view consent_handle,
+                              const std::vector<Account>& accounts) = 0;
+  // The tenant's accounts (all tenants when empty), optionally only one customer's.
+  virtual Result<std::vector<AccountRecord>> ListAccounts(std::string_view tenant,
+                                                          std::string_view customer_handle = {}) = 0;
+  virtual Result<AccountRecord> GetAccount(std::string_view tenant, const AccountRef& account) = 0;
+  virtual Result<std::vector<Balance>> GetBalances(std::string_view tenant, const AccountRef& account) = 0;
+  // Records a sync that wrote no data (it failed, or was refused before it started).
+  virtual Status SaveSyncState(const AccountRef& account, const SyncState& state) = 0;
+
+  // --- transactions
+  // The account's stored rows that a sync of [from, …] must reconcile against: every booked row whose booking date
+  // is on or after `from`, and every pending row, in the order they were added.
+  virtual Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) = 0;
+  // Which of `ids` the account already uses (for a row outside the window that a new row's id collides with).
+  virtual Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
+                                                               const std::vector<std::string>& ids) = 0;
+  // Writes one account sync atomically. Returns the tenant's sequence number after it. kInvalidArgument (nothing
+  // written) for an added id already in use or a modified/removed id not stored.
+  virtual Result<int64_t> CommitAccountSync(const AccountCommit& commit) = 0;
+
+  // --- the feed
+  // Changes of `tenant` with seq > after_seq, at most `limit` entries (limit >= 1).
+  virtual Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit) = 0;
+  // The tenant's latest sequence number (0 before any change).
+  virtual Result<int64_t> HeadSeq(std::string_view tenant) = 0;
+
+  // --- erasure
+  // Deletes every row of the customer in every table (its change log entries too) and then purges the freed bytes
+  // from the database and its WAL, so nothing of it stays on disk. Revoking its consents at the bank is the
+  // caller's job, before this.
+  virtual Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle) = 0;
+};
+
+struct SqliteStoreOptions {
+  std::string path;                 // the database file; created (mode 0600) when missing
+  // The at-rest keyring (see README "Encryption at rest"): a key file of mode 0600, or the name of an environment
+  // variable holding the key text. Exactly one must be set.
+  std::string key_file;
+  std::string key_env;
+  int busy_timeout_ms = 5000;
+  // Tests only: the database's page limit, to simulate a full disk (0: no limit).
+  int64_t max_page_count = 0;
+};
+
+BANKFEED_EXPORT Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options);
+
+}  // namespace bankfeed

@@ -1,0 +1,123 @@
+// store/sqlite_store.hpp: the SQLite Store (internal to src/store; the public entry point is OpenSqliteStore).
+//
+// One connection, one mutex: every method takes the mutex for its database work. ReadFeed copies a page's rows
+// under the mutex and decrypts and decodes them after releasing it.
+//
+// Sealing: each envelope's associated data names its column and row, so a blob copied to another row, column,
+// customer or tenant fails to open (kInvalidInput):
+//   customers.psu_enc          "customers.psu|<tenant>|<customer handle>"
+//   consents.grant_enc         "consents.grant|<tenant>|<consent handle>"
+//   accounts.account_enc       "accounts.account|<tenant>|<customer handle>|<acc_ id>"
+//   balances.balance_enc       "balances.balance|<tenant>|<account row>|<ord>"
+//   transactions.record_enc    "transactions.record|<tenant>|<account row>|<tx_ id>"
+//   meta key_check             "meta.key_check|<store id>"
+// where <tenant> is its length, ':' and its bytes (so no tenant name can run into the next part). Account rows are
+// AUTOINCREMENT ids, never reused.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bankfeed/store.hpp"
+#include "crypto/aead.hpp"
+#include "crypto/keyring.hpp"
+#include "crypto/lookup.hpp"
+#include "store/sqlite_db.hpp"
+
+namespace bankfeed::store {
+
+// The lookup purpose of customers.psu_lookup (kExact: PSU ids are compared as given).
+inline constexpr std::string_view kPsuPurpose = "psu";
+
+bool IsHandle(std::string_view s, std::string_view prefix);  // prefix + 24 lower-case hex digits
+bool IsHashId(std::string_view s, std::string_view prefix);  // prefix + 32 lower-case hex digits
+std::string RandomHandle(std::string_view prefix);
+
+std::string TenantPart(std::string_view tenant);  // "<length>:<tenant>"
+std::string PsuAd(std::string_view tenant, std::string_view customer_handle);
+std::string GrantAd(std::string_view tenant, std::string_view consent_handle);
+std::string AccountAd(std::string_view tenant, std::string_view customer_handle, std::string_view account_id);
+std::string BalanceAd(std::string_view tenant, int64_t account_row, int64_t ord);
+std::string TransactionAd(std::string_view tenant, int64_t account_row, std::string_view feed_id);
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Db> db, std::shared_ptr<const crypto::Keyring> keys);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  // Migrates the schema, makes or reads the store id, and checks that the keyring opens this store's data.
+  Status Init();
+
+  std::string StoreId() const override { return store_id_; }
+
+  Result<CustomerRecord> EnsureCustomer(std::string_view tenant, std::string_view psu_id) override;
+  Result<CustomerRecord> FindCustomer(std::string_view tenant, std::string_view psu_id) override;
+  Result<CustomerRecord> GetCustomer(std::string_view tenant, std::string_view customer_handle) override;
+  Result<std::string> SaveConsent(const ConsentRecord& record) override;
+  Result<ConsentRecord> LoadConsent(std::string_view tenant, std::string_view consent_handle) override;
+  Result<std::vector<ConsentRecord>> ListConsents(std::string_view tenant) override;
+  Result<std::vector<ConsentRecord>> ListCustomerConsents(std::string_view tenant,
+                                                          std::string_view customer_handle) override;
+
+  Status SaveAccounts(std::string_view tenant, std::string_view consent_handle,
+                      const std::vector<Account>& accounts) override;
+  Result<std::vector<AccountRecord>> ListAccounts(std::string_view tenant, std::string_view customer_handle) override;
+  Result<AccountRecord> GetAccount(std::string_view tenant, const AccountRef& account) override;
+  Result<std::vector<Balance>> GetBalances(std::string_view tenant, const AccountRef& account) override;
+  Status SaveSyncState(const AccountRef& account, const SyncState& state) override;
+
+  Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) override;
+  Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
+                                                       const std::vector<std::string>& ids) override;
+  Result<int64_t> CommitAccountSync(const AccountCommit& commit) override;
+
+  Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit) override;
+  Result<int64_t> HeadSeq(std::string_view tenant) override;
+
+  Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle) override;
+
+ private:
+  struct CustomerRow {
+    int64_t id = 0;
+    std::string tenant;
+    std::string handle;
+    std::string psu_enc;
+    bool under_active_key = true;  // its psu_lookup is the active key's
+  };
+  struct AccountRow {
+    int64_t id = 0;
+    int64_t customer_id = 0;
+    std::string tenant;
+  };
+
+  // Seals / opens one envelope; `column` ("transactions.record_enc") names it in errors.
+  Result<std::string> Seal(std::string_view plaintext, const std::string& ad) const;
+  Result<std::string> Open(std::string_view envelope, const std::string& ad, std::string_view column) const;
+
+  // The caller holds mu_ for all of these.
+  Result<std::optional<CustomerRow>> FindCustomerRow(std::string_view tenant, std::string_view psu_id);
+  Result<CustomerRow> CustomerByHandle(std::string_view tenant, std::string_view handle);  // tenant "" = any
+  Result<CustomerRecord> ToCustomerRecord(const CustomerRow& row) const;
+  Result<AccountRow> AccountByRef(const AccountRef& ref);
+  // Consents of the tenant ("": all), of one customer (0: all), with one handle ("": all).
+  Result<std::vector<ConsentRecord>> QueryConsents(std::string_view tenant, int64_t customer_id,
+                                                   std::string_view consent_handle);
+  Status WriteSyncState(int64_t account_row, const SyncState& state);
+  Result<int64_t> ReadHead(std::string_view tenant);
+  Status PurgeFreedPages();
+
+  std::mutex mu_;
+  std::unique_ptr<Db> db_;
+  std::shared_ptr<const crypto::Keyring> keys_;
+  crypto::Aead aead_;
+  crypto::LookupHasher lookup_;
+  std::string store_id_;
+  bool purge_pending_ = false;  // a ForgetCustomer deleted rows but could not purge the WAL
+};
+
+}  // namespace bankfeed::store

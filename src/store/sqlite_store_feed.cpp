@@ -1,0 +1,327 @@
+// The SQLite Store: transactions, account sync commits and the feed. See store/sqlite_store.hpp.
+//
+// The change log is kept in two tables. A transaction row carries its latest change (seq, kind): when a later
+// change of the row is written, the row's seq moves forward, so an earlier added/modified change is gone from the
+// log by itself. A removal deletes the row and leaves a row in `removals` (tenant, seq, account, feed id). ReadFeed
+// merges both, ordered by seq. Sequence numbers come from `sequences`, per tenant; they are never reused, since
+// the head only grows, whatever is deleted.
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "store/record_codec.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace bankfeed::store {
+namespace {
+
+// transactions.kind and the feed query's removals hold ChangeKind as an integer.
+constexpr int64_t kKindAdded = 0, kKindModified = 1, kKindRemoved = 2;
+static_assert(static_cast<int>(ChangeKind::kAdded) == kKindAdded &&
+              static_cast<int>(ChangeKind::kModified) == kKindModified &&
+              static_cast<int>(ChangeKind::kRemoved) == kKindRemoved);
+// transactions.status holds TransactionStatus as an integer; the window query spells the values out, so that each
+// branch can use the (account_id, status, day) index.
+static_assert(static_cast<int>(TransactionStatus::kBooked) == 0 && static_cast<int>(TransactionStatus::kPending) == 1 &&
+              static_cast<int>(TransactionStatus::kInfo) == 2);
+
+// The row's day for the window: the booking date, or the value date for a pending row; then whichever date the
+// bank gave. NULL (no date at all) rows are always in the window.
+std::optional<int32_t> RowDay(const Transaction& t) {
+  const bool pending = t.status == TransactionStatus::kPending;
+  const std::optional<Date>& first = pending ? t.value_date : t.booking_date;
+  const std::optional<Date>& second = pending ? t.booking_date : t.value_date;
+  for (const std::optional<Date>* d : {&first, &second, &t.transaction_date}) {
+    if (*d) return (*d)->days_since_epoch;
+  }
+  return std::nullopt;
+}
+
+std::string Where(std::string_view list, size_t index) { return std::string(list) + "[" + std::to_string(index) + "]"; }
+
+// Plaintext records, wiped when the scope ends.
+struct Plaintexts {
+  std::vector<std::string> v;
+  ~Plaintexts() {
+    for (std::string& s : v) OPENSSL_cleanse(s.data(), s.size());
+  }
+};
+
+struct RawEntry {
+  int64_t seq;
+  int64_t kind;
+  int64_t account_row;
+  std::string feed_id;
+  std::string envelope;
+};
+
+}  // namespace
+
+Result<int64_t> SqliteStore::ReadHead(std::string_view tenant) {
+  BANKFEED_ASSIGN_OR_RETURN(Stmt stmt,
+                            db_->Prepare("SELECT head_seq FROM sequences WHERE tenant = ?1", "select sequences"));
+  stmt.BindText(1, tenant);
+  BANKFEED_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  return row ? stmt.Int(0) : int64_t{0};
+}
+
+Result<int64_t> SqliteStore::HeadSeq(std::string_view tenant) {
+  if (tenant.empty()) return MakeError(ErrorCode::kInvalidArgument, "store: tenant is empty");
+  std::lock_guard lock(mu_);
+  return ReadHead(tenant);
+}
+
+Result<std::vector<FeedTransaction>> SqliteStore::LoadWindow(const AccountRef& account, Date from) {
+  std::lock_guard lock(mu_);
+  BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(account));
+  BANKFEED_ASSIGN_OR_RETURN(
+      Stmt stmt, db_->Prepare("SELECT id, feed_id, record_enc FROM transactions WHERE account_id = ?1 AND status = 1 "
+                              "UNION ALL SELECT id, feed_id, record_enc FROM transactions "
+                              "WHERE account_id = ?1 AND status IN (0, 2) AND day >= ?2 "
+                              "UNION ALL SELECT id, feed_id, record_enc FROM transactions "
+                              "WHERE account_id = ?1 AND status IN (0, 2) AND day IS NULL ORDER BY id",
+                              "select transactions window"));
+  stmt.Bind(1, row.id).Bind(2, from.days_since_epoch);
+  std::vector<FeedTransaction> out;
+  for (;;) {
+    BANKFEED_ASSIGN_OR_RETURN(const bool more, stmt.Step());
+    if (!more) break;
+    BANKFEED_ASSIGN_OR_RETURN(std::string bytes, Open(stmt.Blob(2), TransactionAd(row.tenant, row.id, stmt.Text(1)),
+                                                      "transactions.record_enc"));
+    auto decoded = DecodeFeedTransaction(bytes);
+    OPENSSL_cleanse(bytes.data(), bytes.size());
+    if (!decoded) {
+      return MakeError(ErrorCode::kInvalidInput, "store: transactions.record_enc: " + decoded.error().message);
+    }
+    out.push_back(std::move(*decoded));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountRef& account,
+                                                                  const std::vector<std::string>& ids) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!IsHashId(ids[i], "tx_")) {
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("ids", i) + " is not a tx_ id");
+    }
+  }
+  std::lock_guard lock(mu_);
+  BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(account));
+  std::vector<std::string> out;
+  std::set<std::string_view> seen;
+  for (const std::string& id : ids) {
+    if (!seen.insert(id).second) continue;
+    BANKFEED_ASSIGN_OR_RETURN(
+        Stmt stmt,
+        db_->Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 AND feed_id = ?2", "select transactions"));
+    BANKFEED_ASSIGN_OR_RETURN(const bool used, stmt.Bind(1, row.id).BindText(2, id).Step());
+    if (used) out.push_back(id);
+  }
+  return out;
+}
+
+Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
+  // Everything that can be checked without the database, before the lock: ids, duplicates, encodings.
+  std::set<std::string_view> ids;
+  Plaintexts records;
+  const auto check_id = [&](std::string_view id, std::string_view list, size_t i) -> Status {
+    if (!IsHashId(id, "tx_"))
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + " is not a tx_ id");
+    if (!ids.insert(id).second) {
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + ": id appears twice in the commit");
+    }
+    return {};
+  };
+  for (const auto* list : {&commit.added, &commit.modified}) {
+    const std::string_view name = list == &commit.added ? "added" : "modified";
+    for (size_t i = 0; i < list->size(); ++i) {
+      BANKFEED_RETURN_IF_ERROR(check_id((*list)[i].transaction.id, name, i));
+      auto bytes = EncodeFeedTransaction((*list)[i]);
+      if (!bytes)
+        return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(name, i) + ": " + bytes.error().message);
+      records.v.push_back(std::move(*bytes));
+    }
+  }
+  for (size_t i = 0; i < commit.removed.size(); ++i)
+    BANKFEED_RETURN_IF_ERROR(check_id(commit.removed[i], "removed", i));
+  if (commit.balances) {
+    for (size_t i = 0; i < commit.balances->size(); ++i) {
+      auto bytes = EncodeBalance((*commit.balances)[i]);
+      if (!bytes)
+        return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("balances", i) + ": " + bytes.error().message);
+      records.v.push_back(std::move(*bytes));
+    }
+  }
+  BANKFEED_RETURN_IF_ERROR(EncodeSyncState(commit.state));
+
+  std::lock_guard lock(mu_);
+  BANKFEED_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(*db_, "commit account sync"));
+  BANKFEED_ASSIGN_OR_RETURN(const AccountRow account, AccountByRef(commit.account));
+  const auto exists = [&](const std::string& id) -> Result<bool> {
+    BANKFEED_ASSIGN_OR_RETURN(
+        Stmt stmt,
+        db_->Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 AND feed_id = ?2", "select transactions"));
+    return stmt.Bind(1, account.id).BindText(2, id).Step();
+  };
+  for (size_t i = 0; i < commit.added.size(); ++i) {
+    BANKFEED_ASSIGN_OR_RETURN(const bool used, exists(commit.added[i].transaction.id));
+    if (used) return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("added", i) + ": id already in use");
+  }
+  for (size_t i = 0; i < commit.modified.size(); ++i) {
+    BANKFEED_ASSIGN_OR_RETURN(const bool stored, exists(commit.modified[i].transaction.id));
+    if (!stored)
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("modified", i) + ": no such transaction");
+  }
+  for (size_t i = 0; i < commit.removed.size(); ++i) {
+    BANKFEED_ASSIGN_OR_RETURN(const bool stored, exists(commit.removed[i]));
+    if (!stored)
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("removed", i) + ": no such transaction");
+  }
+
+  BANKFEED_ASSIGN_OR_RETURN(const int64_t head, ReadHead(account.tenant));
+  int64_t seq = head;
+  size_t record = 0;
+  const auto write_row = [&](const FeedTransaction& f, int64_t kind) -> Status {
+    const Transaction& t = f.transaction;
+    BANKFEED_ASSIGN_OR_RETURN(const std::string sealed,
+                              Seal(records.v[record++], TransactionAd(account.tenant, account.id, t.id)));
+    BANKFEED_ASSIGN_OR_RETURN(
+        Stmt stmt,
+        db_->Prepare(kind == kKindAdded
+                         ? "INSERT INTO transactions(status, day, seq, kind, record_enc, tenant, account_id, "
+                           "feed_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                         : "UPDATE transactions SET status = ?1, day = ?2, seq = ?3, kind = ?4, "
+                           "record_enc = ?5 WHERE tenant = ?6 AND account_id = ?7 AND feed_id = ?8",
+                     kind == kKindAdded ? "insert transactions" : "update transactions"));
+    stmt.Bind(1, static_cast<int64_t>(t.status));
+    if (const auto day = RowDay(t)) {
+      stmt.Bind(2, *day);
+    } else {
+      stmt.BindNull(2);
+    }
+    return stmt.Bind(3, ++seq)
+        .Bind(4, kind)
+        .BindBlob(5, sealed)
+        .BindText(6, account.tenant)
+        .Bind(7, account.id)
+        .BindText(8, t.id)
+        .Run();
+  };
+  for (const FeedTransaction& f : commit.added) BANKFEED_RETURN_IF_ERROR(write_row(f, kKindAdded));
+  for (const FeedTransaction& f : commit.modified) BANKFEED_RETURN_IF_ERROR(write_row(f, kKindModified));
+  for (const std::string& id : commit.removed) {
+    BANKFEED_ASSIGN_OR_RETURN(Stmt del, db_->Prepare("DELETE FROM transactions WHERE account_id = ?1 AND feed_id = ?2",
+                                                     "delete transactions"));
+    BANKFEED_RETURN_IF_ERROR(del.Bind(1, account.id).BindText(2, id).Run());
+    BANKFEED_ASSIGN_OR_RETURN(
+        Stmt ins, db_->Prepare("INSERT INTO removals(tenant, seq, account_id, feed_id) VALUES (?1, ?2, ?3, ?4)",
+                               "insert removals"));
+    BANKFEED_RETURN_IF_ERROR(ins.BindText(1, account.tenant).Bind(2, ++seq).Bind(3, account.id).BindText(4, id).Run());
+  }
+  if (commit.balances) {
+    BANKFEED_ASSIGN_OR_RETURN(Stmt del, db_->Prepare("DELETE FROM balances WHERE account_id = ?1", "delete balances"));
+    BANKFEED_RETURN_IF_ERROR(del.Bind(1, account.id).Run());
+    for (size_t i = 0; i < commit.balances->size(); ++i) {
+      const auto ord = static_cast<int64_t>(i);
+      BANKFEED_ASSIGN_OR_RETURN(const std::string sealed,
+                                Seal(records.v[record++], BalanceAd(account.tenant, account.id, ord)));
+      BANKFEED_ASSIGN_OR_RETURN(
+          Stmt ins,
+          db_->Prepare("INSERT INTO balances(account_id, ord, balance_enc) VALUES (?1, ?2, ?3)", "insert balances"));
+      BANKFEED_RETURN_IF_ERROR(ins.Bind(1, account.id).Bind(2, ord).BindBlob(3, sealed).Run());
+    }
+  }
+  BANKFEED_RETURN_IF_ERROR(WriteSyncState(account.id, commit.state));
+  if (seq != head) {
+    BANKFEED_ASSIGN_OR_RETURN(Stmt upsert,
+                              db_->Prepare("INSERT INTO sequences(tenant, head_seq) VALUES (?1, ?2) "
+                                           "ON CONFLICT(tenant) DO UPDATE SET head_seq = excluded.head_seq",
+                                           "update sequences"));
+    BANKFEED_RETURN_IF_ERROR(upsert.BindText(1, account.tenant).Bind(2, seq).Run());
+  }
+  BANKFEED_RETURN_IF_ERROR(txn.Commit());
+  return seq;
+}
+
+Result<FeedRead> SqliteStore::ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit) {
+  if (tenant.empty()) return MakeError(ErrorCode::kInvalidArgument, "store: tenant is empty");
+  if (limit < 1) return MakeError(ErrorCode::kInvalidArgument, "store: feed limit must be at least 1");
+  if (after_seq < 0) return MakeError(ErrorCode::kInvalidArgument, "store: feed position is negative");
+  const auto sql_limit = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
+
+  FeedRead read;
+  std::vector<RawEntry> raw;
+  std::map<int64_t, std::pair<std::string, std::string>> accounts;  // row -> (customer handle, acc_ id)
+  {
+    std::lock_guard lock(mu_);
+    BANKFEED_ASSIGN_OR_RETURN(WriteTxn snapshot, WriteTxn::BeginRead(*db_, "read feed"));
+    {
+      BANKFEED_ASSIGN_OR_RETURN(Stmt stmt,
+                                db_->Prepare("SELECT seq, kind, account_id, feed_id, record_enc FROM transactions "
+                                             "WHERE tenant = ?1 AND seq > ?2 "
+                                             "UNION ALL SELECT seq, 2, account_id, feed_id, NULL FROM removals "
+                                             "WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                                             "read feed"));
+      stmt.BindText(1, tenant).Bind(2, after_seq).Bind(3, sql_limit);
+      for (;;) {
+        BANKFEED_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+        if (!row) break;
+        raw.push_back({stmt.Int(0), stmt.Int(1), stmt.Int(2), std::string(stmt.Text(3)), std::string(stmt.Blob(4))});
+        accounts.try_emplace(stmt.Int(2));
+      }
+    }
+    for (auto& [row, names] : accounts) {
+      BANKFEED_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("SELECT cu.handle, a.account_id FROM accounts a "
+                                                        "JOIN customers cu ON cu.id = a.customer_id WHERE a.id = ?1",
+                                                        "select accounts"));
+      BANKFEED_ASSIGN_OR_RETURN(const bool found, stmt.Bind(1, row).Step());
+      if (!found) return MakeError(ErrorCode::kInternal, "store: read feed: a change names a missing account");
+      names = {std::string(stmt.Text(0)), std::string(stmt.Text(1))};
+    }
+    if (raw.empty()) {
+      BANKFEED_ASSIGN_OR_RETURN(read.last_seq, ReadHead(tenant));
+    } else {
+      read.last_seq = raw.back().seq;
+      if (raw.size() == limit) {
+        BANKFEED_ASSIGN_OR_RETURN(
+            Stmt stmt, db_->Prepare("SELECT EXISTS (SELECT 1 FROM transactions WHERE tenant = ?1 AND seq > ?2) "
+                                    "OR EXISTS (SELECT 1 FROM removals WHERE tenant = ?1 AND seq > ?2)",
+                                    "read feed"));
+        BANKFEED_ASSIGN_OR_RETURN(const bool row, stmt.BindText(1, tenant).Bind(2, read.last_seq).Step());
+        read.has_more = row && stmt.Int(0) != 0;
+      }
+    }
+  }
+
+  // Decrypt and decode outside the lock.
+  read.entries.reserve(raw.size());
+  for (RawEntry& r : raw) {
+    FeedEntry& e = read.entries.emplace_back();
+    e.seq = r.seq;
+    if (r.kind != kKindAdded && r.kind != kKindModified && r.kind != kKindRemoved) {
+      return MakeError(ErrorCode::kInvalidInput, "store: transactions.kind: not a change kind");
+    }
+    e.kind = static_cast<ChangeKind>(r.kind);
+    const auto& names = accounts[r.account_row];
+    e.customer_handle = names.first;
+    e.account_id = names.second;
+    if (e.kind != ChangeKind::kRemoved) {
+      BANKFEED_ASSIGN_OR_RETURN(std::string bytes, Open(r.envelope, TransactionAd(tenant, r.account_row, r.feed_id),
+                                                        "transactions.record_enc"));
+      auto decoded = DecodeFeedTransaction(bytes);
+      OPENSSL_cleanse(bytes.data(), bytes.size());
+      if (!decoded) {
+        return MakeError(ErrorCode::kInvalidInput, "store: transactions.record_enc: " + decoded.error().message);
+      }
+      e.transaction = std::move(*decoded);
+    }
+    e.transaction_id = std::move(r.feed_id);
+  }
+  return read;
+}
+
+}  // namespace bankfeed::store
