@@ -47,6 +47,11 @@ BANKFEED_EXPORT void AssignTransactionIds(std::span<Transaction> transactions);
 // The content digest that twins share (hex, 64 digits); useful for reconciliation.
 BANKFEED_EXPORT std::string TransactionContentDigest(const Transaction& t);
 
+// 32 bytes (binary) of SHA-256 over the content fields without the bank's own identifiers (transaction_id,
+// entry_reference): equal for the same transaction fetched twice from a bank whose ids change between fetches, and
+// for twins. The reconciler matches on it with occurrence counting.
+BANKFEED_EXPORT std::string TransactionFingerprint(const Transaction& t);
+
 // "acc_" + 32 hex digits over the account's bank identifiers.
 BANKFEED_EXPORT std::string AccountIdFor(const Account& a);
 

@@ -76,6 +76,20 @@ struct Quirks {
   std::map<std::string, std::string> extra_headers;  // sent on every request to the bank (no secrets)
 };
 
+// How the sync engine reads and reconciles this bank (DESIGN.md §6). Profile section `sync`.
+struct SyncRules {
+  int overlap_days = 7;           // each sync re-reads from the last booked date minus this many days
+  int first_sync_days = 90;       // history read on an account's first sync (capped by quirks.max_history_days)
+  // Pending→booked linking: a pending row that disappeared is replaced by a new booked row of the same account
+  // booked within `pending_booking_days` days after the pending row's date, whose amount is within
+  // `amount_tolerance_percent` of the pending amount (same currency and sign; 0 = exact), and whose counterparty
+  // is similar (same IBAN, or names sharing at least `counterparty_min_similarity` percent of their words; rows
+  // without counterparty on either side are similar).
+  int pending_booking_days = 10;
+  int amount_tolerance_percent = 20;
+  int counterparty_min_similarity = 50;
+};
+
 struct BankProfile {
   std::string id;            // lower-case [a-z0-9-]+, equal to the file's stem
   std::string display_name;  // for people; never used as a key
@@ -90,6 +104,7 @@ struct BankProfile {
   TransportOptions transport;     // bank_id is set to `id`; client_identity and ca_bundle_file stay empty
   RetryOptions retry;
   Quirks quirks;
+  SyncRules sync;
 };
 
 // Loads and checks one profile. kConfig errors name file, line, column and key.

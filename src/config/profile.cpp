@@ -300,6 +300,15 @@ void ReadQuirks(MapReader r, Quirks& q) {
   r.Finish();
 }
 
+void ReadSyncRules(MapReader r, SyncRules& s) {
+  ReadInt(r, "overlap_days", 0, 366, s.overlap_days);
+  ReadInt(r, "first_sync_days", 1, 36'500, s.first_sync_days);
+  ReadInt(r, "pending_booking_days", 0, 366, s.pending_booking_days);
+  ReadInt(r, "amount_tolerance_percent", 0, 100, s.amount_tolerance_percent);
+  ReadInt(r, "counterparty_min_similarity", 0, 100, s.counterparty_min_similarity);
+  r.Finish();
+}
+
 // The file name without directories and without ".yaml", or std::nullopt when it does not end in ".yaml".
 std::optional<std::string_view> Stem(std::string_view source_name) {
   const size_t slash = source_name.rfind('/');
@@ -373,6 +382,7 @@ void ReadProfile(YamlContext& ctx, const YAML::Node& root, BankProfile& p) {
   ReadTransport(r.Map("transport"), p.transport);
   ReadRetry(r.Map("retry"), p.retry);
   ReadQuirks(r.Map("quirks"), p.quirks);
+  ReadSyncRules(r.Map("sync"), p.sync);
   r.Finish();
   p.transport.bank_id = p.id;
 }

@@ -87,15 +87,21 @@ class FieldWriter {
   std::string& buf_;
 };
 
-// The canonical content fields, serialised unambiguously into w.buffer().
-void WriteContent(const Transaction& t, FieldWriter& w) {
+// The canonical content fields, serialised unambiguously into w.buffer(). Without `bank_ids`, the bank's own
+// identifiers (transaction_id, entry_reference) are left out: what stays is what the transaction is, not what the
+// bank called it on one fetch.
+void WriteContent(const Transaction& t, FieldWriter& w, bool bank_ids = true) {
   w.buffer().clear();
   w.Str(t.account_id);
   w.Bytes(TransactionStatusName(t.status));
   w.Amount(t.amount);
   w.Date(t.booking_date), w.Date(t.value_date), w.Date(t.transaction_date);
   w.Time(t.booking_datetime), w.Time(t.value_datetime);
-  w.Str(t.transaction_id), w.Str(t.entry_reference), w.Str(t.end_to_end_id), w.Str(t.mandate_id);
+  if (bank_ids) {
+    w.Str(t.transaction_id);
+    w.Str(t.entry_reference);
+  }
+  w.Str(t.end_to_end_id), w.Str(t.mandate_id);
   w.Str(t.creditor_id);
   w.Party(t.creditor), w.Party(t.debtor);
   w.Str(t.remittance), w.Str(t.remittance_reference);
@@ -217,6 +223,14 @@ std::string TransactionContentDigest(const Transaction& t) {
   WriteContent(t, writer);
   const Digest d = Sha256Of(content);
   return Hex(d.data(), d.size());
+}
+
+std::string TransactionFingerprint(const Transaction& t) {
+  std::string content;
+  FieldWriter writer(content);
+  WriteContent(t, writer, /*bank_ids=*/false);
+  const Digest d = Sha256Of(content);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
 std::string AccountIdFor(const Account& a) {

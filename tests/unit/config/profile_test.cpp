@@ -245,7 +245,13 @@ TEST(BankProfileKeys, EveryKeyIsRead) {
                            "  trust_transaction_ids: false\n"
                            "  extra_headers:\n"
                            "    X-Bank-Channel: API\n"
-                           "    x-client-version: \"2.1\"\n";
+                           "    x-client-version: \"2.1\"\n"
+                           "sync:\n"
+                           "  overlap_days: 10\n"
+                           "  first_sync_days: 365\n"
+                           "  pending_booking_days: 14\n"
+                           "  amount_tolerance_percent: 0\n"
+                           "  counterparty_min_similarity: 60\n";
   const BankProfile p = ParseOk(text);
   EXPECT_EQ(p.sca.approaches, (Approaches{ScaApproach::kDecoupled, ScaApproach::kOAuth2, ScaApproach::kRedirect}));
   EXPECT_TRUE(p.sca.explicit_start);
@@ -287,6 +293,17 @@ TEST(BankProfileKeys, EveryKeyIsRead) {
   EXPECT_FALSE(p.quirks.trust_transaction_ids);
   EXPECT_EQ(p.quirks.extra_headers,
             (std::map<std::string, std::string>{{"X-Bank-Channel", "API"}, {"x-client-version", "2.1"}}));
+  EXPECT_EQ(p.sync.overlap_days, 10);
+  EXPECT_EQ(p.sync.first_sync_days, 365);
+  EXPECT_EQ(p.sync.pending_booking_days, 14);
+  EXPECT_EQ(p.sync.amount_tolerance_percent, 0);
+  EXPECT_EQ(p.sync.counterparty_min_similarity, 60);
+}
+
+TEST(BankProfileKeys, SyncRulesAreCheckedAtTheirLine) {
+  const auto e = ParseBankProfile(std::string(kMinimal) + "sync:\n  amount_tolerance_percent: 101\n", "bank-x.yaml");
+  ASSERT_FALSE(e.has_value());
+  EXPECT_NE(e.error().message.find("sync.amount_tolerance_percent"), std::string::npos) << e.error().message;
 }
 
 TEST(BankProfileKeys, BankHeaderListKeepsTheDefaultIfPresentEntriesItHas) {

@@ -1,0 +1,367 @@
+// The sync engine: consents in parallel (bounded overall and per bank), accounts one after another within a consent.
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "bankfeed/sync.hpp"
+#include "log/log.hpp"
+#include "sync/reconcile.hpp"
+
+namespace bankfeed {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+DateTime ToDateTime(Clock::time_point t) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
+  return DateTime{seconds.time_since_epoch().count(), 0, 0};
+}
+
+Date AddDays(Date d, int days) { return Date{d.days_since_epoch + days}; }
+
+// Hands out consents to workers: at most `per_bank` at one bank at a time, and never a consent of a busy bank
+// while another bank's consent could run.
+class Scheduler {
+ public:
+  Scheduler(std::vector<ConsentRecord> consents, int per_bank)
+      : queue_(std::make_move_iterator(consents.begin()), std::make_move_iterator(consents.end())),
+        per_bank_(std::max(1, per_bank)) {}
+
+  std::optional<ConsentRecord> Next() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (queue_.empty()) return std::nullopt;
+      for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+        if (running_[it->bank_id] >= per_bank_) continue;
+        ++running_[it->bank_id];
+        ConsentRecord next = std::move(*it);
+        queue_.erase(it);
+        return next;
+      }
+      cv_.wait(lock);
+    }
+  }
+  void Done(const std::string& bank) {
+    {
+      std::lock_guard lock(mu_);
+      --running_[bank];
+    }
+    cv_.notify_all();
+  }
+  size_t size() const { return queue_.size(); }
+
+ private:
+  std::deque<ConsentRecord> queue_;
+  int per_bank_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, int> running_;
+};
+
+// One consent's sync: its accounts, one after another.
+class ConsentSync {
+ public:
+  ConsentSync(Store& store, Connector& connector, ConsentRecord record, const SyncOptions& options)
+      : store_(store), connector_(connector), record_(std::move(record)), options_(options) {}
+
+  std::vector<AccountSyncResult> Run() {
+    const Clock::time_point now = Now();
+    auto customer = store_.GetCustomer(record_.tenant, record_.customer_handle);
+    if (!customer) return FailAll({}, customer.error());
+    psu_.psu_id = customer->psu_id;
+    psu_.ip_address = options_.psu_ip_address;
+
+    auto accounts = Accounts();
+    if (!accounts) return FailAll({}, accounts.error());
+    if (record_.grant.status != ConsentStatus::kValid) {
+      return FailAll(*accounts, Error(ErrorCode::kConsentInvalid,
+                                      "consent " + record_.handle + " is " +
+                                          std::string(ConsentStatusName(record_.grant.status)) + ", not valid"));
+    }
+    std::vector<AccountSyncResult> out;
+    std::optional<Error> consent_error;  // a consent-wide failure ends the consent's remaining accounts
+    for (const AccountRecord& a : *accounts) {
+      if (!options_.account_id.empty() && a.ref.account_id != options_.account_id) continue;
+      if (consent_error) {
+        out.push_back(Failed(a, *consent_error));
+        continue;
+      }
+      if (!options_.ignore_retry_at && a.state.retry_at && a.state.retry_at->unix_seconds > ToDateTime(now).unix_seconds) {
+        AccountSyncResult r = Base(a);
+        r.outcome = a.state.outcome;
+        r.retry_at = a.state.retry_at;
+        r.skipped = true;
+        out.push_back(std::move(r));
+        continue;
+      }
+      AccountSyncResult r = SyncAccount(a);
+      if (r.error && OutcomeFor(*r.error) == SyncOutcome::kNeedsReconsent) consent_error = r.error;
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+ private:
+  Clock::time_point Now() const { return options_.now ? options_.now() : Clock::now(); }
+
+  AccountSyncResult Base(const AccountRecord& a) const {
+    AccountSyncResult r;
+    r.tenant = record_.tenant;
+    r.bank_id = record_.bank_id;
+    r.consent_handle = record_.handle;
+    r.account = a.ref;
+    return r;
+  }
+
+  // A failure before any account was known, or for every account of the consent.
+  std::vector<AccountSyncResult> FailAll(const std::vector<AccountRecord>& accounts, const Error& e) {
+    std::vector<AccountSyncResult> out;
+    if (accounts.empty()) {
+      AccountRecord none;
+      none.ref.customer_handle = record_.customer_handle;
+      out.push_back(Failed(none, e));
+      return out;
+    }
+    for (const AccountRecord& a : accounts) {
+      if (options_.account_id.empty() || a.ref.account_id == options_.account_id) out.push_back(Failed(a, e));
+    }
+    return out;
+  }
+
+  // Records the failure as the account's state (nothing else changes) and reports it.
+  AccountSyncResult Failed(const AccountRecord& a, const Error& e) {
+    AccountSyncResult r = Base(a);
+    r.outcome = OutcomeFor(e);
+    r.error = e;
+    const DateTime now = ToDateTime(Now());
+    if (e.retry_after) r.retry_at = DateTime{now.unix_seconds + e.retry_after->count(), 0, 0};
+    if (a.ref.account_id.empty()) return r;
+    SyncState state = a.state;
+    state.outcome = r.outcome;
+    state.detail = e.ToString();
+    state.last_attempt = now;
+    state.retry_at = r.retry_at;
+    if (auto saved = store_.SaveSyncState(a.ref, state); !saved) {
+      log::Warn("sync.state_not_saved", {{"bank", record_.bank_id}, {"consent", record_.handle},
+                                         {"code", ErrorCodeName(saved.error().code)}});
+    }
+    return r;
+  }
+
+  // Persists the grant after every bank call: new tokens, the status, the day's quota use.
+  void SaveGrant() {
+    if (auto saved = store_.SaveConsent(record_); !saved) {
+      log::Warn("sync.grant_not_saved", {{"bank", record_.bank_id}, {"consent", record_.handle},
+                                         {"code", ErrorCodeName(saved.error().code)}});
+    }
+  }
+
+  Result<std::vector<AccountRecord>> StoredAccounts() {
+    auto all = store_.ListAccounts(record_.tenant, record_.customer_handle);
+    if (!all) return tl::unexpected(all.error());
+    std::erase_if(*all, [&](const AccountRecord& a) { return a.consent_handle != record_.handle; });
+    return all;
+  }
+
+  Result<std::vector<AccountRecord>> Accounts() {
+    auto stored = StoredAccounts();
+    if (!stored) return stored;
+    if ((!stored->empty() && !options_.refresh_accounts) || record_.grant.status != ConsentStatus::kValid) {
+      return stored;
+    }
+    auto listed = connector_.ListAccounts(record_.grant, psu_);
+    SaveGrant();
+    if (!listed) {
+      if (!stored->empty()) return stored;  // keep syncing what we know; the listing is retried next time
+      return tl::unexpected(listed.error());
+    }
+    BANKFEED_RETURN_IF_ERROR(store_.SaveAccounts(record_.tenant, record_.handle, *listed));
+    return StoredAccounts();
+  }
+
+  Date Today() const {
+    return connector_.profile().timezone.LocalDate(ToDateTime(Now()).unix_seconds);
+  }
+
+  // The first day to ask for (DESIGN.md §6).
+  Result<Date> WindowFrom(const AccountRecord& a, Date today) {
+    const SyncRules& rules = connector_.profile().sync;
+    if (!a.state.last_booked_date && !a.state.window_from) {
+      return AddDays(today, -std::min(rules.first_sync_days, connector_.profile().quirks.max_history_days));
+    }
+    Date from = AddDays(a.state.last_booked_date.value_or(*a.state.window_from), -rules.overlap_days);
+    // Every stored pending row must be in the window again, to see it book or vanish.
+    auto pending = store_.LoadWindow(a.ref, today);
+    if (!pending) return tl::unexpected(pending.error());
+    for (const FeedTransaction& t : *pending) {
+      if (t.transaction.status != TransactionStatus::kPending) continue;
+      if (auto d = sync::RowDate(t.transaction); d && *d < from) from = *d;
+    }
+    return std::min(from, today);
+  }
+
+  // Gives rows whose id another stored row of the account already has (outside the window) a fresh id.
+  Status UniqueIds(const AccountRef& ref, std::vector<FeedTransaction>& added) {
+    for (int round = 1; round <= 8; ++round) {
+      std::vector<std::string> ids;
+      for (const FeedTransaction& t : added) ids.push_back(t.transaction.id);
+      auto used = store_.TransactionIdsInUse(ref, ids);
+      if (!used) return tl::unexpected(used.error());
+      if (used->empty()) return {};
+      for (FeedTransaction& t : added) {
+        if (std::find(used->begin(), used->end(), t.transaction.id) != used->end()) {
+          t.transaction.id = sync::RederiveId(t.transaction.id, round);
+        }
+      }
+    }
+    return MakeError(ErrorCode::kInternal, "could not find unused transaction ids");
+  }
+
+  AccountSyncResult SyncAccount(const AccountRecord& a) {
+    const Date today = Today();
+    auto from = WindowFrom(a, today);
+    if (!from) return Failed(a, from.error());
+    auto batch = connector_.GetTransactions(record_.grant, a.account, TransactionQuery{*from, std::nullopt}, psu_);
+    SaveGrant();
+    if (!batch) return Failed(a, batch.error());
+    auto balances = connector_.GetBalances(record_.grant, a.account, psu_);
+    SaveGrant();
+    if (!balances) return Failed(a, balances.error());
+
+    auto stored = store_.LoadWindow(a.ref, batch->date_from);
+    if (!stored) return Failed(a, stored.error());
+    const size_t fetched = batch->transactions.size();
+    std::optional<Date> last_booked = a.state.last_booked_date;
+    for (const Transaction& t : batch->transactions) {
+      if (t.status == TransactionStatus::kBooked && t.booking_date && (!last_booked || *t.booking_date > *last_booked)) {
+        last_booked = t.booking_date;
+      }
+    }
+    const sync::ReconcileRules rules{connector_.profile().quirks.trust_transaction_ids, connector_.profile().sync};
+    sync::Reconciliation rec = sync::Reconcile(*stored, std::move(batch->transactions), batch->date_from, rules);
+    if (auto unique = UniqueIds(a.ref, rec.added); !unique) return Failed(a, unique.error());
+
+    const DateTime now = ToDateTime(Now());
+    AccountCommit commit;
+    commit.account = a.ref;
+    commit.added = std::move(rec.added);
+    commit.modified = std::move(rec.modified);
+    commit.removed = std::move(rec.removed);
+    commit.balances = std::move(*balances);
+    commit.state.outcome = SyncOutcome::kOk;
+    commit.state.last_booked_date = last_booked;
+    commit.state.window_from = batch->date_from;
+    commit.state.window_to = batch->date_to;
+    commit.state.last_attempt = commit.state.last_success = now;
+    commit.state.pages = batch->pages;
+    commit.state.fetched = static_cast<int64_t>(fetched);
+    auto head = store_.CommitAccountSync(commit);
+    if (!head) return Failed(a, head.error());
+
+    AccountSyncResult r = Base(a);
+    r.outcome = SyncOutcome::kOk;
+    r.added = static_cast<int>(commit.added.size());
+    r.modified = static_cast<int>(commit.modified.size());
+    r.removed = static_cast<int>(commit.removed.size());
+    r.pages = batch->pages;
+    if (options_.on_commit && (r.added || r.modified || r.removed)) options_.on_commit(record_.tenant, *head);
+    return r;
+  }
+
+  Store& store_;
+  Connector& connector_;
+  ConsentRecord record_;
+  const SyncOptions& options_;
+  PsuContext psu_;
+};
+
+}  // namespace
+
+SyncOutcome OutcomeFor(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kConsentExpired:
+    case ErrorCode::kConsentInvalid:
+    case ErrorCode::kUnauthenticated:
+      return SyncOutcome::kNeedsReconsent;
+    case ErrorCode::kAccessExceeded:
+      return SyncOutcome::kQuotaExhausted;
+    case ErrorCode::kRateLimited:
+      return SyncOutcome::kRateLimited;
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kNetwork:
+    case ErrorCode::kTimeout:
+      return SyncOutcome::kBankUnavailable;
+    default:
+      return SyncOutcome::kFailed;
+  }
+}
+
+int SyncReport::added() const {
+  int n = 0;
+  for (const auto& a : accounts) n += a.added;
+  return n;
+}
+int SyncReport::modified() const {
+  int n = 0;
+  for (const auto& a : accounts) n += a.modified;
+  return n;
+}
+int SyncReport::removed() const {
+  int n = 0;
+  for (const auto& a : accounts) n += a.removed;
+  return n;
+}
+bool SyncReport::all_ok() const {
+  return std::all_of(accounts.begin(), accounts.end(), [](const auto& a) { return a.outcome == SyncOutcome::kOk; });
+}
+
+SyncEngine::SyncEngine(Store& store, ConnectorFactory factory) : store_(store), factory_(std::move(factory)) {}
+
+Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
+  auto consents = store_.ListConsents(options.tenant);
+  if (!consents) return tl::unexpected(consents.error());
+  std::erase_if(*consents, [&](const ConsentRecord& c) {
+    return (!options.customer_handle.empty() && c.customer_handle != options.customer_handle) ||
+           (!options.consent_handle.empty() && c.handle != options.consent_handle);
+  });
+
+  Scheduler scheduler(std::move(*consents), options.per_bank_parallel);
+  std::mutex mu;
+  SyncReport report;
+  const auto worker = [&] {
+    while (std::optional<ConsentRecord> record = scheduler.Next()) {
+      const std::string bank = record->bank_id;
+      std::vector<AccountSyncResult> results;
+      if (auto connector = factory_(bank); connector) {
+        results = ConsentSync(store_, **connector, std::move(*record), options).Run();
+      } else {
+        AccountSyncResult r;
+        r.tenant = record->tenant;
+        r.bank_id = bank;
+        r.consent_handle = record->handle;
+        r.account.customer_handle = record->customer_handle;
+        r.outcome = OutcomeFor(connector.error());
+        r.error = connector.error();
+        results.push_back(std::move(r));
+      }
+      scheduler.Done(bank);
+      std::lock_guard lock(mu);
+      for (auto& r : results) report.accounts.push_back(std::move(r));
+    }
+  };
+  const int threads = std::clamp<int>(options.max_parallel, 1, std::max<int>(1, static_cast<int>(scheduler.size())));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  std::sort(report.accounts.begin(), report.accounts.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.tenant, x.consent_handle, x.account.account_id) <
+           std::tie(y.tenant, y.consent_handle, y.account.account_id);
+  });
+  return report;
+}
+
+}  // namespace bankfeed

@@ -1,0 +1,316 @@
+// The sync engine against a scripted connector and a real (temporary) SQLite store: per-account outcomes, windows,
+// retry_at, per-bank limits, and the feed's cursors.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "bankfeed/feed.hpp"
+#include "bankfeed/ids.hpp"
+#include "bankfeed/sync.hpp"
+#include "crypto/keyring.hpp"
+
+namespace bankfeed {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::system_clock;
+
+Date D(const char* s) { return *Date::Parse(s); }
+Clock::time_point NoonOf(Date d) { return Clock::time_point(std::chrono::seconds(int64_t{d.days_since_epoch} * 86400 + 43200)); }
+
+Transaction Booked(const char* date, const char* amount, const char* remittance) {
+  Transaction t;
+  t.status = TransactionStatus::kBooked;
+  t.booking_date = t.value_date = D(date);
+  t.amount = *Money::Parse(amount, "EUR");
+  t.remittance = remittance;
+  return t;
+}
+
+// What the fake bank holds and how it fails; shared by every connector the factory makes.
+struct FakeBank {
+  std::mutex mu;
+  std::vector<Transaction> rows;                // per account the same rows
+  std::optional<Error> fail_transactions;       // returned by GetTransactions
+  std::vector<TransactionQuery> queries;
+  int list_accounts_calls = 0;
+  std::atomic<int> running{0}, max_running{0};
+  std::chrono::milliseconds delay{0};
+};
+
+class FakeConnector : public Connector {
+ public:
+  FakeConnector(FakeBank& bank, BankProfile profile) : bank_(bank), profile_(std::move(profile)) {}
+  const BankProfile& profile() const override { return profile_; }
+  Result<ScaStep> StartConsent(const ConsentRequest&, const PsuContext&, ConsentGrant&) override { return ScaStep{}; }
+  Result<ConsentStatus> CompleteConsent(ConsentGrant&, const CallbackParams&, const PsuContext&) override {
+    return ConsentStatus::kValid;
+  }
+  Result<Consent> GetConsent(ConsentGrant&) override { return Consent{}; }
+  Status RevokeConsent(ConsentGrant& grant) override {
+    grant.status = ConsentStatus::kRevoked;
+    return {};
+  }
+  Result<std::vector<Account>> ListAccounts(ConsentGrant&, const PsuContext&) override {
+    std::lock_guard lock(bank_.mu);
+    ++bank_.list_accounts_calls;
+    std::vector<Account> out;
+    for (const char* r : {"acc-1", "acc-2"}) {
+      Account a;
+      a.resource_id = r;
+      a.currency = "EUR";
+      a.id = AccountIdFor(a);
+      out.push_back(a);
+    }
+    return out;
+  }
+  Result<std::vector<Balance>> GetBalances(ConsentGrant&, const Account& account, const PsuContext&) override {
+    Balance b;
+    b.account_id = account.id;
+    b.type = "CLBD";
+    b.amount = *Money::Parse("10.00", "EUR");
+    return std::vector<Balance>{b};
+  }
+  Result<TransactionBatch> GetTransactions(ConsentGrant&, const Account& account, const TransactionQuery& query,
+                                           const PsuContext&) override {
+    const int now = ++bank_.running;
+    for (int seen = bank_.max_running; now > seen && !bank_.max_running.compare_exchange_weak(seen, now);) {
+    }
+    std::this_thread::sleep_for(bank_.delay);
+    --bank_.running;
+    std::lock_guard lock(bank_.mu);
+    bank_.queries.push_back(query);
+    if (bank_.fail_transactions) return tl::unexpected(*bank_.fail_transactions);
+    TransactionBatch batch;
+    batch.date_from = query.date_from;
+    batch.date_to = query.date_to.value_or(query.date_from);
+    batch.pages = 1;
+    for (Transaction t : bank_.rows) {
+      if (t.booking_date && *t.booking_date < query.date_from) continue;
+      t.account_id = account.id;
+      batch.transactions.push_back(std::move(t));
+    }
+    AssignTransactionIds(batch.transactions);
+    return batch;
+  }
+
+ private:
+  FakeBank& bank_;
+  BankProfile profile_;
+};
+
+class SyncEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("bankfeed-engine-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto keys = crypto::Keyring::Generate("k1");
+    ASSERT_TRUE(keys && keys->WriteKeyFile((dir_ / "keys").string()));
+    SqliteStoreOptions options;
+    options.path = (dir_ / "db").string();
+    options.key_file = (dir_ / "keys").string();
+    auto store = OpenSqliteStore(options);
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+    profile_.id = "fake-bank";
+    profile_.timezone = *TimeZone::Locate("Europe/Berlin");
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string AddConsent(const std::string& tenant, const std::string& psu, const std::string& bank = "fake-bank") {
+    auto customer = store_->EnsureCustomer(tenant, psu);
+    EXPECT_TRUE(customer);
+    ConsentRecord record{tenant, "", customer->handle, bank, {}};
+    record.grant.bank_id = bank;
+    record.grant.status = ConsentStatus::kValid;
+    auto handle = store_->SaveConsent(record);
+    EXPECT_TRUE(handle);
+    return *handle;
+  }
+
+  SyncReport Run(SyncOptions options = {}) {
+    if (!options.now) options.now = [this] { return NoonOf(today_); };
+    SyncEngine engine(*store_, [this](const std::string&) -> Result<std::unique_ptr<Connector>> {
+      return std::make_unique<FakeConnector>(bank_, profile_);
+    });
+    auto report = engine.Run(options);
+    EXPECT_TRUE(report) << report.error().ToString();
+    return report ? *report : SyncReport{};
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  BankProfile profile_;
+  FakeBank bank_;
+  Date today_ = D("2025-03-10");
+};
+
+TEST_F(SyncEngineTest, FirstSyncReadsTheProfilesHistoryAndASecondSyncOfTheSameDataChangesNothing) {
+  AddConsent("t1", "psu-1");
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a"), Booked("2025-03-02", "-2.00", "b")};
+  SyncReport first = Run({.tenant = "t1"});
+  ASSERT_EQ(first.accounts.size(), 2u);
+  EXPECT_TRUE(first.all_ok());
+  EXPECT_EQ(first.added(), 4);
+  EXPECT_EQ(bank_.queries[0].date_from, Date{D("2025-03-10").days_since_epoch - 90});
+
+  SyncReport second = Run({.tenant = "t1"});
+  EXPECT_TRUE(second.all_ok());
+  EXPECT_EQ(second.added() + second.modified() + second.removed(), 0);
+  // The window now starts at the last booked date minus the overlap.
+  EXPECT_EQ(bank_.queries.back().date_from, Date{D("2025-03-02").days_since_epoch - 7});
+  EXPECT_EQ(bank_.list_accounts_calls, 1);  // accounts are listed once, not on every sync
+}
+
+TEST_F(SyncEngineTest, EachFailureBecomesItsOwnOutcomeAndKeepsWhatIsStored) {
+  AddConsent("t1", "psu-1");
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a")};
+  ASSERT_TRUE(Run({.tenant = "t1"}).all_ok());
+  Feed feed(*store_);
+  const auto before = feed.Sync("t1", "", 100);
+  ASSERT_TRUE(before);
+
+  const std::pair<ErrorCode, SyncOutcome> cases[] = {
+      {ErrorCode::kAccessExceeded, SyncOutcome::kQuotaExhausted},
+      {ErrorCode::kRateLimited, SyncOutcome::kRateLimited},
+      {ErrorCode::kUnavailable, SyncOutcome::kBankUnavailable},
+      {ErrorCode::kConsentExpired, SyncOutcome::kNeedsReconsent},
+      {ErrorCode::kInvalidInput, SyncOutcome::kFailed},
+  };
+  for (const auto& [code, outcome] : cases) {
+    Error e(code, "read transactions page 2: broken");
+    e.retry_after = std::chrono::seconds(3600);
+    bank_.fail_transactions = e;
+    const SyncReport r = Run({.tenant = "t1", .ignore_retry_at = true});
+    ASSERT_FALSE(r.accounts.empty());
+    EXPECT_EQ(r.accounts[0].outcome, outcome) << ErrorCodeName(code);
+    ASSERT_TRUE(r.accounts[0].error.has_value());
+    EXPECT_EQ(r.accounts[0].error->code, code);
+    auto stored = store_->GetAccount("t1", r.accounts[0].account);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->state.outcome, outcome);
+    const auto after = feed.Sync("t1", "", 100);
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->changes.size(), before->changes.size()) << "nothing stored is lost";
+  }
+}
+
+TEST_F(SyncEngineTest, AnAccountWaitingForItsRetryTimeIsNotAsked) {
+  AddConsent("t1", "psu-1");
+  Error quota(ErrorCode::kAccessExceeded, "quota");
+  quota.retry_after = std::chrono::seconds(6 * 3600);
+  bank_.fail_transactions = quota;
+  Run({.tenant = "t1"});
+  const size_t asked = bank_.queries.size();
+  bank_.fail_transactions.reset();
+  const SyncReport skipped = Run({.tenant = "t1"});
+  EXPECT_EQ(bank_.queries.size(), asked);
+  ASSERT_FALSE(skipped.accounts.empty());
+  EXPECT_TRUE(skipped.accounts[0].skipped);
+  EXPECT_EQ(skipped.accounts[0].outcome, SyncOutcome::kQuotaExhausted);
+  ASSERT_TRUE(skipped.accounts[0].retry_at.has_value());
+
+  today_ = D("2025-03-11");  // the next day: asked again
+  EXPECT_TRUE(Run({.tenant = "t1"}).all_ok());
+}
+
+TEST_F(SyncEngineTest, AConsentThatIsNotValidNeedsReconsentWithoutAskingTheBank) {
+  const std::string handle = AddConsent("t1", "psu-1");
+  ASSERT_TRUE(Run({.tenant = "t1"}).all_ok());
+  auto record = store_->LoadConsent("t1", handle);
+  ASSERT_TRUE(record);
+  record->grant.status = ConsentStatus::kExpired;
+  ASSERT_TRUE(store_->SaveConsent(*record));
+  const size_t asked = bank_.queries.size();
+  const SyncReport r = Run({.tenant = "t1"});
+  EXPECT_EQ(bank_.queries.size(), asked);
+  ASSERT_EQ(r.accounts.size(), 2u);
+  for (const auto& a : r.accounts) EXPECT_EQ(a.outcome, SyncOutcome::kNeedsReconsent);
+}
+
+TEST_F(SyncEngineTest, ConsentsRunInParallelButAtMostThePerBankLimitAtOneBank) {
+  for (int i = 0; i < 6; ++i) AddConsent("t1", "psu-" + std::to_string(i));
+  bank_.delay = std::chrono::milliseconds(30);
+  const SyncReport r = Run({.tenant = "t1", .max_parallel = 6, .per_bank_parallel = 2});
+  EXPECT_TRUE(r.all_ok());
+  EXPECT_EQ(r.accounts.size(), 12u);
+  EXPECT_EQ(bank_.max_running.load(), 2);
+}
+
+TEST_F(SyncEngineTest, TenantsAreSyncedAndReadApart) {
+  AddConsent("t1", "psu-1");
+  AddConsent("t2", "psu-1");
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a")};
+  EXPECT_EQ(Run({.tenant = "t1"}).accounts.size(), 2u);
+  Feed feed(*store_);
+  auto t1 = feed.Sync("t1", "", 100);
+  auto t2 = feed.Sync("t2", "", 100);
+  ASSERT_TRUE(t1 && t2);
+  EXPECT_EQ(t1->changes.size(), 2u);
+  EXPECT_TRUE(t2->changes.empty());
+  // A cursor of one tenant is refused for another.
+  auto foreign = feed.Sync("t2", t1->next_cursor, 100);
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(foreign.error().message, "cursor: from another tenant");
+}
+
+TEST_F(SyncEngineTest, CursorsAreCheckedAndResumeWhereTheyLeftOff) {
+  AddConsent("t1", "psu-1");
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a"), Booked("2025-03-02", "-2.00", "b")};
+  Run({.tenant = "t1"});
+  Feed feed(*store_);
+  auto page1 = feed.Sync("t1", "", 3);
+  ASSERT_TRUE(page1);
+  EXPECT_EQ(page1->changes.size(), 3u);
+  EXPECT_TRUE(page1->has_more);
+  auto page2 = feed.Sync("t1", page1->next_cursor, 3);
+  ASSERT_TRUE(page2);
+  EXPECT_EQ(page2->changes.size(), 1u);
+  EXPECT_FALSE(page2->has_more);
+  EXPECT_GT(page2->changes[0].seq, page1->changes.back().seq);
+
+  std::string corrupt = page1->next_cursor;
+  corrupt[10] = corrupt[10] == 'a' ? 'b' : 'a';
+  for (const std::string& bad : {corrupt, std::string("bfc1xyz"), std::string("hello"), page1->next_cursor + "0"}) {
+    auto r = feed.Sync("t1", bad, 10);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().message.rfind("cursor: ", 0), 0u);
+  }
+  EXPECT_FALSE(feed.Sync("t1", "", 0));
+  EXPECT_FALSE(feed.Sync("t1", "", kMaxFeedPage + 1));
+  EXPECT_EQ(feed.DecodeCursor("t1", feed.EncodeCursor("t1", 999)).error().message, "cursor: ahead of the feed");
+}
+
+TEST_F(SyncEngineTest, WaitWakesOnACommitAndTimesOutWithoutOne) {
+  AddConsent("t1", "psu-1");
+  Feed feed(*store_);
+  auto empty = feed.Wait("t1", "", 10, std::chrono::milliseconds(50));
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->changes.empty());
+
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a")};
+  std::thread syncer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Run({.tenant = "t1", .on_commit = [&](const std::string& t, int64_t head) { feed.Notify(t, head); }});
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto woken = feed.Wait("t1", empty->next_cursor, 10, std::chrono::seconds(10));
+  syncer.join();
+  ASSERT_TRUE(woken);
+  EXPECT_FALSE(woken->changes.empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace bankfeed
