@@ -131,10 +131,11 @@ class ConsentSync {
     return out;
   }
 
-  // Records the failure as the account's state (nothing else changes) and reports it.
-  AccountSyncResult Failed(const AccountRecord& a, const Error& e) {
+  // Records the failure as the account's state (nothing else changes) and reports it. `outcome` overrides the one
+  // the error leads to: a full or busy store is not the bank's fault.
+  AccountSyncResult Failed(const AccountRecord& a, const Error& e, std::optional<SyncOutcome> outcome = std::nullopt) {
     AccountSyncResult r = Base(a);
-    r.outcome = OutcomeFor(e);
+    r.outcome = outcome.value_or(OutcomeFor(e));
     r.error = e;
     const DateTime now = ToDateTime(Now());
     if (e.retry_after) r.retry_at = DateTime{now.unix_seconds + e.retry_after->count(), 0, 0};
@@ -223,7 +224,7 @@ class ConsentSync {
   AccountSyncResult SyncAccount(const AccountRecord& a) {
     const Date today = Today();
     auto from = WindowFrom(a, today);
-    if (!from) return Failed(a, from.error());
+    if (!from) return Failed(a, from.error(), SyncOutcome::kFailed);
     auto batch = connector_.GetTransactions(record_.grant, a.account, TransactionQuery{*from, std::nullopt}, psu_);
     SaveGrant();
     if (!batch) return Failed(a, batch.error());
@@ -232,7 +233,7 @@ class ConsentSync {
     if (!balances) return Failed(a, balances.error());
 
     auto stored = store_.LoadWindow(a.ref, batch->date_from);
-    if (!stored) return Failed(a, stored.error());
+    if (!stored) return Failed(a, stored.error(), SyncOutcome::kFailed);
     const size_t fetched = batch->transactions.size();
     std::optional<Date> last_booked = a.state.last_booked_date;
     for (const Transaction& t : batch->transactions) {
@@ -242,7 +243,7 @@ class ConsentSync {
     }
     const sync::ReconcileRules rules{connector_.profile().quirks.trust_transaction_ids, connector_.profile().sync};
     sync::Reconciliation rec = sync::Reconcile(*stored, std::move(batch->transactions), batch->date_from, rules);
-    if (auto unique = UniqueIds(a.ref, rec.added); !unique) return Failed(a, unique.error());
+    if (auto unique = UniqueIds(a.ref, rec.added); !unique) return Failed(a, unique.error(), SyncOutcome::kFailed);
 
     const DateTime now = ToDateTime(Now());
     AccountCommit commit;
@@ -259,7 +260,7 @@ class ConsentSync {
     commit.state.pages = batch->pages;
     commit.state.fetched = static_cast<int64_t>(fetched);
     auto head = store_.CommitAccountSync(commit);
-    if (!head) return Failed(a, head.error());
+    if (!head) return Failed(a, head.error(), SyncOutcome::kFailed);
 
     AccountSyncResult r = Base(a);
     r.outcome = SyncOutcome::kOk;

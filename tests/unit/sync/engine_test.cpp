@@ -204,6 +204,49 @@ TEST_F(SyncEngineTest, EachFailureBecomesItsOwnOutcomeAndKeepsWhatIsStored) {
   }
 }
 
+TEST_F(SyncEngineTest, AFullDiskFailsTheAccountAndKeepsTheOldStateUntilThereIsRoomAgain) {
+  AddConsent("t1", "psu-1");
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a")};
+  ASSERT_TRUE(Run({.tenant = "t1"}).all_ok());
+  Feed feed(*store_);
+  const auto before = feed.Sync("t1", "", kMaxFeedPage);
+  ASSERT_TRUE(before);
+
+  // Reopen the store with no room to grow, and bring many new rows.
+  store_.reset();
+  SqliteStoreOptions full;
+  full.path = (dir_ / "db").string();
+  full.key_file = (dir_ / "keys").string();
+  full.max_page_count = static_cast<int64_t>(fs::file_size(full.path) / 4096) + 1;
+  auto store = OpenSqliteStore(full);
+  ASSERT_TRUE(store) << store.error().ToString();
+  store_ = std::move(*store);
+  for (int i = 0; i < 400; ++i) {
+    bank_.rows.push_back(Booked("2025-03-05", "-2.00", ("remittance text that takes room " + std::to_string(i)).c_str()));
+  }
+  const SyncReport failed = Run({.tenant = "t1"});
+  ASSERT_FALSE(failed.accounts.empty());
+  EXPECT_EQ(failed.accounts[0].outcome, SyncOutcome::kFailed);
+  ASSERT_TRUE(failed.accounts[0].error.has_value());
+  EXPECT_EQ(failed.accounts[0].error->code, ErrorCode::kUnavailable) << failed.accounts[0].error->ToString();
+  Feed full_feed(*store_);
+  const auto during = full_feed.Sync("t1", "", kMaxFeedPage);
+  ASSERT_TRUE(during);
+  EXPECT_EQ(during->changes.size(), before->changes.size());
+
+  // Room again: the next sync converges.
+  store_.reset();
+  full.max_page_count = 0;
+  store = OpenSqliteStore(full);
+  ASSERT_TRUE(store);
+  store_ = std::move(*store);
+  EXPECT_TRUE(Run({.tenant = "t1"}).all_ok());
+  Feed after_feed(*store_);
+  const auto after = after_feed.Sync("t1", "", kMaxFeedPage);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->changes.size(), before->changes.size() + 800);
+}
+
 TEST_F(SyncEngineTest, AnAccountWaitingForItsRetryTimeIsNotAsked) {
   AddConsent("t1", "psu-1");
   Error quota(ErrorCode::kAccessExceeded, "quota");
