@@ -1,14 +1,8 @@
 #include "tools/bankfeed/client_config.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <openssl/rand.h>
 
 #include "adapters/common/url.hpp"
 #include "config/yaml_reader.hpp"
@@ -69,7 +63,17 @@ Result<ClientConfig> LoadClientConfig(const std::string& path) {
     tpp.Finish();
   }
   c.profiles_dir = Relative(base, r.RequiredString("profiles_dir").value_or(""));
-  c.state_dir = Relative(base, r.RequiredString("state_dir").value_or(""));
+  {
+    config::MapReader store = r.Map("store");
+    c.store.path = Relative(base, store.RequiredString("path").value_or(""));
+    c.store.key_file = Relative(base, store.String("key_file").value_or(""));
+    c.store.key_env = store.String("key_env").value_or("");
+    if (c.store.key_file.empty() == c.store.key_env.empty() && root["store"].IsMap()) {
+      ctx.Fail(root["store"], "store", "expected exactly one of key_file and key_env");
+    }
+    store.Finish();
+  }
+  c.tenant = r.String("tenant").value_or("default");
   config::MapReader banks = r.Map("banks");
   YAML::Node banks_node = root.IsMap() ? root["banks"] : YAML::Node();
   if (banks_node.IsMap()) {
@@ -133,60 +137,31 @@ Result<Session> OpenSession(const std::string& config_path, const std::string& b
   return s;
 }
 
+Result<std::unique_ptr<Store>> OpenStore(const ClientConfig& config) { return OpenSqliteStore(config.store); }
+
 Result<GrantSession> OpenGrant(const std::string& config_path, const std::string& handle, ConnectorEnvironment env) {
   GrantSession g;
   BANKFEED_ASSIGN_OR_RETURN(g.session.config, LoadClientConfig(config_path));
-  BANKFEED_ASSIGN_OR_RETURN(g.grant, LoadGrant(g.session.config, handle));
-  BANKFEED_ASSIGN_OR_RETURN(g.session.connector, ConnectorFor(g.session.config, g.grant.bank_id, std::move(env)));
+  if (!ValidHandle(handle)) return MakeError(ErrorCode::kInvalidArgument, "--consent: not a consent handle (cg_...)");
+  BANKFEED_ASSIGN_OR_RETURN(g.store, OpenStore(g.session.config));
+  BANKFEED_ASSIGN_OR_RETURN(g.record, g.store->LoadConsent(g.session.config.tenant, handle));
+  BANKFEED_ASSIGN_OR_RETURN(g.session.connector, ConnectorFor(g.session.config, g.record.bank_id, std::move(env)));
   return g;
 }
 
-std::string NewGrantHandle() {
-  unsigned char bytes[12];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string handle = "cg_";
-  for (unsigned char b : bytes) {
-    handle += kHex[b >> 4];
-    handle += kHex[b & 15];
-  }
-  return handle;
+Result<ConnectorEnvironment> EnvironmentFor(const std::string& today) {
+  ConnectorEnvironment env;
+  if (today.empty()) return env;
+  auto date = Date::Parse(today);
+  if (!date) return MakeError(ErrorCode::kInvalidArgument, "--today: expected YYYY-MM-DD");
+  const auto noon = std::chrono::system_clock::time_point(
+      std::chrono::seconds(static_cast<int64_t>(date->days_since_epoch) * 86400 + 12 * 3600));
+  env.now = [noon] { return noon; };
+  return env;
 }
 
-Status SaveGrant(const ClientConfig& config, const std::string& handle, const ConsentGrant& grant) {
-  if (!ValidHandle(handle)) return MakeError(ErrorCode::kInvalidArgument, "--consent: not a grant handle (cg_...)");
-  std::error_code ec;
-  fs::create_directories(config.state_dir, ec);
-  if (ec) return MakeError(ErrorCode::kConfig, "state_dir: cannot be created");
-  ::chmod(config.state_dir.c_str(), 0700);
-  const fs::path final_path = fs::path(config.state_dir) / (handle + ".json");
-  const fs::path temp_path = fs::path(config.state_dir) / (handle + ".json.tmp");
-  std::string text = GrantToJson(grant);
-  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return MakeError(ErrorCode::kConfig, "state_dir: cannot write a grant");
-  bool ok = true;
-  for (size_t done = 0; ok && done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    ok = n > 0;
-    if (ok) done += static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    ::unlink(temp_path.c_str());
-    return MakeError(ErrorCode::kConfig, "state_dir: cannot write a grant");
-  }
-  return {};
-}
-
-Result<ConsentGrant> LoadGrant(const ClientConfig& config, const std::string& handle) {
-  if (!ValidHandle(handle)) return MakeError(ErrorCode::kInvalidArgument, "--consent: not a grant handle (cg_...)");
-  const fs::path path = fs::path(config.state_dir) / (handle + ".json");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kNotFound, "--consent: no such grant in state_dir");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return GrantFromJson(text.str());
+ConnectorFactory FactoryFor(const ClientConfig& config, ConnectorEnvironment env) {
+  return [config, env](const std::string& bank_id) { return ConnectorFor(config, bank_id, env); };
 }
 
 }  // namespace bankfeed::cli

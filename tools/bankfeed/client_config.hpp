@@ -11,7 +11,10 @@
 //   profiles_dir: specs/banks              # relative paths are relative to this file
 //   banks:
 //     sandbox-alpha: {base_url: "https://127.0.0.1:8443"}   # the profile's OAuth2 endpoints on the same origin move too
-//   state_dir: state                       # consent grants, one 0600 file each
+//   store:                                 # the encrypted store: consents (with their tokens), accounts, the feed
+//     path: bankfeed.db
+//     key_file: at-rest.keys               # mode 0600; or key_env: BANKFEED_AT_REST_KEYS
+//   tenant: default                        # optional: whose data this CLI reads and writes
 #pragma once
 
 #include <map>
@@ -20,6 +23,8 @@
 
 #include "bankfeed/connector.hpp"
 #include "bankfeed/result.hpp"
+#include "bankfeed/store.hpp"
+#include "bankfeed/sync.hpp"
 
 namespace bankfeed::cli {
 
@@ -30,7 +35,8 @@ struct ClientConfig {
   std::string redirect_uri;
   std::string profiles_dir;
   std::map<std::string, std::string> base_urls;  // bank id → base URL override
-  std::string state_dir;
+  SqliteStoreOptions store;
+  std::string tenant = "default";
 };
 
 // kConfig naming file, line and key.
@@ -47,18 +53,23 @@ struct Session {
 Result<Session> OpenSession(const std::string& config_path, const std::string& bank_id,
                             ConnectorEnvironment env = {});
 
-// Grants in state_dir: "<handle>.json", written atomically with mode 0600. A handle is "cg_" + 24 hex digits and
-// says nothing about the customer.
-std::string NewGrantHandle();
-Status SaveGrant(const ClientConfig& config, const std::string& handle, const ConsentGrant& grant);
-Result<ConsentGrant> LoadGrant(const ClientConfig& config, const std::string& handle);
+Result<std::unique_ptr<Store>> OpenStore(const ClientConfig& config);
 
-// A stored grant and a session for its bank, the configuration read once.
+// A stored consent and a session for its bank, the configuration read once. Save `record` back to `store` after
+// using the connector: the grant's tokens and quota counters move.
 struct GrantSession {
   Session session;
-  ConsentGrant grant;
+  std::unique_ptr<Store> store;
+  ConsentRecord record;
 };
 Result<GrantSession> OpenGrant(const std::string& config_path, const std::string& handle,
                                ConnectorEnvironment env = {});
+
+// `--today D`: a clock fixed at noon UTC of D, for sandbox simulations (the default clock when `today` is empty).
+// kInvalidArgument naming --today for a bad date.
+Result<ConnectorEnvironment> EnvironmentFor(const std::string& today);
+
+// Connectors for the sync engine, one per call, from the configuration.
+ConnectorFactory FactoryFor(const ClientConfig& config, ConnectorEnvironment env = {});
 
 }  // namespace bankfeed::cli

@@ -12,7 +12,8 @@ inline constexpr int kExitDataErr = 65;
 inline constexpr int kExitNoInput = 66;
 inline constexpr int kExitUnavailable = 69;  // the bank could not be reached or refused service
 inline constexpr int kExitSoftware = 70;
-inline constexpr int kExitTempFail = 75;  // not yet: try again (e.g. a consent still awaiting SCA)
+inline constexpr int kExitTempFail = 75;
+inline constexpr int kExitNoPerm = 77;  // a consent must be renewed  // not yet: try again (e.g. a consent still awaiting SCA)
 inline constexpr int kExitConfig = 78;
 
 // Sets `exit_code` when the subcommand runs.
@@ -20,5 +21,8 @@ void AddNormalizeCommand(CLI::App& app, int& exit_code);
 void AddSandboxCommand(CLI::App& app, int& exit_code);  // sandbox_cmd.cpp: the mock banks
 void AddConsentCommand(CLI::App& app, int& exit_code);  // consent_cmd.cpp: start, complete, status, revoke
 void AddFetchCommand(CLI::App& app, int& exit_code);    // fetch_cmd.cpp: accounts, balances, transactions
+void AddSyncCommand(CLI::App& app, int& exit_code);     // sync_cmd.cpp: the sync engine over the store's consents
+void AddFeedCommand(CLI::App& app, int& exit_code);     // feed_cmd.cpp: changes after a cursor
+void AddForgetCommand(CLI::App& app, int& exit_code);   // forget_cmd.cpp: revoke and erase a customer
 
 }  // namespace bankfeed::cli

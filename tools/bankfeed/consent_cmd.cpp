@@ -1,5 +1,5 @@
 // `bankfeed consent start|complete|status|revoke`: the consent flow from the command line. Grants are kept in the
-// config's state_dir under an opaque handle that `start` prints.
+// encrypted store, under the customer (the PSU id) and an opaque consent handle that `start` prints.
 #include <iostream>
 
 #include "adapters/common/url.hpp"
@@ -82,12 +82,20 @@ int RunStart(const ConsentArgs& args) {
                          std::chrono::system_clock::now().time_since_epoch()).count();
     request.valid_until = Date{static_cast<int32_t>(now / 86400 + 90)};
   }
-  ConsentGrant grant;
-  auto step = session->connector->StartConsent(request, Psu(args, nullptr), grant);
+  auto store = OpenStore(session->config);
+  if (!store) return Fail(store.error());
+  auto customer = (*store)->EnsureCustomer(session->config.tenant, args.psu);
+  if (!customer) return Fail(customer.error());
+  ConsentRecord record;
+  record.tenant = session->config.tenant;
+  record.customer_handle = customer->handle;
+  record.bank_id = args.bank;
+  auto step = session->connector->StartConsent(request, Psu(args, nullptr), record.grant);
   if (!step) return Fail(step.error());
-  const std::string handle = NewGrantHandle();
-  if (auto saved = SaveGrant(session->config, handle, grant); !saved) return Fail(saved.error());
-  std::vector<std::pair<std::string, std::string>> out = {{"consent", handle},
+  auto handle = (*store)->SaveConsent(record);
+  if (!handle) return Fail(handle.error());
+  const ConsentGrant& grant = record.grant;
+  std::vector<std::pair<std::string, std::string>> out = {{"consent", *handle},
                                                           {"bank", grant.bank_id},
                                                           {"approach", std::string(ScaApproachName(step->approach))},
                                                           {"status", std::string(ConsentStatusName(step->status))}};
@@ -102,8 +110,8 @@ template <typename F>
 int WithGrant(const ConsentArgs& args, F action) {
   auto opened = OpenGrant(args.config, args.consent);
   if (!opened) return Fail(opened.error());
-  int code = action(*opened->session.connector, opened->grant);
-  if (auto saved = SaveGrant(opened->session.config, args.consent, opened->grant); !saved) return Fail(saved.error());
+  int code = action(*opened->session.connector, opened->record.grant);
+  if (auto saved = opened->store->SaveConsent(opened->record); !saved) return Fail(saved.error());
   return code;
 }
 
@@ -160,7 +168,8 @@ void AddConsentCommand(CLI::App& app, int& exit_code) {
   CLI::App* start = consent->add_subcommand("start", "Create a consent and start its SCA; prints the consent handle");
   common(start);
   start->add_option("--bank", args->bank, "Bank profile id")->required();
-  start->add_option("--psu", args->psu, "The customer's id at the bank (PSU-ID)");
+  start->add_option("--psu", args->psu, "The customer's id at the bank (PSU-ID); also the customer in the store")
+      ->required();
   start->add_option("--psu-ip", args->psu_ip, "The customer's IP address (they are present)");
   start->add_option("--approach", args->approach, "SCA approach")->check(CLI::IsMember({"redirect", "decoupled", "oauth2"}));
   start->add_option("--scope", args->scope, "What to ask for")

@@ -47,26 +47,19 @@ void AppendRow(std::string& out, const Transaction& t) {
 }
 
 int RunFetch(const FetchArgs& args) {
-  ConnectorEnvironment env;
-  if (!args.today.empty()) {
-    auto today = Date::Parse(args.today);
-    if (!today) return (PrintError("--today: expected YYYY-MM-DD"), kExitUsage);
-    const auto noon = std::chrono::system_clock::time_point(
-        std::chrono::seconds(static_cast<int64_t>(today->days_since_epoch) * 86400 + 12 * 3600));
-    env.now = [noon] { return noon; };
-  }
-  auto opened = OpenGrant(args.config, args.consent, env);
+  auto env = EnvironmentFor(args.today);
+  if (!env) return (PrintError(env.error().message), kExitUsage);
+  auto opened = OpenGrant(args.config, args.consent, *env);
   if (!opened) return (PrintError(opened.error().ToString()), ExitCodeFor(opened.error()));
-  const ClientConfig& config = opened->session.config;
   Connector& connector = *opened->session.connector;
-  ConsentGrant& grant = opened->grant;
+  ConsentGrant& grant = opened->record.grant;
   PsuContext psu;
   psu.psu_id = grant.psu_id;
   if (!args.psu_ip.empty()) psu.ip_address = args.psu_ip;
 
   TransactionQuery query;
   const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                            (env.now ? env.now() : std::chrono::system_clock::now()).time_since_epoch()).count();
+                            (env->now ? env->now() : std::chrono::system_clock::now()).time_since_epoch()).count();
   const Date today = connector.profile().timezone.LocalDate(now_s);
   query.date_from = Date{today.days_since_epoch - 90};
   if (!args.from.empty()) {
@@ -113,7 +106,7 @@ int RunFetch(const FetchArgs& args) {
   };
   Status status = run();
   // The grant's quota counts and tokens moved even when a read failed.
-  if (auto saved = SaveGrant(config, args.consent, grant); !saved) {
+  if (auto saved = opened->store->SaveConsent(opened->record); !saved) {
     return (PrintError(saved.error().ToString()), ExitCodeFor(saved.error()));
   }
   if (!status) return (PrintError(status.error().ToString()), ExitCodeFor(status.error()));

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   bankfeed::cli::AddSandboxCommand(app, exit_code);
   bankfeed::cli::AddConsentCommand(app, exit_code);
   bankfeed::cli::AddFetchCommand(app, exit_code);
+  bankfeed::cli::AddSyncCommand(app, exit_code);
+  bankfeed::cli::AddFeedCommand(app, exit_code);
+  bankfeed::cli::AddForgetCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -2,12 +2,15 @@
 # `make demo`: the whole path on the bundled sandbox banks, on loopback only.
 #   1. makes a throwaway test PKI (CA, bank server certificate, the TPP's QWAC and QSealC);
 #   2. starts three Berlin Group sandbox banks with different quirks (specs/sandbox/*.yaml);
-#   3. for a few customers: consent (redirect, OAuth2 pre-step, decoupled), then accounts, balances, transactions;
-#   4. prints a summary per bank, and stops everything it started (also on failure or Ctrl-C).
+#   3. for a few customers: consent (redirect, OAuth2 pre-step, decoupled), kept in an encrypted SQLite store;
+#   4. syncs every consent into the store and prints the feed;
+#   5. moves the banks' simulated date on (pending rows book), syncs again and prints only what changed;
+#   6. stops everything it started (also on failure or Ctrl-C).
 set -euo pipefail
 cli=$(realpath "${1:-build/default/tools/bankfeed}")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 today=2025-01-31  # the sandbox's simulated date, and the client's
+later=2025-02-03  # the second sync's date: pending rows have booked, some at another amount
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bankfeed-demo.XXXXXX")
 pids=()
@@ -56,13 +59,17 @@ tpp:
   ca_bundle_file: $pki/ca.pem
   redirect_uri: https://tpp.example/callback
 profiles_dir: $root/specs/banks
-state_dir: $work/state
+store:
+  path: $work/bankfeed.db
+  key_file: $work/at-rest.keys
 banks:
   sandbox-alpha: {base_url: "https://127.0.0.1:${port[alpha]}"}
   sandbox-beta: {base_url: "https://127.0.0.1:${port[beta]}"}
   sandbox-gamma: {base_url: "https://127.0.0.1:${port[gamma]}"}
 YAML
 config=$work/bankfeed.yaml
+# The at-rest key (throwaway): one key id and 32 random bytes, mode 0600.
+(umask 077 && printf 'demo-key-1 %s\n' "$(openssl rand -base64 32)" >"$work/at-rest.keys")
 
 field() { sed -n "s/^$1: //p"; }
 
@@ -93,13 +100,57 @@ run_customer() {  # bank psu approach
   echo "== sandbox-$bank, customer #$customers: consent by $approach"
   handle=$(consent "$bank" "$psu" "$approach")
   "$cli" consent status --config "$config" --consent "$handle" | sed 's/^/   /'
-  "$cli" fetch --config "$config" --consent "$handle" --today "$today" --from 2024-11-15 --rows 3 | sed 's/^/   /'
+}
+
+# The feed as a table: seq, change, transaction, pending it replaces, status, dates, amount. The columns after these
+# hold names, IBANs and remittance texts, which a demo log has no business showing.
+show_feed() {  # cursor
+  "$cli" feed --config "$config" --all --format csv ${1:+--cursor "$1"} 2>"$work/cursor" |
+    awk -F, '{ printf "   %-5s %-9s %-35s %-35s %-8s %-12s %10s %s\n", $1, $2, $5, ($6 == "" ? "-" : $6), $7, $8, $10, $11 }' \
+    >"$work/feed.txt"
+  local rows
+  rows=$(wc -l <"$work/feed.txt")
+  if [ "$rows" -le 19 ]; then
+    cat "$work/feed.txt"
+  else
+    head -n 13 "$work/feed.txt"
+    echo "   ... $((rows - 19)) more changes ..."
+    tail -n 6 "$work/feed.txt"
+  fi
+  sed -n 's/^next_cursor: //p' "$work/cursor"
+}
+
+clock() {  # date: moves every sandbox's simulated date (admin endpoint, client certificate required)
+  for bank in alpha beta gamma; do
+    curl -sS --cacert "$pki/ca.pem" --cert "$pki/qwac.pem" --key "$pki/qwac.key" -X POST \
+      -H 'Content-Type: application/json' -d "{\"today\": \"$1\"}" "https://127.0.0.1:${port[$bank]}/sandbox/clock" >/dev/null
+  done
 }
 
 run_customer alpha psu-anna redirect
 run_customer alpha psu-ben decoupled
 run_customer beta psu-dora oauth2
 run_customer gamma psu-finn decoupled
+
+echo
+echo "== sync on $today into the encrypted store ($(basename "$work")/bankfeed.db)"
+"$cli" sync --config "$config" --today "$today" | sed 's/^/   /'
+echo
+echo "== the feed from the start (first and last rows)"
+cursor=$(show_feed "" | tee "$work/feed1" | tail -n 1)
+head -n -1 "$work/feed1"
+echo "   next cursor: $cursor"
+
+echo
+echo "== $later: the banks' date moves on; pending rows book (some at another amount); sync again"
+clock "$later"
+"$cli" sync --config "$config" --today "$later" | sed 's/^/   /'
+echo
+echo "== the feed after the cursor: only what changed"
+show_feed "$cursor" | head -n -1
+echo
+echo "== the same day again: nothing changed, so nothing is added"
+"$cli" sync --config "$config" --today "$later" | tail -n 1 | sed 's/^/   /'
 
 echo
 echo "== done: every bank and consent ran on loopback; stopping the sandboxes"
