@@ -75,17 +75,25 @@ BankProfile SandboxTest::Profile() const {
 }
 
 std::unique_ptr<Connector> SandboxTest::Connect(const BankProfile& profile) {
+  // The client's clock agrees with the sandbox's simulated date.
+  const auto noon = std::chrono::system_clock::time_point(
+      std::chrono::seconds(int64_t{Date::Parse(kToday)->days_since_epoch} * 86400 + 12 * 3600));
+  return Connect(profile, [noon] { return noon; });
+}
+
+std::unique_ptr<Connector> SandboxTest::Connect(const BankProfile& profile,
+                                                std::function<std::chrono::system_clock::time_point()> now) {
   ConnectionOptions options;
   options.profile = profile;
   options.qwac = {pki_ + "/qwac.pem", pki_ + "/qwac.key", "", ""};
   options.qseal = {pki_ + "/qseal.pem", pki_ + "/qseal.key", "", ""};
   options.ca_bundle_file = pki_ + "/ca.pem";
   ConnectorEnvironment env;
-  // The client's clock agrees with the sandbox's simulated date.
-  const auto noon = std::chrono::system_clock::time_point(
-      std::chrono::seconds(int64_t{Date::Parse(kToday)->days_since_epoch} * 86400 + 12 * 3600));
-  env.now = [noon] { return noon; };
-  env.sleep = [this](std::chrono::milliseconds d) { sleeps_.push_back(d); };
+  env.now = std::move(now);
+  env.sleep = [this](std::chrono::milliseconds d) {
+    std::lock_guard lock(sleeps_mu_);
+    sleeps_.push_back(d);
+  };
   auto connector = MakeConnector(options, env);
   EXPECT_TRUE(connector) << connector.error().ToString();
   return connector ? std::move(*connector) : nullptr;
@@ -119,8 +127,9 @@ std::string SandboxTest::FollowInBrowser(const std::string& url) {
   return std::string(attempt.response->HeaderValue("Location").value_or(""));
 }
 
-ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach) {
+ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach, int frequency_per_day) {
   ConsentRequest request;
+  request.frequency_per_day = frequency_per_day;
   request.valid_until = Date::FromYmd(2025, 4, 30);
   request.approach = approach;
   request.redirect_uri = "https://tpp.example/callback";

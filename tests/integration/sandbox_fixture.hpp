@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,9 +33,12 @@ class SandboxTest : public ::testing::Test {
   // A profile matching the sandbox's defaults, pointed at the running bank.
   BankProfile Profile() const;
   std::unique_ptr<Connector> Connect(const BankProfile& profile);
+  // The same with the client's clock given (for simulations that move the sandbox's date).
+  std::unique_ptr<Connector> Connect(const BankProfile& profile,
+                                     std::function<std::chrono::system_clock::time_point()> now);
 
   // Runs the whole consent flow with `approach` for psu-1 and returns the valid grant.
-  ConsentGrant Consent(Connector& connector, ScaApproach approach);
+  ConsentGrant Consent(Connector& connector, ScaApproach approach, int frequency_per_day = 4);
   // The customer's browser: GET without a client certificate; returns the Location of the redirect.
   std::string FollowInBrowser(const std::string& url);
 
@@ -44,6 +49,7 @@ class SandboxTest : public ::testing::Test {
   const sandbox::Stats& stats() { return bank_->stats(); }
   std::string pki_;
   std::vector<std::chrono::milliseconds> sleeps_;  // what the connector asked to sleep (never actually slept)
+  std::mutex sleeps_mu_;                           // connectors on several threads (the sync engine) append
 
  private:
   std::unique_ptr<sandbox::SandboxServer> bank_;
