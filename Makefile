@@ -44,8 +44,9 @@ demo: build
 
 bench: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS) --target bankfeed_bench_normalize
+	cmake --build --preset release -j $(JOBS) --target bankfeed_bench_normalize bankfeed_bench_ingest
 	build/release/tests/bench/bankfeed_bench_normalize
+	build/release/tests/bench/bankfeed_bench_ingest
 
 fuzz: deps
 	tools/fuzz/run_fuzzers.sh $(FUZZ_SECONDS)
