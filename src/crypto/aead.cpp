@@ -1,8 +1,19 @@
 // AES-256-GCM envelopes. See crypto/aead.hpp.
 #include "crypto/aead.hpp"
 
+#include <pthread.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -10,6 +21,22 @@
 #include "crypto/primitives.hpp"
 
 namespace bankfeed::crypto {
+namespace detail {
+
+// One thread's encryption context in an Aead: the keyed context and a copy of the key it was made with (to notice
+// another active key; a SecretKey, wiped when the slot dies).
+struct SealerSlot {
+  SecretKey key;
+  std::optional<AesGcmSealer> sealer;
+};
+
+struct SealerCache {
+  std::mutex mu;  // guards the map, not the slots: a slot is only ever used by its own thread
+  std::unordered_map<std::thread::id, std::unique_ptr<SealerSlot>> slots;
+};
+
+}  // namespace detail
+
 namespace {
 
 // GCM encrypts at most 2^32 - 2 blocks under one nonce (NIST SP 800-38D §5.2.1.1).
@@ -51,6 +78,106 @@ std::span<unsigned char> Tail(std::string& s, size_t from) {
   return {reinterpret_cast<unsigned char*>(s.data()) + from, s.size() - from};
 }
 
+// --- nonces
+
+// Bumped in the child after every fork(), so that a child never hands out a nonce its parent drew (and may hand out
+// itself). A lock-free atomic: safe in an atfork handler.
+std::atomic<uint64_t> fork_generation{0};
+void CountFork() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+// A thread's nonces: drawn from RAND_bytes kNonces at a time (one call instead of one per envelope), each handed out
+// once, in order. Dropped unused when the process forked since they were drawn.
+class NoncePool {
+ public:
+  // Writes a fresh nonce to `out`; false if the random generator failed (nothing is handed out then).
+  bool Take(unsigned char* out) {
+    static const bool fork_aware = ::pthread_atfork(nullptr, nullptr, CountFork) == 0;
+    if (!fork_aware) return RAND_bytes(out, static_cast<int>(detail::kNonceBytes)) == 1;  // no buffer then
+    const uint64_t generation = fork_generation.load(std::memory_order_relaxed);
+    if (next_ == kNonces || generation != generation_) {
+      next_ = kNonces;  // empty until the refill succeeds
+      if (RAND_bytes(buf_.data(), static_cast<int>(buf_.size())) != 1) return false;
+      next_ = 0;
+      generation_ = generation;
+    }
+    std::memcpy(out, buf_.data() + next_ * detail::kNonceBytes, detail::kNonceBytes);
+    ++next_;
+    return true;
+  }
+
+ private:
+  static constexpr size_t kNonces = 256;
+  std::array<unsigned char, kNonces * detail::kNonceBytes> buf_{};
+  size_t next_ = kNonces;  // the next unused nonce; kNonces: none left
+  uint64_t generation_ = 0;
+};
+
+thread_local NoncePool nonce_pool;
+
+// --- per-thread encryption contexts
+
+// The caches this thread has a slot in. When the thread ends, its slots in the caches that still exist are freed.
+class ThreadSlots {
+ public:
+  ThreadSlots() = default;
+  ThreadSlots(const ThreadSlots&) = delete;
+  ThreadSlots& operator=(const ThreadSlots&) = delete;
+  ~ThreadSlots() {
+    const std::thread::id self = std::this_thread::get_id();
+    for (const std::weak_ptr<detail::SealerCache>& weak : caches_) {
+      const std::shared_ptr<detail::SealerCache> cache = weak.lock();
+      if (!cache) continue;
+      std::unique_ptr<detail::SealerSlot> slot;  // freed after the lock is released
+      const std::lock_guard lock(cache->mu);
+      if (auto it = cache->slots.find(self); it != cache->slots.end()) {
+        slot = std::move(it->second);
+        cache->slots.erase(it);
+      }
+    }
+  }
+  void Add(const std::shared_ptr<detail::SealerCache>& cache) {
+    std::erase_if(caches_, [](const std::weak_ptr<detail::SealerCache>& w) { return w.expired(); });
+    caches_.push_back(cache);
+  }
+
+ private:
+  std::vector<std::weak_ptr<detail::SealerCache>> caches_;
+};
+
+thread_local ThreadSlots thread_slots;
+
+// This thread's slot in `cache`, made on first use.
+detail::SealerSlot& SlotOf(const std::shared_ptr<detail::SealerCache>& cache) {
+  const std::thread::id self = std::this_thread::get_id();
+  {
+    const std::lock_guard lock(cache->mu);
+    if (auto it = cache->slots.find(self); it != cache->slots.end()) return *it->second;
+  }
+  auto slot = std::make_unique<detail::SealerSlot>();
+  detail::SealerSlot& mine = *slot;
+  {
+    const std::lock_guard lock(cache->mu);
+    cache->slots.emplace(self, std::move(slot));
+  }
+  thread_slots.Add(cache);
+  return mine;
+}
+
+// This thread's encryption context for `key` in `cache`, keyed on first use (and again after a failure or when the
+// active key is another one).
+Result<detail::AesGcmSealer*> SealerFor(const std::shared_ptr<detail::SealerCache>& cache, detail::KeyView key) {
+  detail::SealerSlot& slot = SlotOf(cache);
+  const bool usable = slot.sealer && !slot.sealer->spent() &&
+                      CRYPTO_memcmp(slot.key.view().data(), key.data(), detail::kKeyBytes) == 0;
+  if (!usable) {
+    slot.sealer.reset();
+    BANKFEED_ASSIGN_OR_RETURN(detail::AesGcmSealer made, detail::AesGcmSealer::Create(key));
+    std::copy(key.begin(), key.end(), slot.key.mutable_view().begin());
+    slot.sealer.emplace(std::move(made));
+  }
+  return &*slot.sealer;
+}
+
 }  // namespace
 
 Result<std::string_view> EnvelopeKeyId(std::string_view envelope) {
@@ -58,9 +185,11 @@ Result<std::string_view> EnvelopeKeyId(std::string_view envelope) {
   return parts.key_id;
 }
 
-Aead::Aead(std::shared_ptr<const Keyring> keys) : keys_(std::move(keys)) {}
+Aead::Aead(std::shared_ptr<const Keyring> keys)
+    : keys_(std::move(keys)), sealers_(std::make_shared<detail::SealerCache>()) {}
 
-Aead::Aead(Keyring keys) : keys_(std::make_shared<const Keyring>(std::move(keys))) {}
+Aead::Aead(Keyring keys)
+    : keys_(std::make_shared<const Keyring>(std::move(keys))), sealers_(std::make_shared<detail::SealerCache>()) {}
 
 Result<std::string> Aead::Encrypt(std::string_view plaintext, std::string_view associated_data) const {
   if (plaintext.size() > kMaxPlaintext) {
@@ -76,14 +205,12 @@ Result<std::string> Aead::Encrypt(std::string_view plaintext, std::string_view a
   env[1] = static_cast<char>(static_cast<unsigned char>(id.size()));  // 1..255, checked when the key was added
   env.replace(2, id.size(), id);
   unsigned char* nonce = reinterpret_cast<unsigned char*>(env.data()) + header_size;
-  if (RAND_bytes(nonce, static_cast<int>(detail::kNonceBytes)) != 1) {
-    return MakeError(ErrorCode::kInternal, "envelope: the random generator failed");
-  }
+  if (!nonce_pool.Take(nonce)) return MakeError(ErrorCode::kInternal, "envelope: the random generator failed");
+  BANKFEED_ASSIGN_OR_RETURN(detail::AesGcmSealer* const sealer, SealerFor(sealers_, key.aead_key()));
   const std::string_view header(env.data(), header_size);
-  const Status sealed = detail::AesGcmSeal(key.aead_key(), detail::NonceView(nonce, detail::kNonceBytes),
-                                           {header, associated_data}, plaintext,
-                                           Tail(env, header_size + detail::kNonceBytes));
-  if (!sealed) return tl::unexpected(sealed.error());
+  const Status sealed = sealer->Seal(detail::NonceView(nonce, detail::kNonceBytes), {header, associated_data},
+                                     plaintext, Tail(env, header_size + detail::kNonceBytes));
+  if (!sealed) return tl::unexpected(sealed.error());  // the sealer is spent; SealerFor makes a new one next time
   return out;
 }
 

@@ -11,14 +11,18 @@
 // to decrypt.
 //
 // Nonces are 96 random bits from RAND_bytes per envelope. Keep each key under 2^32 envelopes (NIST SP 800-38D
-// §8.3); rotate long before that.
+// §8.3); rotate long before that. Each thread draws its nonces from RAND_bytes a few hundred at a time and hands
+// each one out once; a forked child drops what its parent had drawn (so the two never share one).
 //
 // Decrypt refuses every malformed, truncated, unknown-key or tampered envelope with kInvalidInput and a fixed message
 // ("envelope: truncated", "envelope: unknown key id", "envelope: authentication failed", ...). The message never
 // holds key bytes, plaintext, ciphertext or the envelope's key id. Unauthenticated plaintext is wiped, never
 // returned.
 //
-// An Aead shares its Keyring (immutable) and keeps no other state, so all methods may run concurrently.
+// An Aead shares its Keyring (immutable) and all methods may run concurrently. Encrypt keeps one keyed AES-GCM
+// context per thread (the key schedule is computed once, not per envelope): a thread only ever uses its own, and
+// each is freed, with its key schedule wiped, when its thread ends or when the Aead (and every copy of it) is
+// destroyed, whichever comes first.
 #pragma once
 
 #include <memory>
@@ -31,6 +35,10 @@
 namespace bankfeed::crypto {
 
 inline constexpr unsigned char kEnvelopeVersion = 1;
+
+namespace detail {
+struct SealerCache;  // the per-thread keyed encryption contexts of an Aead and its copies (aead.cpp)
+}  // namespace detail
 
 // The key id an envelope names (a view into `envelope`). Checks the header only, not the authenticity:
 // kInvalidInput for anything that is not a version-1 header with a valid key id and room for a nonce and a tag.
@@ -59,6 +67,7 @@ class Aead {
 
  private:
   std::shared_ptr<const Keyring> keys_;
+  std::shared_ptr<detail::SealerCache> sealers_;  // never null
 };
 
 }  // namespace bankfeed::crypto

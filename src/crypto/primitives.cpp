@@ -63,38 +63,66 @@ bool Transform(EVP_CIPHER_CTX* ctx, std::string_view in, unsigned char* out, boo
   return true;
 }
 
-CipherCtxPtr GcmContext(KeyView key, NonceView nonce, bool encrypt) {
+// A decryption context under `key` with `nonce`, or null if OpenSSL fails.
+CipherCtxPtr GcmOpenContext(KeyView key, NonceView nonce) {
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return ctx;
-  const EVP_CIPHER* cipher = EVP_aes_256_gcm();
   // The default IV length of AES-GCM in OpenSSL is 12 bytes, the size of NonceView, so no EVP_CTRL_GCM_SET_IVLEN.
-  const int ok = encrypt ? EVP_EncryptInit_ex(ctx.get(), cipher, nullptr, key.data(), nonce.data())
-                         : EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, key.data(), nonce.data());
-  if (ok != 1 || EVP_CIPHER_CTX_get_iv_length(ctx.get()) != static_cast<int>(kNonceBytes)) ctx.reset();
+  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce.data()) != 1 ||
+      EVP_CIPHER_CTX_get_iv_length(ctx.get()) != static_cast<int>(kNonceBytes)) {
+    ctx.reset();
+  }
   return ctx;
 }
 
 }  // namespace
 
-Status AesGcmSeal(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
-                  std::string_view plaintext, std::span<unsigned char> out) {
+void AesGcmSealer::CtxFree::operator()(evp_cipher_ctx_st* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+
+Result<AesGcmSealer> AesGcmSealer::Create(KeyView key) {
+  const pki::ErrorQueueGuard errors;
+  std::unique_ptr<evp_cipher_ctx_st, CtxFree> ctx(EVP_CIPHER_CTX_new());
+  // The key alone: the nonce is set per Seal. The default IV length of AES-GCM in OpenSSL is 12 bytes, the size of
+  // NonceView, so no EVP_CTRL_GCM_SET_IVLEN.
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nullptr) != 1 ||
+      EVP_CIPHER_CTX_get_iv_length(ctx.get()) != static_cast<int>(kNonceBytes)) {
+    return Internal("AES-GCM key setup");
+  }
+  return AesGcmSealer(std::move(ctx));
+}
+
+Status AesGcmSealer::Seal(NonceView nonce, std::initializer_list<std::string_view> aad_parts,
+                          std::string_view plaintext, std::span<unsigned char> out) {
   const pki::ErrorQueueGuard errors;
   if (out.size() != plaintext.size() + kTagBytes) {
     return MakeError(ErrorCode::kInternal, "crypto: AES-GCM output buffer has the wrong size");
   }
-  const CipherCtxPtr ctx = GcmContext(key, nonce, true);
-  if (!ctx || !AddAad(ctx.get(), aad_parts, true) || !Transform(ctx.get(), plaintext, out.data(), true)) {
-    OPENSSL_cleanse(out.data(), out.size());
-    return Internal("AES-GCM encryption");
+  EVP_CIPHER_CTX* ctx = ctx_.get();
+  // Setting the nonce starts a new message under the context's key (counter, hash and tag state reset).
+  bool ok = ctx != nullptr && EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) == 1 &&
+            AddAad(ctx, aad_parts, true) && Transform(ctx, plaintext, out.data(), true);
+  if (ok) {
+    int len = 0;
+    unsigned char* tag = out.data() + plaintext.size();
+    ok = EVP_EncryptFinal_ex(ctx, tag, &len) == 1 && len == 0 &&
+         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes), tag) == 1;
   }
-  int len = 0;
-  unsigned char* tag = out.data() + plaintext.size();
-  if (EVP_EncryptFinal_ex(ctx.get(), tag, &len) != 1 || len != 0 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes), tag) != 1) {
+  if (!ok) {
     OPENSSL_cleanse(out.data(), out.size());
+    ctx_.reset();  // spent: a context in an unknown state is not used again
     return Internal("AES-GCM encryption");
   }
   return {};
+}
+
+Status AesGcmSeal(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
+                  std::string_view plaintext, std::span<unsigned char> out) {
+  Result<AesGcmSealer> sealer = AesGcmSealer::Create(key);
+  if (!sealer) {
+    OPENSSL_cleanse(out.data(), out.size());
+    return tl::unexpected(std::move(sealer).error());
+  }
+  return sealer->Seal(nonce, aad_parts, plaintext, out);
 }
 
 Status AesGcmOpen(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
@@ -108,7 +136,7 @@ Status AesGcmOpen(KeyView key, NonceView nonce, std::initializer_list<std::strin
   std::array<unsigned char, kTagBytes> tag{};
   std::copy_n(reinterpret_cast<const unsigned char*>(sealed.data() + ciphertext.size()), kTagBytes, tag.begin());
 
-  const CipherCtxPtr ctx = GcmContext(key, nonce, false);
+  const CipherCtxPtr ctx = GcmOpenContext(key, nonce);
   if (!ctx || !AddAad(ctx.get(), aad_parts, false) || !Transform(ctx.get(), ciphertext, out.data(), false) ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), tag.data()) != 1) {
     OPENSSL_cleanse(out.data(), out.size());

@@ -12,10 +12,14 @@
 #include <array>
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 
 #include "bankfeed/result.hpp"
+
+struct evp_cipher_ctx_st;  // OpenSSL's EVP_CIPHER_CTX
 
 namespace bankfeed::crypto::detail {
 
@@ -36,6 +40,27 @@ inline std::span<const unsigned char> Bytes(std::string_view s) {
 // plaintext.size() + kTagBytes bytes. kInternal if OpenSSL fails.
 Status AesGcmSeal(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
                   std::string_view plaintext, std::span<unsigned char> out);
+
+// AES-256-GCM encryption under one key, keyed once: the key schedule is computed by Create, and each Seal only sets
+// the nonce (what AesGcmSeal does in one go, without the per-call context and key setup). Seal's contract is
+// AesGcmSeal's; the nonce must still never repeat under the key. One thread at a time: an object is never used
+// concurrently. Its key schedule is wiped when it dies (EVP_CIPHER_CTX_free). After a failed Seal the object is
+// spent: every later Seal fails too (make a new one).
+class AesGcmSealer {
+ public:
+  static Result<AesGcmSealer> Create(KeyView key);  // kInternal if OpenSSL fails
+
+  Status Seal(NonceView nonce, std::initializer_list<std::string_view> aad_parts, std::string_view plaintext,
+              std::span<unsigned char> out);
+  bool spent() const { return ctx_ == nullptr; }
+
+ private:
+  struct CtxFree {
+    void operator()(evp_cipher_ctx_st* ctx) const;
+  };
+  explicit AesGcmSealer(std::unique_ptr<evp_cipher_ctx_st, CtxFree> ctx) : ctx_(std::move(ctx)) {}
+  std::unique_ptr<evp_cipher_ctx_st, CtxFree> ctx_;
+};
 
 // The inverse: `sealed` is ciphertext then tag (at least kTagBytes), `out` holds sealed.size() - kTagBytes bytes.
 // A wrong tag (or key, nonce or associated data) is kInvalidInput "envelope: authentication failed", and `out` is

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <filesystem>
@@ -181,6 +183,80 @@ TEST(CryptoAead, NoncesDiffer) {
   }
   EXPECT_EQ(nonces.size(), 1000u);
   EXPECT_EQ(envelopes.size(), 1000u);
+}
+
+// Nonces come from per-thread buffers of RAND_bytes output: no two threads, and no two envelopes of one thread
+// across buffer refills, share one.
+TEST(CryptoAead, NoncesDifferAcrossThreads) {
+  const Aead aead(SharedRing(KeyLine("k1", kKey1)));
+  constexpr int kPerThread = 1500;  // several refills of a thread's buffer
+  std::vector<std::vector<std::string>> nonces(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < nonces.size(); ++t) {
+    threads.emplace_back([&aead, &nonces, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const auto env = aead.Encrypt(kIban, kAd);
+        if (env) nonces[t].push_back(env->substr(4, 12));
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  std::set<std::string> all;
+  for (const auto& mine : nonces) {
+    EXPECT_EQ(mine.size(), static_cast<size_t>(kPerThread));
+    all.insert(mine.begin(), mine.end());
+  }
+  EXPECT_EQ(all.size(), nonces.size() * kPerThread);
+}
+
+// A forked child must not hand out the nonces its parent drew into its buffer (the parent hands them out itself).
+TEST(CryptoAead, AForkedChildDrawsItsOwnNonces) {
+  const Aead aead(SharedRing(KeyLine("k1", kKey1)));
+  ASSERT_TRUE(aead.Encrypt(kIban, kAd).has_value());  // the parent's buffer now holds unused nonces
+  constexpr int kCount = 100;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    std::string out;
+    for (int i = 0; i < kCount; ++i) out += aead.Encrypt(kIban, kAd).value_or(std::string(4 + 12, '\0')).substr(4, 12);
+    const bool written = ::write(fds[1], out.data(), out.size()) == static_cast<ssize_t>(out.size());
+    ::_exit(written ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::set<std::string> parent;
+  for (int i = 0; i < kCount; ++i) parent.insert(aead.Encrypt(kIban, kAd)->substr(4, 12));
+  std::string from_child;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) from_child.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(from_child.size(), static_cast<size_t>(kCount) * 12);
+  std::set<std::string> all = parent;
+  for (size_t at = 0; at < from_child.size(); at += 12) all.insert(from_child.substr(at, 12));
+  EXPECT_EQ(all.size(), 2u * kCount) << "the child reused nonces of the parent's buffer";
+}
+
+// Each Aead keeps its own keyed contexts: two Aeads under different keys used in turn on one thread (and a copy,
+// which shares its original's) each seal under their own key.
+TEST(CryptoAead, EachAeadSealsUnderItsOwnKey) {
+  const Aead one(SharedRing(KeyLine("k1", kKey1)));
+  const Aead two(SharedRing(KeyLine("k1", kKey2)));  // the same key id, another key
+  const Aead copy = one;
+  for (int i = 0; i < 3; ++i) {
+    const std::string a = *one.Encrypt(kIban, kAd);
+    const std::string b = *two.Encrypt(kIban, kAd);
+    const std::string c = *copy.Encrypt(kIban, kAd);
+    EXPECT_EQ(one.Decrypt(a, kAd).value_or("<failed>"), kIban);
+    EXPECT_EQ(two.Decrypt(b, kAd).value_or("<failed>"), kIban);
+    EXPECT_EQ(one.Decrypt(c, kAd).value_or("<failed>"), kIban);
+    EXPECT_EQ(Refusal(one, b, kAd), "envelope: authentication failed");
+    EXPECT_EQ(Refusal(two, a, kAd), "envelope: authentication failed");
+  }
 }
 
 TEST(CryptoAead, ConstMethodsRunConcurrently) {
