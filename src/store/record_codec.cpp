@@ -30,7 +30,10 @@ class Writer {
     int next = 0;
   };
 
-  explicit Writer(char kind) {
+  // `expected`: the record's likely size, reserved up front (fewer reallocations, so fewer freed copies of the
+  // plaintext left behind).
+  explicit Writer(char kind, size_t expected = 0) {
+    out_.reserve(2 + expected);
     out_.push_back(kind);
     out_.push_back(static_cast<char>(kRecordVersion));
   }
@@ -319,8 +322,11 @@ void SyncStateFields(IO& io, S& s) {
 
 }  // namespace
 
+// Room for a transaction's fields besides its raw JSON, typically.
+constexpr size_t kTransactionFieldsBytes = 256;
+
 Result<std::string> EncodeTransaction(const Transaction& t) {
-  Writer w(kRecordTransaction);
+  Writer w(kRecordTransaction, t.raw_json.size() + kTransactionFieldsBytes);
   TransactionFields(w, t);
   return w.Finish();
 }
@@ -333,7 +339,7 @@ Result<Transaction> DecodeTransaction(std::string_view bytes) {
 }
 
 Result<std::string> EncodeFeedTransaction(const FeedTransaction& t) {
-  Writer w(kRecordFeedTransaction);
+  Writer w(kRecordFeedTransaction, t.transaction.raw_json.size() + kTransactionFieldsBytes);
   FeedTransactionFields(w, t);
   return w.Finish();
 }

@@ -108,11 +108,34 @@ Stmt& Stmt::BindText(int index, std::string_view value) {
   return *this;
 }
 
-Stmt& Stmt::BindBlob(int index, std::string_view value) {
-  // A zero-length blob still needs a non-null pointer, or SQLite binds NULL.
+namespace {
+
+// A zero-length blob still needs a non-null pointer, or SQLite binds NULL.
+const char* BlobData(std::string_view value) {
   static const char kEmpty = 0;
-  sqlite3_bind_blob64(stmt_, index, value.empty() ? &kEmpty : value.data(), value.size(), SQLITE_TRANSIENT);
+  return value.empty() ? &kEmpty : value.data();
+}
+
+}  // namespace
+
+Stmt& Stmt::BindTextNoCopy(int index, std::string_view value) {
+  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
   return *this;
+}
+
+Stmt& Stmt::BindBlob(int index, std::string_view value) {
+  sqlite3_bind_blob64(stmt_, index, BlobData(value), value.size(), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::BindBlobNoCopy(int index, std::string_view value) {
+  sqlite3_bind_blob64(stmt_, index, BlobData(value), value.size(), SQLITE_STATIC);
+  return *this;
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
 }
 
 Stmt& Stmt::BindNull(int index) {

@@ -44,6 +44,11 @@ class Stmt {
   Stmt& Bind(int index, int64_t value);
   Stmt& BindText(int index, std::string_view value);
   Stmt& BindBlob(int index, std::string_view value);
+  // Bind without a copy (SQLITE_STATIC): the bytes must stay valid and unchanged until the Stmt is Reset or ends.
+  Stmt& BindTextNoCopy(int index, std::string_view value);
+  Stmt& BindBlobNoCopy(int index, std::string_view value);
+  // Makes the statement ready to run again: resets it and clears every binding.
+  void Reset();
   Stmt& BindNull(int index);
 
   // One step: true with a row, false when done.

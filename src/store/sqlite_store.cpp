@@ -80,8 +80,12 @@ std::string BalanceAd(std::string_view tenant, int64_t account_row, int64_t ord)
   return "balances.balance|" + TenantPart(tenant) + "|" + std::to_string(account_row) + "|" + std::to_string(ord);
 }
 
+std::string TransactionAdPrefix(std::string_view tenant, int64_t account_row) {
+  return "transactions.record|" + TenantPart(tenant) + "|" + std::to_string(account_row) + "|";
+}
+
 std::string TransactionAd(std::string_view tenant, int64_t account_row, std::string_view feed_id) {
-  return "transactions.record|" + TenantPart(tenant) + "|" + std::to_string(account_row) + "|" + std::string(feed_id);
+  return TransactionAdPrefix(tenant, account_row).append(feed_id);
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Db> db, std::shared_ptr<const crypto::Keyring> keys)

@@ -43,6 +43,7 @@ std::string GrantAd(std::string_view tenant, std::string_view consent_handle);
 std::string AccountAd(std::string_view tenant, std::string_view customer_handle, std::string_view account_id);
 std::string BalanceAd(std::string_view tenant, int64_t account_row, int64_t ord);
 std::string TransactionAd(std::string_view tenant, int64_t account_row, std::string_view feed_id);
+std::string TransactionAdPrefix(std::string_view tenant, int64_t account_row);  // TransactionAd up to the feed id
 
 class SqliteStore final : public Store {
  public:

@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "store/record_codec.hpp"
@@ -110,8 +111,17 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
     }
   }
   std::lock_guard lock(mu_);
+  // One read transaction for every lookup (in autocommit mode each SELECT would open and close its own).
+  BANKFEED_ASSIGN_OR_RETURN(WriteTxn snapshot, WriteTxn::BeginRead(*db_, "ids in use"));
   BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(account));
   std::vector<std::string> out;
+  {
+    // An account without rows (its first sync) uses no id: one lookup instead of one per id.
+    BANKFEED_ASSIGN_OR_RETURN(
+        Stmt any, db_->Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 LIMIT 1", "select transactions"));
+    BANKFEED_ASSIGN_OR_RETURN(const bool has_rows, any.Bind(1, row.id).Step());
+    if (!has_rows) return out;
+  }
   std::set<std::string_view> seen;
   for (const std::string& id : ids) {
     if (!seen.insert(id).second) continue;
@@ -126,8 +136,10 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
 
 Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   // Everything that can be checked without the database, before the lock: ids, duplicates, encodings.
-  std::set<std::string_view> ids;
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(commit.added.size() + commit.modified.size() + commit.removed.size());
   Plaintexts records;
+  records.v.reserve(commit.added.size() + commit.modified.size() + (commit.balances ? commit.balances->size() : 0));
   const auto check_id = [&](std::string_view id, std::string_view list, size_t i) -> Status {
     if (!IsHashId(id, "tx_"))
       return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + " is not a tx_ id");
@@ -158,19 +170,50 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   }
   BANKFEED_RETURN_IF_ERROR(EncodeSyncState(commit.state));
 
+  // The envelopes, in the order of `records`. Their associated data names the account's row, so they are sealed
+  // for the row found now, under a short lock, and the rest outside the lock: another account's commit (a
+  // parallel consent) writes meanwhile. Account rows are never reused, so if the account still has that row inside
+  // the write transaction, the envelopes are the ones that row needs.
+  const auto seal_all = [&](const AccountRow& row) -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    out.reserve(records.v.size());
+    const std::string prefix = TransactionAdPrefix(row.tenant, row.id);
+    std::string ad;  // TransactionAd(row.tenant, row.id, id), in one reused buffer
+    for (const auto* list : {&commit.added, &commit.modified}) {
+      for (const FeedTransaction& f : *list) {
+        ad.assign(prefix).append(f.transaction.id);
+        BANKFEED_ASSIGN_OR_RETURN(std::string sealed, Seal(records.v[out.size()], ad));
+        out.push_back(std::move(sealed));
+      }
+    }
+    for (int64_t ord = 0; out.size() < records.v.size(); ++ord) {
+      BANKFEED_ASSIGN_OR_RETURN(std::string sealed, Seal(records.v[out.size()], BalanceAd(row.tenant, row.id, ord)));
+      out.push_back(std::move(sealed));
+    }
+    return out;
+  };
+  AccountRow sealed_for;
+  {
+    std::lock_guard lock(mu_);
+    BANKFEED_ASSIGN_OR_RETURN(sealed_for, AccountByRef(commit.account));
+  }
+  BANKFEED_ASSIGN_OR_RETURN(std::vector<std::string> sealed, seal_all(sealed_for));
+
   std::lock_guard lock(mu_);
   BANKFEED_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(*db_, "commit account sync"));
   BANKFEED_ASSIGN_OR_RETURN(const AccountRow account, AccountByRef(commit.account));
+  if (account.id != sealed_for.id || account.tenant != sealed_for.tenant) {
+    // The customer was forgotten and the account created again in between: seal for its new row.
+    BANKFEED_ASSIGN_OR_RETURN(sealed, seal_all(account));
+  }
   const auto exists = [&](const std::string& id) -> Result<bool> {
     BANKFEED_ASSIGN_OR_RETURN(
         Stmt stmt,
         db_->Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 AND feed_id = ?2", "select transactions"));
     return stmt.Bind(1, account.id).BindText(2, id).Step();
   };
-  for (size_t i = 0; i < commit.added.size(); ++i) {
-    BANKFEED_ASSIGN_OR_RETURN(const bool used, exists(commit.added[i].transaction.id));
-    if (used) return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("added", i) + ": id already in use");
-  }
+  // Added ids are not looked up here: the UNIQUE (account_id, feed_id) constraint refuses one the account already
+  // uses, below.
   for (size_t i = 0; i < commit.modified.size(); ++i) {
     BANKFEED_ASSIGN_OR_RETURN(const bool stored, exists(commit.modified[i].transaction.id));
     if (!stored)
@@ -185,18 +228,10 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   BANKFEED_ASSIGN_OR_RETURN(const int64_t head, ReadHead(account.tenant));
   int64_t seq = head;
   size_t record = 0;
-  const auto write_row = [&](const FeedTransaction& f, int64_t kind) -> Status {
+  // One statement per kind for all its rows; each row's values are bound without a copy (they outlive the Stmt).
+  const auto write_row = [&](Stmt& stmt, const FeedTransaction& f, int64_t kind) -> Status {
     const Transaction& t = f.transaction;
-    BANKFEED_ASSIGN_OR_RETURN(const std::string sealed,
-                              Seal(records.v[record++], TransactionAd(account.tenant, account.id, t.id)));
-    BANKFEED_ASSIGN_OR_RETURN(
-        Stmt stmt,
-        db_->Prepare(kind == kKindAdded
-                         ? "INSERT INTO transactions(status, day, seq, kind, record_enc, tenant, account_id, "
-                           "feed_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                         : "UPDATE transactions SET status = ?1, day = ?2, seq = ?3, kind = ?4, "
-                           "record_enc = ?5 WHERE tenant = ?6 AND account_id = ?7 AND feed_id = ?8",
-                     kind == kKindAdded ? "insert transactions" : "update transactions"));
+    stmt.Reset();
     stmt.Bind(1, static_cast<int64_t>(t.status));
     if (const auto day = RowDay(t)) {
       stmt.Bind(2, *day);
@@ -205,14 +240,33 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
     }
     return stmt.Bind(3, ++seq)
         .Bind(4, kind)
-        .BindBlob(5, sealed)
-        .BindText(6, account.tenant)
+        .BindBlobNoCopy(5, sealed[record++])
+        .BindTextNoCopy(6, account.tenant)
         .Bind(7, account.id)
-        .BindText(8, t.id)
+        .BindTextNoCopy(8, t.id)
         .Run();
   };
-  for (const FeedTransaction& f : commit.added) BANKFEED_RETURN_IF_ERROR(write_row(f, kKindAdded));
-  for (const FeedTransaction& f : commit.modified) BANKFEED_RETURN_IF_ERROR(write_row(f, kKindModified));
+  if (!commit.added.empty()) {
+    BANKFEED_ASSIGN_OR_RETURN(Stmt insert, db_->Prepare("INSERT INTO transactions(status, day, seq, kind, record_enc, "
+                                                        "tenant, account_id, feed_id) "
+                                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                                        "insert transactions"));
+    for (size_t i = 0; i < commit.added.size(); ++i) {
+      Status written = write_row(insert, commit.added[i], kKindAdded);
+      if (!written && written.error().code == ErrorCode::kInvalidArgument) {  // a constraint refused the row
+        BANKFEED_ASSIGN_OR_RETURN(const bool used, exists(commit.added[i].transaction.id));
+        if (used) return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("added", i) + ": id already in use");
+      }
+      BANKFEED_RETURN_IF_ERROR(written);
+    }
+  }
+  if (!commit.modified.empty()) {
+    BANKFEED_ASSIGN_OR_RETURN(Stmt update, db_->Prepare("UPDATE transactions SET status = ?1, day = ?2, seq = ?3, "
+                                                        "kind = ?4, record_enc = ?5 "
+                                                        "WHERE tenant = ?6 AND account_id = ?7 AND feed_id = ?8",
+                                                        "update transactions"));
+    for (const FeedTransaction& f : commit.modified) BANKFEED_RETURN_IF_ERROR(write_row(update, f, kKindModified));
+  }
   for (const std::string& id : commit.removed) {
     BANKFEED_ASSIGN_OR_RETURN(Stmt del, db_->Prepare("DELETE FROM transactions WHERE account_id = ?1 AND feed_id = ?2",
                                                      "delete transactions"));
@@ -227,12 +281,10 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
     BANKFEED_RETURN_IF_ERROR(del.Bind(1, account.id).Run());
     for (size_t i = 0; i < commit.balances->size(); ++i) {
       const auto ord = static_cast<int64_t>(i);
-      BANKFEED_ASSIGN_OR_RETURN(const std::string sealed,
-                                Seal(records.v[record++], BalanceAd(account.tenant, account.id, ord)));
       BANKFEED_ASSIGN_OR_RETURN(
           Stmt ins,
           db_->Prepare("INSERT INTO balances(account_id, ord, balance_enc) VALUES (?1, ?2, ?3)", "insert balances"));
-      BANKFEED_RETURN_IF_ERROR(ins.Bind(1, account.id).Bind(2, ord).BindBlob(3, sealed).Run());
+      BANKFEED_RETURN_IF_ERROR(ins.Bind(1, account.id).Bind(2, ord).BindBlobNoCopy(3, sealed[record++]).Run());
     }
   }
   BANKFEED_RETURN_IF_ERROR(WriteSyncState(account.id, commit.state));

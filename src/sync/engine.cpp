@@ -8,6 +8,7 @@
 
 #include "bankfeed/sync.hpp"
 #include "log/log.hpp"
+#include "sync/ingest.hpp"
 #include "sync/reconcile.hpp"
 
 namespace bankfeed {
@@ -204,23 +205,6 @@ class ConsentSync {
     return std::min(from, today);
   }
 
-  // Gives rows whose id another stored row of the account already has (outside the window) a fresh id.
-  Status UniqueIds(const AccountRef& ref, std::vector<FeedTransaction>& added) {
-    for (int round = 1; round <= 8; ++round) {
-      std::vector<std::string> ids;
-      for (const FeedTransaction& t : added) ids.push_back(t.transaction.id);
-      auto used = store_.TransactionIdsInUse(ref, ids);
-      if (!used) return tl::unexpected(used.error());
-      if (used->empty()) return {};
-      for (FeedTransaction& t : added) {
-        if (std::find(used->begin(), used->end(), t.transaction.id) != used->end()) {
-          t.transaction.id = sync::RederiveId(t.transaction.id, round);
-        }
-      }
-    }
-    return MakeError(ErrorCode::kInternal, "could not find unused transaction ids");
-  }
-
   AccountSyncResult SyncAccount(const AccountRecord& a) {
     const Date today = Today();
     auto from = WindowFrom(a, today);
@@ -232,43 +216,20 @@ class ConsentSync {
     SaveGrant();
     if (!balances) return Failed(a, balances.error());
 
-    auto stored = store_.LoadWindow(a.ref, batch->date_from);
-    if (!stored) return Failed(a, stored.error(), SyncOutcome::kFailed);
-    const size_t fetched = batch->transactions.size();
-    std::optional<Date> last_booked = a.state.last_booked_date;
-    for (const Transaction& t : batch->transactions) {
-      if (t.status == TransactionStatus::kBooked && t.booking_date && (!last_booked || *t.booking_date > *last_booked)) {
-        last_booked = t.booking_date;
-      }
-    }
     const sync::ReconcileRules rules{connector_.profile().quirks.trust_transaction_ids, connector_.profile().sync};
-    sync::Reconciliation rec = sync::Reconcile(*stored, std::move(batch->transactions), batch->date_from, rules);
-    if (auto unique = UniqueIds(a.ref, rec.added); !unique) return Failed(a, unique.error(), SyncOutcome::kFailed);
-
-    const DateTime now = ToDateTime(Now());
-    AccountCommit commit;
-    commit.account = a.ref;
-    commit.added = std::move(rec.added);
-    commit.modified = std::move(rec.modified);
-    commit.removed = std::move(rec.removed);
-    commit.balances = std::move(*balances);
-    commit.state.outcome = SyncOutcome::kOk;
-    commit.state.last_booked_date = last_booked;
-    commit.state.window_from = batch->date_from;
-    commit.state.window_to = batch->date_to;
-    commit.state.last_attempt = commit.state.last_success = now;
-    commit.state.pages = batch->pages;
-    commit.state.fetched = static_cast<int64_t>(fetched);
-    auto head = store_.CommitAccountSync(commit);
-    if (!head) return Failed(a, head.error(), SyncOutcome::kFailed);
+    const int pages = batch->pages;
+    auto ingested = sync::IngestBatch(store_, a, std::move(*batch), std::move(*balances), rules, ToDateTime(Now()));
+    if (!ingested) return Failed(a, ingested.error(), SyncOutcome::kFailed);
 
     AccountSyncResult r = Base(a);
     r.outcome = SyncOutcome::kOk;
-    r.added = static_cast<int>(commit.added.size());
-    r.modified = static_cast<int>(commit.modified.size());
-    r.removed = static_cast<int>(commit.removed.size());
-    r.pages = batch->pages;
-    if (options_.on_commit && (r.added || r.modified || r.removed)) options_.on_commit(record_.tenant, *head);
+    r.added = ingested->added;
+    r.modified = ingested->modified;
+    r.removed = ingested->removed;
+    r.pages = pages;
+    if (options_.on_commit && (r.added || r.modified || r.removed)) {
+      options_.on_commit(record_.tenant, ingested->head_seq);
+    }
     return r;
   }
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -52,7 +54,7 @@ bool SameBankIds(const Transaction& a, const Transaction& b) {
 
 struct Side {
   const Transaction* tx;
-  std::string fingerprint;
+  std::optional<std::string> fingerprint;  // computed when first needed (Reconciler::Fingerprint)
   bool matched = false;
 };
 
@@ -64,8 +66,10 @@ class Reconciler {
     std::erase_if(fetched_, [&](const Transaction& t) {
       return t.status == TransactionStatus::kBooked && t.booking_date && *t.booking_date < from;
     });
-    for (const FeedTransaction& s : stored_) s_.push_back({&s.transaction, TransactionFingerprint(s.transaction)});
-    for (const Transaction& f : fetched_) f_.push_back({&f, TransactionFingerprint(f)});
+    s_.reserve(stored_.size());
+    for (const FeedTransaction& s : stored_) s_.push_back({&s.transaction, std::nullopt});
+    f_.reserve(fetched_.size());
+    for (const Transaction& f : fetched_) f_.push_back({&f, std::nullopt});
   }
 
   Reconciliation Run() {
@@ -77,6 +81,13 @@ class Reconciler {
   }
 
  private:
+  // A row's fingerprint (SHA-256 over its content), computed once and only for rows that get compared: a first sync
+  // (no stored row) computes none.
+  static const std::string& Fingerprint(Side& side) {
+    if (!side.fingerprint) side.fingerprint = TransactionFingerprint(*side.tx);
+    return *side.fingerprint;
+  }
+
   void Modify(size_t si, size_t fi, bool replace_pending_link = false) {
     FeedTransaction m{*f_[fi].tx, stored_[si].pending_transaction_id};
     if (replace_pending_link) m.pending_transaction_id.reset();
@@ -112,7 +123,7 @@ class Reconciler {
       if (same_status) {
         const size_t si = *same_status;
         s_[si].matched = f_[fi].matched = true;
-        if (s_[si].fingerprint != f_[fi].fingerprint || !SameBankIds(*s_[si].tx, f)) Modify(si, fi);
+        if (Fingerprint(s_[si]) != Fingerprint(f_[fi]) || !SameBankIds(*s_[si].tx, f)) Modify(si, fi);
       } else if (pending) {
         Replace(*pending, fi);
       }
@@ -122,11 +133,12 @@ class Reconciler {
   void MatchFingerprints() {
     std::unordered_map<std::string, std::vector<size_t>> waiting;  // fingerprint → unmatched stored rows, reversed
     for (size_t i = s_.size(); i-- > 0;) {
-      if (!s_[i].matched) waiting[s_[i].fingerprint].push_back(i);
+      if (!s_[i].matched) waiting[Fingerprint(s_[i])].push_back(i);
     }
+    if (waiting.empty()) return;  // nothing to match against: no fetched row's fingerprint is needed
     for (size_t fi = 0; fi < f_.size(); ++fi) {
       if (f_[fi].matched) continue;
-      auto it = waiting.find(f_[fi].fingerprint);
+      auto it = waiting.find(Fingerprint(f_[fi]));
       if (it == waiting.end() || it->second.empty()) continue;
       const size_t si = it->second.back();
       it->second.pop_back();
@@ -179,22 +191,25 @@ class Reconciler {
   }
 
   void Leftovers() {
-    std::unordered_set<std::string> taken;
-    for (const FeedTransaction& s : stored_) taken.insert(s.transaction.id);
+    const auto unmatched = std::count_if(f_.begin(), f_.end(), [](const Side& f) { return !f.matched; });
+    out_.added.reserve(out_.added.size() + static_cast<size_t>(unmatched));
     for (size_t fi = 0; fi < f_.size(); ++fi) {
       if (f_[fi].matched) continue;
-      out_.added.push_back({*f_[fi].tx, std::nullopt});
+      // The last use of the fetched row (f_[fi].tx points at it): moved, not copied.
+      out_.added.push_back({std::move(fetched_[fi]), std::nullopt});
     }
-    // The batch's ids are distinct among themselves, so only a stored row's id can clash with a new one.
+    // The batch's ids are distinct among themselves, so only a stored row's id can clash with a new one. `taken`
+    // views ids held by stored_ and out_.added, neither of which changes size from here on.
+    std::unordered_set<std::string_view> taken;
+    taken.reserve(stored_.size() + out_.added.size());
+    for (const FeedTransaction& s : stored_) taken.insert(s.transaction.id);
     for (FeedTransaction& a : out_.added) {
-      if (!taken.contains(a.transaction.id)) {
-        taken.insert(a.transaction.id);
-        continue;
-      }
+      if (taken.insert(a.transaction.id).second) continue;
       for (int n = 1;; ++n) {
         std::string id = RederiveId(a.transaction.id, n);
-        if (taken.insert(id).second) {
+        if (!taken.contains(id)) {
           a.transaction.id = std::move(id);
+          taken.insert(a.transaction.id);
           break;
         }
       }
