@@ -194,7 +194,10 @@ class ConsentSync {
     if (!a.state.last_booked_date && !a.state.window_from) {
       return AddDays(today, -std::min(rules.first_sync_days, connector_.profile().quirks.max_history_days));
     }
-    Date from = AddDays(a.state.last_booked_date.value_or(*a.state.window_from), -rules.overlap_days);
+    // An account without any booking yet: from the end of the last window (never the start, which would move the
+    // window back by the overlap on every sync).
+    const Date anchor = a.state.last_booked_date.value_or(a.state.window_to.value_or(*a.state.window_from));
+    Date from = AddDays(anchor, -rules.overlap_days);
     // Every stored pending row must be in the window again, to see it book or vanish.
     auto pending = store_.LoadWindow(a.ref, today);
     if (!pending) return tl::unexpected(pending.error());

@@ -40,6 +40,7 @@ struct FakeBank {
   int list_accounts_calls = 0;
   std::atomic<int> running{0}, max_running{0};
   std::chrono::milliseconds delay{0};
+  Date today;                                   // the bank's today: a query's dateTo when none is given
 };
 
 class FakeConnector : public Connector {
@@ -87,7 +88,7 @@ class FakeConnector : public Connector {
     if (bank_.fail_transactions) return tl::unexpected(*bank_.fail_transactions);
     TransactionBatch batch;
     batch.date_from = query.date_from;
-    batch.date_to = query.date_to.value_or(query.date_from);
+    batch.date_to = query.date_to.value_or(bank_.today);
     batch.pages = 1;
     for (Transaction t : bank_.rows) {
       if (t.booking_date && *t.booking_date < query.date_from) continue;
@@ -139,6 +140,7 @@ class SyncEngineTest : public ::testing::Test {
 
   SyncReport Run(SyncOptions options = {}) {
     if (!options.now) options.now = [this] { return NoonOf(today_); };
+    bank_.today = today_;
     SyncEngine engine(*store_, [this](const std::string&) -> Result<std::unique_ptr<Connector>> {
       return std::make_unique<FakeConnector>(bank_, profile_);
     });
@@ -169,6 +171,14 @@ TEST_F(SyncEngineTest, FirstSyncReadsTheProfilesHistoryAndASecondSyncOfTheSameDa
   // The window now starts at the last booked date minus the overlap.
   EXPECT_EQ(bank_.queries.back().date_from, Date{D("2025-03-02").days_since_epoch - 7});
   EXPECT_EQ(bank_.list_accounts_calls, 1);  // accounts are listed once, not on every sync
+}
+
+TEST_F(SyncEngineTest, AnAccountWithoutBookingsRereadsOnlyTheOverlap) {
+  AddConsent("t1", "psu-1");
+  ASSERT_TRUE(Run({.tenant = "t1"}).all_ok());
+  ASSERT_TRUE(Run({.tenant = "t1"}).all_ok());
+  ASSERT_TRUE(Run({.tenant = "t1"}).all_ok());
+  EXPECT_EQ(bank_.queries.back().date_from, Date{today_.days_since_epoch - 7});
 }
 
 TEST_F(SyncEngineTest, EachFailureBecomesItsOwnOutcomeAndKeepsWhatIsStored) {
