@@ -19,6 +19,7 @@
 // `per_bank_parallel` at one bank.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -40,6 +41,7 @@ struct SyncOptions {
   std::string tenant;           // empty: every tenant
   std::string customer_handle;  // only this customer's consents
   std::string consent_handle;   // only this consent
+  std::vector<std::string> consent_handles;  // only these consents (when not empty)
   std::string account_id;       // only this account ("acc_…")
   bool refresh_accounts = false;  // list the accounts at the bank even when some are stored
   bool ignore_retry_at = false;   // ask the bank even before an account's retry_at
@@ -47,6 +49,9 @@ struct SyncOptions {
   int max_parallel = 4;
   int per_bank_parallel = 2;
   std::function<std::chrono::system_clock::time_point()> now;  // default: the system clock
+  // Set to true to stop early (a daemon shutting down): accounts not started yet are reported `skipped` with their
+  // stored outcome; an account already started finishes (its commit is atomic either way).
+  const std::atomic<bool>* stop = nullptr;
   // Called after every commit that wrote changes, with the tenant and its new head sequence number (Feed::Notify).
   std::function<void(const std::string& tenant, int64_t head_seq)> on_commit;
 };
@@ -61,7 +66,7 @@ struct AccountSyncResult {
   std::optional<DateTime> retry_at;   // quota exhausted / rate limited: not before this
   int added = 0, modified = 0, removed = 0;
   int pages = 0;
-  bool skipped = false;               // not asked: retry_at had not come yet
+  bool skipped = false;               // not asked: retry_at had not come yet, or the run was stopped
 };
 
 struct SyncReport {

@@ -90,6 +90,13 @@ class ConsentSync {
         out.push_back(Failed(a, *consent_error));
         continue;
       }
+      if (options_.stop && options_.stop->load()) {
+        AccountSyncResult r = Base(a);
+        r.outcome = a.state.outcome;
+        r.skipped = true;
+        out.push_back(std::move(r));
+        continue;
+      }
       if (!options_.ignore_retry_at && a.state.retry_at && a.state.retry_at->unix_seconds > ToDateTime(now).unix_seconds) {
         AccountSyncResult r = Base(a);
         r.outcome = a.state.outcome;
@@ -290,7 +297,10 @@ Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
   if (!consents) return tl::unexpected(consents.error());
   std::erase_if(*consents, [&](const ConsentRecord& c) {
     return (!options.customer_handle.empty() && c.customer_handle != options.customer_handle) ||
-           (!options.consent_handle.empty() && c.handle != options.consent_handle);
+           (!options.consent_handle.empty() && c.handle != options.consent_handle) ||
+           (!options.consent_handles.empty() &&
+            std::find(options.consent_handles.begin(), options.consent_handles.end(), c.handle) ==
+                options.consent_handles.end());
   });
 
   Scheduler scheduler(std::move(*consents), options.per_bank_parallel);
@@ -299,6 +309,10 @@ Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
   const auto worker = [&] {
     while (std::optional<ConsentRecord> record = scheduler.Next()) {
       const std::string bank = record->bank_id;
+      if (options.stop && options.stop->load()) {  // not started: nothing to report but that it was left
+        scheduler.Done(bank);
+        continue;
+      }
       std::vector<AccountSyncResult> results;
       if (auto connector = factory_(bank); connector) {
         results = ConsentSync(store_, **connector, std::move(*record), options).Run();

@@ -11,16 +11,11 @@ namespace bankfeed::cli {
 namespace fs = std::filesystem;
 namespace {
 
-std::string Relative(const fs::path& base, const std::string& path) {
-  if (path.empty() || fs::path(path).is_absolute()) return path;
-  return (base / path).lexically_normal().string();
-}
-
 CredentialSource ReadCredential(config::MapReader r, const fs::path& base) {
   CredentialSource c;
-  c.certificate_file = Relative(base, r.RequiredString("certificate_file").value_or(""));
-  c.key_file = Relative(base, r.String("key_file").value_or(""));
-  c.password_file = Relative(base, r.String("password_file").value_or(""));
+  c.certificate_file = ConfigRelative(base, r.RequiredString("certificate_file").value_or(""));
+  c.key_file = ConfigRelative(base, r.String("key_file").value_or(""));
+  c.password_file = ConfigRelative(base, r.String("password_file").value_or(""));
   c.password_env = r.String("password_env").value_or("");
   r.Finish();
   return c;
@@ -43,7 +38,12 @@ std::string Rebase(const std::string& url, const adapters::UrlParts& from, const
 
 }  // namespace
 
-Result<ClientConfig> LoadClientConfig(const std::string& path) {
+std::string ConfigRelative(const fs::path& base, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (base / path).lexically_normal().string();
+}
+
+Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSections& extra) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kConfig, path + ": cannot be read");
   std::ostringstream text;
@@ -57,16 +57,16 @@ Result<ClientConfig> LoadClientConfig(const std::string& path) {
     config::MapReader tpp = r.Map("tpp");
     c.qwac = ReadCredential(tpp.Map("qwac"), base);
     c.qseal = ReadCredential(tpp.Map("qseal"), base);
-    c.ca_bundle_file = Relative(base, tpp.String("ca_bundle_file").value_or(""));
+    c.ca_bundle_file = ConfigRelative(base, tpp.String("ca_bundle_file").value_or(""));
     c.oauth_client_id = tpp.String("oauth_client_id").value_or("");
     c.redirect_uri = tpp.String("redirect_uri").value_or("");
     tpp.Finish();
   }
-  c.profiles_dir = Relative(base, r.RequiredString("profiles_dir").value_or(""));
+  c.profiles_dir = ConfigRelative(base, r.RequiredString("profiles_dir").value_or(""));
   {
     config::MapReader store = r.Map("store");
-    c.store.path = Relative(base, store.RequiredString("path").value_or(""));
-    c.store.key_file = Relative(base, store.String("key_file").value_or(""));
+    c.store.path = ConfigRelative(base, store.RequiredString("path").value_or(""));
+    c.store.key_file = ConfigRelative(base, store.String("key_file").value_or(""));
     c.store.key_env = store.String("key_env").value_or("");
     if (c.store.key_file.empty() == c.store.key_env.empty() && root["store"].IsMap()) {
       ctx.Fail(root["store"], "store", "expected exactly one of key_file and key_env");
@@ -85,6 +85,11 @@ Result<ClientConfig> LoadClientConfig(const std::string& path) {
     }
   }
   banks.Finish();
+  if (extra) {
+    extra(r, base);
+  } else {
+    r.Node("daemon");
+  }
   r.Finish();
   if (ctx.failed()) return tl::unexpected(*ctx.error());
   return c;

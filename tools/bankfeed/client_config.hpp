@@ -17,6 +17,8 @@
 //   tenant: default                        # optional: whose data this CLI reads and writes
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +27,7 @@
 #include "bankfeed/result.hpp"
 #include "bankfeed/store.hpp"
 #include "bankfeed/sync.hpp"
+#include "config/yaml_reader.hpp"
 
 namespace bankfeed::cli {
 
@@ -39,8 +42,15 @@ struct ClientConfig {
   std::string tenant = "default";
 };
 
-// kConfig naming file, line and key.
-Result<ClientConfig> LoadClientConfig(const std::string& path);
+// Reads the sections of bankfeed.yaml that are not the client's (bankfeedd's `daemon:`), with the file's reader, so
+// that one file configures both and errors name file, line and key the same way. `base` is the file's folder.
+using ExtraSections = std::function<void(config::MapReader& root, const std::filesystem::path& base)>;
+
+// kConfig naming file, line and key. Without `extra`, a `daemon:` section is accepted and left to bankfeedd.
+Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSections& extra = {});
+
+// A path in the configuration: relative paths are relative to the file's folder `base`.
+std::string ConfigRelative(const std::filesystem::path& base, const std::string& path);
 
 // The connection for one bank: its profile (with the override applied) and the TPP's credentials.
 Result<ConnectionOptions> ConnectionFor(const ClientConfig& config, const std::string& bank_id);

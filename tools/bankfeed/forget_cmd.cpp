@@ -1,12 +1,9 @@
-// `bankfeed forget --psu ID`: the customer's right to erasure. Revokes each of the customer's consents at its bank,
-// then deletes every row of the customer from the store and purges the freed bytes from disk.
-//
-// A consent the bank no longer honours (expired, revoked, unknown) needs no revocation. Any other failure to revoke
-// stops before anything is deleted (the tokens are still needed to try again), unless --even-if-revoke-fails.
+// `bankfeed forget --psu ID`: the customer's right to erasure (tools/bankfeed/forget.hpp says how).
 #include "bankfeed/bankfeed.hpp"
 #include "bankfeed/sync.hpp"
 #include "tools/bankfeed/client_config.hpp"
 #include "tools/bankfeed/commands.hpp"
+#include "tools/bankfeed/forget.hpp"
 #include "tools/bankfeed/io.hpp"
 
 namespace bankfeed::cli {
@@ -25,30 +22,19 @@ int RunForget(const ForgetArgs& args) {
   if (!store) return (PrintError(store.error().ToString()), ExitCodeFor(store.error()));
   auto customer = (*store)->FindCustomer(config->tenant, args.psu);
   if (!customer) return (PrintError(customer.error().ToString()), ExitCodeFor(customer.error()));
-  auto consents = (*store)->ListCustomerConsents(config->tenant, customer->handle);
-  if (!consents) return (PrintError(consents.error().ToString()), ExitCodeFor(consents.error()));
-
-  const ConnectorFactory factory = FactoryFor(*config);
+  auto outcome = ForgetCustomer(**store, FactoryFor(*config), config->tenant, customer->handle,
+                                args.even_if_revoke_fails);
+  if (!outcome) return (PrintError(outcome.error().ToString()), ExitCodeFor(outcome.error()));
   std::string out;
-  for (ConsentRecord& record : *consents) {
-    const bool live = record.grant.status == ConsentStatus::kValid || record.grant.status == ConsentStatus::kReceived ||
-                      record.grant.status == ConsentStatus::kPartiallyAuthorised;
-    Status revoked;
-    if (live && !record.grant.consent_id.empty()) {
-      auto connector = factory(record.bank_id);
-      revoked = connector ? (*connector)->RevokeConsent(record.grant) : Status(tl::unexpected(connector.error()));
-    }
-    if (!revoked && OutcomeFor(revoked.error()) != SyncOutcome::kNeedsReconsent) {
-      PrintError("consent " + record.handle + " at " + record.bank_id + ": not revoked: " + revoked.error().ToString());
-      if (!args.even_if_revoke_fails) {
-        PrintError("nothing deleted; try again, or pass --even-if-revoke-fails to delete anyway");
-        return ExitCodeFor(revoked.error());
-      }
-    }
-    out += "consent " + record.handle + " at " + record.bank_id + ": " + (revoked ? "revoked" : "not revoked") + "\n";
+  for (const ConsentRevocation& c : outcome->consents) {
+    if (c.error) PrintError("consent " + c.consent_handle + " at " + c.bank_id + ": not revoked: " + c.error->ToString());
+    out += "consent " + c.consent_handle + " at " + c.bank_id + ": " + (c.error ? "not revoked" : "revoked") + "\n";
   }
-  auto report = (*store)->ForgetCustomer(config->tenant, customer->handle);
-  if (!report) return (PrintError(report.error().ToString()), ExitCodeFor(report.error()));
+  if (outcome->stopped_by) {
+    PrintError("nothing deleted; try again, or pass --even-if-revoke-fails to delete anyway");
+    return ExitCodeFor(*outcome->stopped_by);
+  }
+  const ForgetReport* report = &*outcome->report;
   out += "forgot customer " + customer->handle + ": " + std::to_string(report->consents) + " consent(s), " +
          std::to_string(report->accounts) + " account(s), " + std::to_string(report->transactions) +
          " transaction(s), " + std::to_string(report->balances) + " balance(s), " + std::to_string(report->changes) +

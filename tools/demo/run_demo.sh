@@ -5,9 +5,12 @@
 #   3. for a few customers: consent (redirect, OAuth2 pre-step, decoupled), kept in an encrypted SQLite store;
 #   4. syncs every consent into the store and prints the feed;
 #   5. moves the banks' simulated date on (pending rows book), syncs again and prints only what changed;
-#   6. stops everything it started (also on failure or Ctrl-C).
+#   6. the same through bankfeedd, the gRPC daemon: bankfeedctl starts and completes consents, triggers a sync, pages
+#      the feed and reads health and sync status over the daemon's Unix socket (bearer token, own store);
+#   7. stops everything it started (also on failure or Ctrl-C).
 set -euo pipefail
 cli=$(realpath "${1:-build/default/tools/bankfeed}")
+daemon_dir=$(realpath "${2:-$(dirname "$cli")/../daemon}")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 today=2025-01-31  # the sandbox's simulated date, and the client's
 later=2025-02-03  # the second sync's date: pending rows have booked, some at another amount
@@ -151,6 +154,47 @@ show_feed "$cursor" | head -n -1
 echo
 echo "== the same day again: nothing changed, so nothing is added"
 "$cli" sync --config "$config" --today "$later" | tail -n 1 | sed 's/^/   /'
+
+echo
+echo "== bankfeedd: the same banks through the gRPC daemon (Unix socket, bearer token, its own encrypted store)"
+token=$(openssl rand -hex 32)
+(umask 077 && printf '%s\n' "$token" >"$work/token")
+(umask 077 && printf 'daemon-key-1 %s\n' "$(openssl rand -base64 32)" >"$work/daemon-at-rest.keys")
+sed -e "s|$work/bankfeed.db|$work/daemon.db|" -e "s|$work/at-rest.keys|$work/daemon-at-rest.keys|" "$config" >"$work/daemon.yaml"
+cat >>"$work/daemon.yaml" <<YAML
+daemon:
+  unix_socket: $work/bankfeedd.sock
+  tenants:
+    - id: demo
+      token_sha256: [$(printf '%s' "$token" | "$daemon_dir/bankfeedd" hash-token)]
+  scheduler: {enabled: false}
+  log: {level: warn}
+YAML
+"$daemon_dir/bankfeedd" --config "$work/daemon.yaml" --today "$later" --ready-file "$work/bankfeedd.ready" \
+  2>"$work/bankfeedd.err" &
+daemon_pid=$!
+pids+=("$daemon_pid")
+for _ in $(seq 1 100); do [ -s "$work/bankfeedd.ready" ] && break; sleep 0.1; done
+[ -s "$work/bankfeedd.ready" ] || { echo "bankfeedd did not start:" >&2; cat "$work/bankfeedd.err" >&2; exit 1; }
+ctl() { "$daemon_dir/bankfeedctl" --socket "$work/bankfeedd.sock" --token-file "$work/token" "$@"; }
+echo "   health: $(ctl health)"
+out=$(ctl consent-start --bank sandbox-alpha --psu psu-anna --psu-ip 192.0.2.10 --approach redirect --valid-until 2025-04-30)
+consent_id=$(printf '%s\n' "$out" | field consent)
+customer_id=$(printf '%s\n' "$out" | field customer)
+echo "   consent $consent_id for customer $customer_id: $(printf '%s\n' "$out" | field status), SCA in the browser"
+back=$(browser "$(printf '%s\n' "$out" | field sca_url)")
+echo "   after SCA: $(ctl consent-complete --consent "$consent_id" --callback "$back" | field status)"
+echo "   Admin.TriggerSync:"
+ctl sync --customer "$customer_id" | sed 's/^/     /'
+echo "   Feed.Sync from the start, 100 per page (first rows; personal columns left out):"
+ctl feed --all --page-size 100 >"$work/daemon-feed.csv" 2>"$work/ctl-cursor"
+head -n 6 "$work/daemon-feed.csv" | cut -d, -f1,2,5,7-11 | sed 's/^/     /'
+echo "     ... $(($(wc -l <"$work/daemon-feed.csv") - 1)) changes in all; $(cat "$work/ctl-cursor")"
+echo "   Admin.GetSyncStatus:"
+ctl status --customer "$customer_id" | sed 's/^/     /'
+echo "   a call without the token: $("$daemon_dir/bankfeedctl" --socket "$work/bankfeedd.sock" feed 2>&1 >/dev/null || true)"
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" && echo "   bankfeedd stopped cleanly on SIGTERM"
 
 echo
 echo "== done: every bank and consent ran on loopback; stopping the sandboxes"

@@ -1,0 +1,90 @@
+#include "daemon/src/call.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <exception>
+
+#include "daemon/src/grpc_status.hpp"
+#include "log/log.hpp"
+
+namespace bankfeed::daemon {
+
+std::string_view StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    default: return "UNKNOWN";
+  }
+}
+
+grpc::Status RunCall(Core& core, grpc::ServerContext* context, const std::string& method,
+                     const std::function<grpc::Status(const std::string& tenant)>& body) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string tenant;
+  grpc::Status status = core.auth().Authenticate(*context, tenant);
+  if (status.ok()) {
+    try {
+      status = body(tenant);
+    } catch (const std::exception&) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string_view code = StatusCodeName(status.error_code());
+  core.metrics().CountRpc(method, code, seconds);
+  const auto ms = static_cast<int64_t>(seconds * 1000);
+  if (status.ok()) {
+    log::Debug("rpc", {{"method", method}, {"tenant", tenant}, {"code", code}, {"ms", ms}});
+  } else {
+    log::Info("rpc", {{"method", method}, {"tenant", tenant}, {"code", code}, {"ms", ms},
+                      {"reason", status.error_message()}});
+  }
+  return status;
+}
+
+bool IsHandle(std::string_view value, std::string_view prefix, size_t hex_digits) {
+  if (value.size() != prefix.size() + hex_digits || value.substr(0, prefix.size()) != prefix) return false;
+  for (char c : value.substr(prefix.size())) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+grpc::Status CheckCustomerId(std::string_view field, std::string_view value) {
+  return IsHandle(value, "cu_", 24) ? grpc::Status::OK : InvalidArgument(field, "expected cu_ and 24 hex digits");
+}
+grpc::Status CheckConsentId(std::string_view field, std::string_view value) {
+  return IsHandle(value, "cg_", 24) ? grpc::Status::OK : InvalidArgument(field, "expected cg_ and 24 hex digits");
+}
+grpc::Status CheckAccountId(std::string_view field, std::string_view value) {
+  return IsHandle(value, "acc_", 32) ? grpc::Status::OK : InvalidArgument(field, "expected acc_ and 32 hex digits");
+}
+
+grpc::Status CheckPageSize(int32_t page_size, size_t& limit) {
+  if (page_size == 0) {
+    limit = 1000;
+    return grpc::Status::OK;
+  }
+  if (page_size < 0 || static_cast<size_t>(page_size) > kMaxFeedPage) {
+    return InvalidArgument("page_size", "expected 1 to " + std::to_string(kMaxFeedPage) + " (0: 1000)");
+  }
+  limit = static_cast<size_t>(page_size);
+  return grpc::Status::OK;
+}
+
+}  // namespace bankfeed::daemon

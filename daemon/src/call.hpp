@@ -1,0 +1,30 @@
+// One RPC: authenticate the caller, run the body with their tenant, count and time the call, translate escaping
+// exceptions into INTERNAL, and log one JSON line (method, tenant, code, ms; the message only for errors, and it
+// never holds personal data).
+#pragma once
+
+#include <grpcpp/server_context.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "daemon/src/core.hpp"
+
+namespace bankfeed::daemon {
+
+grpc::Status RunCall(Core& core, grpc::ServerContext* context, const std::string& method,
+                     const std::function<grpc::Status(const std::string& tenant)>& body);
+
+// Checks of the API's ids, naming the field: "customer_id: expected cu_ and 24 hex digits".
+bool IsHandle(std::string_view value, std::string_view prefix, size_t hex_digits);
+grpc::Status CheckCustomerId(std::string_view field, std::string_view value);
+grpc::Status CheckConsentId(std::string_view field, std::string_view value);
+grpc::Status CheckAccountId(std::string_view field, std::string_view value);
+
+// page_size: 0 → 1000, 1..kMaxFeedPage, else INVALID_ARGUMENT.
+grpc::Status CheckPageSize(int32_t page_size, size_t& limit);
+
+std::string_view StatusCodeName(grpc::StatusCode code);
+
+}  // namespace bankfeed::daemon

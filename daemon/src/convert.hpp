@@ -1,0 +1,28 @@
+// Canonical records (include/bankfeed) to API messages (bankfeed/v1). Money stays decimal text; absent values
+// become empty strings, as types.proto says.
+#pragma once
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include "bankfeed/v1/admin.pb.h"
+#include "bankfeed/v1/feed.pb.h"
+#include "bankfeed/v1/types.pb.h"
+#include "bankfeed/store.hpp"
+#include "bankfeed/sync.hpp"
+
+namespace bankfeed::daemon {
+
+// Moves the strings out of `t` (the feed's copy is not needed afterwards).
+void ToProto(Transaction&& t, bool include_raw_json, v1::Transaction& out);
+void ToProto(FeedEntry&& e, bool include_raw_json, v1::Change& out);
+void ToProto(const AccountRecord& a, v1::Account& out);
+void ToProto(const Balance& b, v1::Balance& out);
+void ToProto(const AccountSyncResult& r, v1::AccountSyncResult& out);
+void ToProto(const DateTime& t, google::protobuf::Timestamp& out);
+
+v1::ConsentStatus ToProto(ConsentStatus s);
+v1::ScaApproach ToProto(ScaApproach a);
+std::optional<ScaApproach> FromProto(v1::ScaApproach a);
+v1::SyncOutcome ToProto(SyncOutcome o);
+
+}  // namespace bankfeed::daemon

@@ -1,0 +1,85 @@
+// What every service of bankfeedd shares: the configuration, the store, the feed, the caller check, metrics, the
+// clock, and the one way to run the sync engine (RunSync), which makes sure two syncs of one consent never overlap
+// (the scheduler's and an Admin.TriggerSync), so the reconciler always sees the rows the previous sync wrote.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bankfeed/feed.hpp"
+#include "bankfeed/store.hpp"
+#include "bankfeed/sync.hpp"
+#include "daemon/src/auth.hpp"
+#include "daemon/src/daemon_config.hpp"
+#include "daemon/src/metrics.hpp"
+
+namespace bankfeed::daemon {
+
+// Consents being synced. Lock() waits for busy ones (in handle order, so two waiters cannot deadlock); TryLock()
+// takes only the free ones.
+class ConsentLocks {
+ public:
+  std::vector<std::string> TryLock(const std::vector<std::string>& handles);
+  // False when `stop` became true while waiting (nothing is held then).
+  bool Lock(std::vector<std::string> handles, const std::atomic<bool>& stop);
+  void Unlock(const std::vector<std::string>& handles);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> busy_;
+};
+
+class Core {
+ public:
+  Core(DaemonConfig config, std::unique_ptr<Store> store, ConnectorEnvironment env);
+
+  const DaemonConfig& config() const { return config_; }
+  Store& store() { return *store_; }
+  Feed& feed() { return feed_; }
+  const Authenticator& auth() const { return auth_; }
+  Metrics& metrics() { return metrics_; }
+  const ConnectorEnvironment& env() const { return env_; }
+  std::chrono::system_clock::time_point Now() const;
+
+  // A connector for a bank (a fresh one per call).
+  Result<std::unique_ptr<Connector>> ConnectorFor(const std::string& bank_id);
+  // The bank's profile (cached), for its time zone.
+  Result<BankProfile> ProfileFor(const std::string& bank_id);
+
+  // Runs the engine over the consents `options` selects (tenant, customer, consent). With `wait`, busy consents are
+  // waited for; without, they are left out (the scheduler). `trigger` labels the metrics ("scheduler", "rpc").
+  Result<SyncReport> RunSync(SyncOptions options, std::string_view trigger, bool wait);
+
+  ConsentLocks& locks() { return locks_; }
+
+  // Set when the daemon stops: no new sync starts, streams end.
+  std::atomic<bool>& stopping() { return stopping_; }
+
+ private:
+  DaemonConfig config_;
+  std::unique_ptr<Store> store_;
+  Feed feed_;
+  Authenticator auth_;
+  Metrics metrics_;
+  ConnectorEnvironment env_;
+  ConsentLocks locks_;
+  std::atomic<bool> stopping_{false};
+  std::mutex profiles_mu_;
+  std::map<std::string, BankProfile> profiles_;
+};
+
+// Unattended reads of an account left on the bank's `today`, and the consent's daily allowance.
+struct QuotaLeft {
+  int left = 0;
+  int per_day = 0;
+};
+QuotaLeft QuotaFor(const ConsentGrant& grant, const Account& account, Date today);
+
+}  // namespace bankfeed::daemon

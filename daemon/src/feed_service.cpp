@@ -1,0 +1,85 @@
+#include "daemon/src/call.hpp"
+#include "daemon/src/convert.hpp"
+#include "daemon/src/grpc_status.hpp"
+#include "daemon/src/services.hpp"
+
+namespace bankfeed::daemon {
+namespace {
+
+// Cursors are "bfc1" and 56 hex digits; anything much longer is refused before it is looked at.
+constexpr size_t kMaxCursor = 256;
+
+void Fill(FeedPage&& page, bool include_raw_json, v1::SyncResponse& out) {
+  out.mutable_changes()->Reserve(static_cast<int>(page.changes.size()));
+  for (FeedEntry& e : page.changes) ToProto(std::move(e), include_raw_json, *out.add_changes());
+  out.set_next_cursor(std::move(page.next_cursor));
+  out.set_has_more(page.has_more);
+}
+
+}  // namespace
+
+grpc::Status FeedService::Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
+                               v1::SyncResponse* response) {
+  return RunCall(core_, context, "Feed.Sync", [&](const std::string& tenant) {
+    size_t limit = 0;
+    if (auto s = CheckPageSize(request->page_size(), limit); !s.ok()) return s;
+    if (request->cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+    auto page = core_.feed().Sync(tenant, request->cursor(), limit);
+    if (!page) return ToGrpcStatus(page.error());
+    core_.metrics().ChangesServed(page->changes.size());
+    Fill(std::move(*page), request->include_raw_json(), *response);
+    return grpc::Status::OK;
+  });
+}
+
+bool FeedService::OpenStream(const std::string& tenant) {
+  std::lock_guard lock(mu_);
+  int& open = streams_[tenant];
+  if (open >= core_.config().streams_per_tenant) return false;
+  ++open;
+  core_.metrics().StreamOpened();
+  return true;
+}
+
+void FeedService::CloseStream(const std::string& tenant) {
+  std::lock_guard lock(mu_);
+  --streams_[tenant];
+  core_.metrics().StreamClosed();
+}
+
+grpc::Status FeedService::Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                                    grpc::ServerWriter<v1::SyncResponse>* writer) {
+  return RunCall(core_, context, "Feed.Subscribe", [&](const std::string& tenant) {
+    size_t limit = 0;
+    if (auto s = CheckPageSize(request->page_size(), limit); !s.ok()) return s;
+    if (request->cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+    if (!OpenStream(tenant)) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "streams: at most " + std::to_string(core_.config().streams_per_tenant) +
+                              " open Subscribe streams per tenant");
+    }
+    struct Close {
+      FeedService& self;
+      const std::string& tenant;
+      ~Close() { self.CloseStream(tenant); }
+    } close{*this, tenant};
+    std::string cursor = request->cursor();
+    bool first = true;
+    // A cancelled or vanished client is noticed within one wait; the daemon stopping ends the stream with OK.
+    while (!core_.stopping().load() && !context->IsCancelled()) {
+      auto page = first ? core_.feed().Sync(tenant, cursor, limit)
+                        : core_.feed().Wait(tenant, cursor, limit, std::chrono::milliseconds(500), &core_.stopping());
+      if (!page) return ToGrpcStatus(page.error());
+      if (!first && page->changes.empty()) continue;
+      first = false;
+      cursor = page->next_cursor;
+      core_.metrics().ChangesServed(page->changes.size());
+      v1::SyncResponse message;
+      Fill(std::move(*page), request->include_raw_json(), message);
+      if (!writer->Write(message)) break;
+    }
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace bankfeed::daemon

@@ -1,0 +1,31 @@
+// The customer's right to erasure, shared by `bankfeed forget` and bankfeedd's Admin.Forget: revoke each of the
+// customer's live consents at its bank, then delete every row of the customer and purge the freed bytes.
+//
+// A consent the bank no longer honours (expired, revoked, unknown) needs no revocation. Any other failure to revoke
+// stops before anything is deleted (the tokens are still needed to try again), unless `even_if_revoke_fails`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bankfeed/store.hpp"
+#include "bankfeed/sync.hpp"
+
+namespace bankfeed::cli {
+
+struct ConsentRevocation {
+  std::string consent_handle;
+  std::string bank_id;
+  std::optional<Error> error;  // set when the bank could not be told
+};
+
+struct ForgetOutcome {
+  std::vector<ConsentRevocation> consents;
+  std::optional<ForgetReport> report;  // empty when a revocation failed and nothing was deleted
+  std::optional<Error> stopped_by;     // the revocation failure that stopped it
+};
+
+Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& factory, const std::string& tenant,
+                                     const std::string& customer_handle, bool even_if_revoke_fails);
+
+}  // namespace bankfeed::cli
