@@ -36,8 +36,14 @@ grpc::StatusCode CodeFor(ErrorCode code) {
 }  // namespace
 
 grpc::Status ToGrpcStatus(const Error& error) {
-  std::string message = log::ScrubValue(error.ToString());
-  return grpc::Status(CodeFor(error.code), message);
+  // The gRPC code says what kind of error it is; the message starts with the field or subject ("cursor: corrupt"),
+  // then the bank's context when a bank was involved.
+  std::string text = error.ToString();
+  const std::string_view code_prefix = ErrorCodeName(error.code);
+  if (text.compare(0, code_prefix.size(), code_prefix) == 0 && text.compare(code_prefix.size(), 2, ": ") == 0) {
+    text.erase(0, code_prefix.size() + 2);
+  }
+  return grpc::Status(CodeFor(error.code), log::ScrubValue(text));
 }
 
 grpc::Status InvalidArgument(std::string_view field, std::string_view reason) {
