@@ -63,7 +63,13 @@ void Authorize(const Args& a, grpc::ClientContext& ctx) {
 
 int Check(const grpc::Status& s) {
   if (s.ok()) return 0;
-  std::cerr << "bankfeedctl: " << s.error_code() << " " << s.error_message() << "\n";
+  static const char* const kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+                                       "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  const auto code = static_cast<size_t>(s.error_code());
+  std::cerr << "bankfeedctl: " << (code < std::size(kNames) ? kNames[code] : "UNKNOWN") << ": " << s.error_message()
+            << "\n";
   switch (s.error_code()) {
     case grpc::StatusCode::INVALID_ARGUMENT: return 65;
     case grpc::StatusCode::UNAUTHENTICATED:

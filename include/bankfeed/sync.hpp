@@ -49,8 +49,9 @@ struct SyncOptions {
   int max_parallel = 4;
   int per_bank_parallel = 2;
   std::function<std::chrono::system_clock::time_point()> now;  // default: the system clock
-  // Set to true to stop early (a daemon shutting down): accounts not started yet are reported `skipped` with their
-  // stored outcome; an account already started finishes (its commit is atomic either way).
+  // Set to true to stop early (a daemon shutting down): consents not started yet are left out of the report, and
+  // the remaining accounts of a started consent are reported `skipped` with their stored outcome; an account already
+  // started finishes (its commit is atomic either way).
   const std::atomic<bool>* stop = nullptr;
   // Called after every commit that wrote changes, with the tenant and its new head sequence number (Feed::Notify).
   std::function<void(const std::string& tenant, int64_t head_seq)> on_commit;
