@@ -44,9 +44,10 @@ demo: build
 
 bench: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS) --target bankfeed_bench_normalize bankfeed_bench_ingest
+	cmake --build --preset release -j $(JOBS) --target bankfeed_bench_normalize bankfeed_bench_ingest bankfeed_bench_daemon
 	build/release/tests/bench/bankfeed_bench_normalize
 	build/release/tests/bench/bankfeed_bench_ingest
+	build/release/tests/bench/bankfeed_bench_daemon
 
 fuzz: deps
 	tools/fuzz/run_fuzzers.sh $(FUZZ_SECONDS)

@@ -51,11 +51,11 @@ v1::ChangeKind ToProto(ChangeKind k) {
 }  // namespace
 
 void ToProto(Transaction&& t, bool include_raw_json, v1::Transaction& out) {
-  // The counterparty is read before the parties are moved out.
-  if (const auto& cp = t.Counterparty()) {
-    Party copy = *cp;
-    ToProto(std::move(copy), *out.mutable_counterparty());
-  }
+  // The counterparty is one of the two parties (Transaction::Counterparty): which one is read before they are moved
+  // out, and its message is copied from theirs below (one conversion per party, no intermediate Party copy).
+  const std::optional<Party>& cp = t.Counterparty();
+  const bool counterparty_is_creditor = cp.has_value() && &cp == &t.creditor;
+  const bool counterparty_is_debtor = cp.has_value() && &cp == &t.debtor;
   out.set_id(std::move(t.id));
   Set(out.mutable_account_id(), std::move(t.account_id));
   out.set_status(ToProto(t.status));
@@ -72,6 +72,11 @@ void ToProto(Transaction&& t, bool include_raw_json, v1::Transaction& out) {
   Set(out.mutable_creditor_id(), std::move(t.creditor_id));
   if (t.creditor) ToProto(std::move(*t.creditor), *out.mutable_creditor());
   if (t.debtor) ToProto(std::move(*t.debtor), *out.mutable_debtor());
+  if (counterparty_is_creditor) {
+    *out.mutable_counterparty() = out.creditor();
+  } else if (counterparty_is_debtor) {
+    *out.mutable_counterparty() = out.debtor();
+  }
   Set(out.mutable_remittance(), std::move(t.remittance));
   Set(out.mutable_remittance_reference(), std::move(t.remittance_reference));
   Set(out.mutable_bank_transaction_code(), std::move(t.bank_transaction_code));
