@@ -1,11 +1,11 @@
 #include "daemon/src/call.hpp"
 
-#include <cctype>
 #include <chrono>
 #include <exception>
 
 #include "daemon/src/grpc_status.hpp"
 #include "log/log.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace bankfeed::daemon {
 
@@ -57,22 +57,14 @@ grpc::Status RunCall(Core& core, grpc::ServerContext* context, const std::string
   return status;
 }
 
-bool IsHandle(std::string_view value, std::string_view prefix, size_t hex_digits) {
-  if (value.size() != prefix.size() + hex_digits || value.substr(0, prefix.size()) != prefix) return false;
-  for (char c : value.substr(prefix.size())) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
 grpc::Status CheckCustomerId(std::string_view field, std::string_view value) {
-  return IsHandle(value, "cu_", 24) ? grpc::Status::OK : InvalidArgument(field, "expected cu_ and 24 hex digits");
+  return store::IsHandle(value, "cu_") ? grpc::Status::OK : InvalidArgument(field, "expected cu_ and 24 hex digits");
 }
 grpc::Status CheckConsentId(std::string_view field, std::string_view value) {
-  return IsHandle(value, "cg_", 24) ? grpc::Status::OK : InvalidArgument(field, "expected cg_ and 24 hex digits");
+  return store::IsHandle(value, "cg_") ? grpc::Status::OK : InvalidArgument(field, "expected cg_ and 24 hex digits");
 }
 grpc::Status CheckAccountId(std::string_view field, std::string_view value) {
-  return IsHandle(value, "acc_", 32) ? grpc::Status::OK : InvalidArgument(field, "expected acc_ and 32 hex digits");
+  return store::IsHashId(value, "acc_") ? grpc::Status::OK : InvalidArgument(field, "expected acc_ and 32 hex digits");
 }
 
 grpc::Status CheckPageSize(int32_t page_size, size_t& limit) {

@@ -17,7 +17,6 @@ grpc::Status RunCall(Core& core, grpc::ServerContext* context, const std::string
                      const std::function<grpc::Status(const std::string& tenant)>& body);
 
 // Checks of the API's ids, naming the field: "customer_id: expected cu_ and 24 hex digits".
-bool IsHandle(std::string_view value, std::string_view prefix, size_t hex_digits);
 grpc::Status CheckCustomerId(std::string_view field, std::string_view value);
 grpc::Status CheckConsentId(std::string_view field, std::string_view value);
 grpc::Status CheckAccountId(std::string_view field, std::string_view value);

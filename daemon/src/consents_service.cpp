@@ -9,16 +9,6 @@
 namespace bankfeed::daemon {
 namespace {
 
-bool ValidBankId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Printable ASCII of sensible length: PSU ids and IP addresses travel in HTTP headers.
 bool ValidHeaderValue(std::string_view v, size_t max) {
   if (v.empty() || v.size() > max) return false;
@@ -119,7 +109,7 @@ grpc::Status WithConsent(Core& core, const std::string& tenant, const std::strin
 grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v1::StartConsentRequest* request,
                                            v1::StartConsentResponse* response) {
   return RunCall(core_, context, "Consents.StartConsent", [&](const std::string& tenant) {
-    if (!ValidBankId(request->bank_id())) return InvalidArgument("bank_id", "expected a bank profile id");
+    if (!cli::IsProfileId(request->bank_id())) return InvalidArgument("bank_id", "expected a bank profile id");
     const auto profile = std::filesystem::path(core_.config().client.profiles_dir) / (request->bank_id() + ".yaml");
     if (!std::filesystem::exists(profile)) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "bank_id: no such bank profile");
@@ -158,14 +148,7 @@ grpc::Status ConsentsService::CompleteConsent(grpc::ServerContext* context, cons
     if (auto s = CheckIp(request->psu_ip_address()); !s.ok()) return s;
     if (request->callback_url().size() > 8192) return InvalidArgument("callback_url", "longer than 8192 characters");
     return WithConsent(core_, tenant, request->consent_id(), [&](Connector& connector, ConsentRecord& record) {
-      CallbackParams params;
-      std::string_view cb = request->callback_url();
-      if (!cb.empty()) {
-        if (size_t q = cb.find('?'); q != std::string_view::npos) cb = cb.substr(q + 1);
-        if (size_t h = cb.find('#'); h != std::string_view::npos) cb = cb.substr(0, h);
-        params = adapters::ParseQuery(cb);
-      }
-      auto status = connector.CompleteConsent(record.grant, params,
+      auto status = connector.CompleteConsent(record.grant, adapters::ParseCallbackParams(request->callback_url()),
                                               Psu(record.grant.psu_id, request->psu_ip_address()));
       if (!status) return ToGrpcStatus(status.error());
       FillState(record, *response);

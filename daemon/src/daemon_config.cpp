@@ -5,6 +5,8 @@
 #include <cctype>
 #include <set>
 
+#include "crypto/lookup.hpp"
+
 namespace bankfeed::daemon {
 namespace fs = std::filesystem;
 namespace {
@@ -179,15 +181,7 @@ Sha256 HashToken(std::string_view token) {
   return out;
 }
 
-std::string HashTokenHex(std::string_view token) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : HashToken(token)) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
-}
+std::string HashTokenHex(std::string_view token) { return crypto::ToHex(HashToken(token)); }
 
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
   DaemonConfig c;

@@ -6,6 +6,7 @@
 
 #include "adapters/common/url.hpp"
 #include "config/yaml_reader.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace bankfeed::cli {
 namespace fs = std::filesystem;
@@ -19,14 +20,6 @@ CredentialSource ReadCredential(config::MapReader r, const fs::path& base) {
   c.password_env = r.String("password_env").value_or("");
   r.Finish();
   return c;
-}
-
-bool ValidHandle(const std::string& handle) {
-  if (handle.size() != 27 || handle.rfind("cg_", 0) != 0) return false;
-  for (size_t i = 3; i < handle.size(); ++i) {
-    if (!std::isxdigit(static_cast<unsigned char>(handle[i]))) return false;
-  }
-  return true;
 }
 
 // Moves the origin of `url` from `from` to `to` when it is on `from`.
@@ -95,12 +88,20 @@ Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSectio
   return c;
 }
 
+bool IsProfileId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char ch : id) {
+    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Result<ConnectionOptions> ConnectionFor(const ClientConfig& config, const std::string& bank_id) {
   ConnectionOptions options;
-  for (char ch : bank_id) {
-    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '-')) {
-      return MakeError(ErrorCode::kInvalidArgument, "--bank: expected a profile id such as sandbox-alpha");
-    }
+  if (!IsProfileId(bank_id)) {
+    return MakeError(ErrorCode::kInvalidArgument, "--bank: expected a profile id such as sandbox-alpha");
   }
   BANKFEED_ASSIGN_OR_RETURN(options.profile, LoadBankProfile((fs::path(config.profiles_dir) / (bank_id + ".yaml")).string()));
   if (auto it = config.base_urls.find(bank_id); it != config.base_urls.end()) {
@@ -147,7 +148,7 @@ Result<std::unique_ptr<Store>> OpenStore(const ClientConfig& config) { return Op
 Result<GrantSession> OpenGrant(const std::string& config_path, const std::string& handle, ConnectorEnvironment env) {
   GrantSession g;
   BANKFEED_ASSIGN_OR_RETURN(g.session.config, LoadClientConfig(config_path));
-  if (!ValidHandle(handle)) return MakeError(ErrorCode::kInvalidArgument, "--consent: not a consent handle (cg_...)");
+  if (!store::IsHandle(handle, "cg_")) return MakeError(ErrorCode::kInvalidArgument, "--consent: not a consent handle (cg_...)");
   BANKFEED_ASSIGN_OR_RETURN(g.store, OpenStore(g.session.config));
   BANKFEED_ASSIGN_OR_RETURN(g.record, g.store->LoadConsent(g.session.config.tenant, handle));
   BANKFEED_ASSIGN_OR_RETURN(g.session.connector, ConnectorFor(g.session.config, g.record.bank_id, std::move(env)));

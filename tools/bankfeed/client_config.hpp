@@ -52,6 +52,9 @@ Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSectio
 // A path in the configuration: relative paths are relative to the file's folder `base`.
 std::string ConfigRelative(const std::filesystem::path& base, const std::string& path);
 
+// A bank profile id: 1 to 64 of a-z, 0-9 and '-' (it names a file under profiles_dir).
+bool IsProfileId(std::string_view id);
+
 // The connection for one bank: its profile (with the override applied) and the TPP's credentials.
 Result<ConnectionOptions> ConnectionFor(const ClientConfig& config, const std::string& bank_id);
 

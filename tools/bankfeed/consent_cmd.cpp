@@ -117,14 +117,7 @@ int WithGrant(const ConsentArgs& args, F action) {
 
 int RunComplete(const ConsentArgs& args) {
   return WithGrant(args, [&](Connector& connector, ConsentGrant& grant) {
-    CallbackParams params;
-    if (!args.callback.empty()) {
-      std::string_view cb = args.callback;
-      if (size_t q = cb.find('?'); q != std::string_view::npos) cb = cb.substr(q + 1);
-      if (size_t h = cb.find('#'); h != std::string_view::npos) cb = cb.substr(0, h);
-      params = adapters::ParseQuery(cb);
-    }
-    auto status = connector.CompleteConsent(grant, params, Psu(args, &grant));
+    auto status = connector.CompleteConsent(grant, adapters::ParseCallbackParams(args.callback), Psu(args, &grant));
     if (!status) return Fail(status.error());
     Print(args.json, {{"consent", args.consent}, {"status", std::string(ConsentStatusName(*status))}});
     return *status == ConsentStatus::kValid ? kExitOk : kExitTempFail;
