@@ -210,6 +210,7 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
   NormalizeOptions options;
   options.timezone = profile_.timezone;
   options.account_id = account.id;
+  options.assign_ids = false;  // assigned once, over the whole batch, below
 
   std::set<std::string> visited{url};
   size_t previous_page_start = 0;
@@ -235,8 +236,12 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
       }
     }
     previous_page_start = batch.transactions.size();
-    for (size_t i = 0; i < rows->size(); ++i) {
-      if (!drop[i]) batch.transactions.push_back(std::move((*rows)[i]));
+    if (batch.transactions.empty() && std::find(drop.begin(), drop.end(), true) == drop.end()) {
+      batch.transactions = std::move(*rows);  // the first rows: taken whole, no row is moved
+    } else {
+      for (size_t i = 0; i < rows->size(); ++i) {
+        if (!drop[i]) batch.transactions.push_back(std::move((*rows)[i]));
+      }
     }
 
     auto next = links->find("next");

@@ -60,7 +60,9 @@ Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
 
 Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, Transaction& t) {
   t.status = status;
-  Party creditor, debtor;
+  // Read in place; a side the bank gave nothing for is dropped at the end.
+  Party& creditor = t.creditor.emplace();
+  Party& debtor = t.debtor.emplace();
   bool have_amount = false;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
     if (key == "transactionAmount") {
@@ -105,8 +107,8 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
     return {};
   }));
   if (!have_amount) return ctx.FailMissing("transactionAmount");
-  SetParty(t.creditor, creditor);
-  SetParty(t.debtor, debtor);
+  if (creditor.Empty()) t.creditor.reset();
+  if (debtor.Empty()) t.debtor.reset();
   return {};
 }
 

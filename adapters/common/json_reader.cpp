@@ -1,7 +1,10 @@
 #include "adapters/common/json_reader.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "bankfeed/ids.hpp"
@@ -101,11 +104,11 @@ bool IsNull(od::value& v) {
   return !v.is_null().get(is_null) && is_null;
 }
 
-Status ReadString(MapContext& ctx, od::value v, OptString& out) {
+Status ReadStringView(MapContext& ctx, od::value v, std::string_view& out) {
   od::json_type type;
   if (auto e = v.type().get(type)) return ctx.Fail(e);
   if (type == od::json_type::null) {
-    out.reset();
+    out = {};
     return {};
   }
   if (type != od::json_type::string) return ctx.Fail("expected a string");
@@ -113,7 +116,13 @@ Status ReadString(MapContext& ctx, od::value v, OptString& out) {
   if (auto e = v.get_string().get(s)) return ctx.Fail(e);
   if (s.size() > kMaxStringBytes) return ctx.Fail("string too long (at most 4096 bytes)");
   if (std::memchr(s.data(), '\0', s.size()) != nullptr) return ctx.Fail("NUL byte in a string");
-  s = TrimSpace(s);
+  out = TrimSpace(s);
+  return {};
+}
+
+Status ReadString(MapContext& ctx, od::value v, OptString& out) {
+  std::string_view s;
+  BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, v, s));
   if (s.empty()) {
     out.reset();
   } else {
@@ -128,7 +137,7 @@ Status ReadId(MapContext& ctx, od::value v, OptString& out) {
   return {};
 }
 
-Status ReadNumberText(MapContext& ctx, od::value v, std::string_view& out, std::string& scratch) {
+Status ReadNumberText(MapContext& ctx, od::value v, std::string_view& out) {
   od::json_type type;
   if (auto e = v.type().get(type)) return ctx.Fail(e);
   if (type == od::json_type::number) {
@@ -137,11 +146,8 @@ Status ReadNumberText(MapContext& ctx, od::value v, std::string_view& out, std::
     return {};
   }
   if (type != od::json_type::string) return ctx.Fail("expected a decimal string or number");
-  OptString s;
-  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
-  if (!s) return ctx.Fail("empty amount");
-  scratch = std::move(*s);
-  out = scratch;
+  BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, v, out));
+  if (out.empty()) return ctx.Fail("empty amount");
   return {};
 }
 
@@ -150,9 +156,8 @@ Status ReadDecimal(MapContext& ctx, od::value v, std::optional<Decimal>& out) {
     out.reset();
     return {};
   }
-  std::string scratch;
   std::string_view text;
-  BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, v, text, scratch));
+  BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, v, text));
   auto d = Decimal::Parse(text);
   if (!d) return ctx.Fail(d.error());
   out = *d;
@@ -185,14 +190,14 @@ Status ReadInt(MapContext& ctx, od::value v, std::optional<int>& out) {
 }
 
 Status ReadDate(MapContext& ctx, od::value v, std::optional<Date>& date, std::optional<DateTime>* datetime) {
-  OptString s;
-  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
-  if (!s) {
+  std::string_view s;
+  BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, v, s));
+  if (s.empty()) {
     date.reset();
     if (datetime) datetime->reset();
     return {};
   }
-  auto parsed = ParseDateOrDateTime(*s, ctx.options().timezone);
+  auto parsed = ParseDateOrDateTime(s, ctx.options().timezone);
   if (!parsed) return ctx.Fail(parsed.error());
   date = parsed->date;
   if (datetime) *datetime = parsed->datetime;
@@ -206,28 +211,28 @@ Status ReadDateTime(MapContext& ctx, od::value v, std::optional<DateTime>& out) 
 
 Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std::string_view currency_key,
                  Money& out) {
-  std::string scratch;
-  std::string_view amount_text;
-  bool have_amount = false;
-  OptString currency;
+  bool have_amount = false, have_currency = false;
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value field) -> Status {
     if (key == amount_key) {
-      BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, field, amount_text, scratch));
+      std::string_view amount_text;
+      BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, field, amount_text));
       auto d = Decimal::Parse(amount_text);
       if (!d) return ctx.Fail(d.error());
       out.amount = *d;
       have_amount = true;
     } else if (key == currency_key) {
-      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, field, currency));
-      if (!currency) return ctx.Fail("missing currency");
-      auto c = Currency::Parse(*currency);
+      std::string_view code;
+      BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, field, code));
+      if (code.empty()) return ctx.Fail("missing currency");
+      auto c = Currency::Parse(code);
       if (!c) return ctx.Fail(c.error());
       out.currency = *c;
+      have_currency = true;
     }
     return {};
   }));
   if (!have_amount) return ctx.FailMissing(amount_key, "missing amount");
-  if (!currency) return ctx.FailMissing(currency_key, "missing currency");
+  if (!have_currency) return ctx.FailMissing(currency_key, "missing currency");
   return {};
 }
 
@@ -272,6 +277,20 @@ Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type) {
   return {};
 }
 
+void AdviseLargeArray(void* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr size_t kHugePage = size_t{2} << 20;
+  if (bytes < 4 * kHugePage) return;
+  const auto begin = reinterpret_cast<uintptr_t>(data);
+  const uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);  // the whole huge pages inside the array
+  const uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
+  if (last > first) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 od::parser& ThreadParser() {
   thread_local od::parser parser;
   return parser;
@@ -279,7 +298,7 @@ od::parser& ThreadParser() {
 
 void MapContext::FinishRow(Transaction& t) {
   if (options_.account_id) t.account_id = options_.account_id;
-  ids_.Assign(t);
+  if (options_.assign_ids) ids_.Assign(t);
 }
 
 void ApplyCreditDebit(Money& m, bool debit) {

@@ -58,7 +58,8 @@ class MapContext {
   od::document& document() { return *document_; }
   void set_document(od::document* d) { document_ = d; }
 
-  // A transaction row is complete: stamp the options' account_id and assign its id now, while the row is in cache.
+  // A transaction row is complete: stamp the options' account_id and, unless the options leave ids to the caller,
+  // assign its id now, while the row is in cache.
   // Rows must be finished in their final order (identical rows keep their relative order through any later sort).
   void FinishRow(Transaction& t);
 
@@ -99,10 +100,14 @@ bool IsNull(od::value& v);
 
 // A trimmed string; null, or empty after trimming, gives nullopt. Rejects other types and NUL bytes.
 Status ReadString(MapContext& ctx, od::value v, OptString& out);
+// ReadString without the copy: `out` views the trimmed string in the document's string buffer (valid while the
+// document lives), and is empty where ReadString gives nullopt.
+Status ReadStringView(MapContext& ctx, od::value v, std::string_view& out);
 // ReadString, then the placeholder rule.
 Status ReadId(MapContext& ctx, od::value v, OptString& out);
-// A string or a JSON number, as its literal text (never through double). Error if null or missing.
-Status ReadNumberText(MapContext& ctx, od::value v, std::string_view& out, std::string& scratch);
+// A string or a JSON number, as its literal text (never through double; a view into the document, valid while it
+// lives). Error if null or missing.
+Status ReadNumberText(MapContext& ctx, od::value v, std::string_view& out);
 Status ReadDecimal(MapContext& ctx, od::value v, std::optional<Decimal>& out);
 Status ReadBool(MapContext& ctx, od::value v, std::optional<bool>& out);
 Status ReadInt(MapContext& ctx, od::value v, std::optional<int>& out);
@@ -117,13 +122,27 @@ Status AppendStrings(MapContext& ctx, od::value v, OptString& out);
 
 // Iterates an object's fields, pushing each key on the path. f(std::string_view key, od::value value) -> Status.
 // A value f does not read is skipped.
+// A field's key. Keys without escapes (all keys banks send) are viewed in place in the input; only a key with a
+// backslash is unescaped into simdjson's string buffer.
+inline Status FieldKey(MapContext& ctx, od::field& field, std::string_view& key) {
+  const char* const begin = field.key().raw();  // just past the opening quote; the document has the closing one
+  const char* end = begin;
+  while (*end != '"' && *end != '\\') ++end;
+  if (*end == '"') {
+    key = std::string_view(begin, static_cast<size_t>(end - begin));
+    return {};
+  }
+  if (auto e = field.unescaped_key().get(key)) return ctx.Fail(e);
+  return {};
+}
+
 template <typename F>
 Status ForEachFieldOf(MapContext& ctx, od::object& obj, F&& f) {
   for (auto field_result : obj) {
     od::field field;
     if (auto e = std::move(field_result).get(field)) return ctx.Fail(e);
     std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) return ctx.Fail(e);
+    BANKFEED_RETURN_IF_ERROR(FieldKey(ctx, field, key));
     PathScope scope(ctx, key);
     BANKFEED_RETURN_IF_ERROR(f(key, field.value()));
   }
@@ -184,6 +203,11 @@ Status ForEachFieldKeepingRaw(MapContext& ctx, od::value v, std::string* raw, F&
   return {};
 }
 
+// Asks the kernel to back a freshly reserved array of `bytes` with huge pages where it can (Linux transparent huge
+// pages in "madvise" mode): a report's rows fill hundreds of MB, and faulting them in 4 KiB at a time costs more than
+// filling them. Only for large arrays; nothing happens elsewhere or when the kernel says no.
+void AdviseLargeArray(void* data, size_t bytes);
+
 // Appends one record per array element. The elements are counted first so the vector grows once: rows are large
 // and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
 template <typename T, typename F>
@@ -192,7 +216,10 @@ Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f) {
   if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
   size_t count = 0;
   if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
-  out.reserve(out.size() + count);
+  if (out.capacity() < out.size() + count) {
+    out.reserve(out.size() + count);
+    AdviseLargeArray(out.data(), out.capacity() * sizeof(T));
+  }
   size_t i = 0;
   for (auto element_result : arr) {
     PathScope scope(ctx, i++);

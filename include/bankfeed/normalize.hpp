@@ -31,6 +31,9 @@ struct NormalizeOptions {
   std::optional<std::string> account_id;  // stamped on every transaction and balance
   TimeZone timezone;                      // for date-times sent without an offset
   bool keep_raw_json = true;              // keep each transaction's JSON for audit
+  // Set each transaction's id (ids.hpp). A caller that assigns ids itself over several responses (every page of
+  // one query, as the connectors do) turns this off, so that no row is hashed twice; ids are then left empty.
+  bool assign_ids = true;
 };
 
 // `body` need not be padded or NUL-terminated; it is copied once into a padded buffer when needed.

@@ -23,11 +23,14 @@
 namespace bankfeed::crypto {
 namespace detail {
 
-// One thread's encryption context in an Aead: the keyed context and a copy of the key it was made with (to notice
-// another active key; a SecretKey, wiped when the slot dies).
+// One thread's contexts in an Aead: the keyed encryption context and a copy of the key it was made with (to notice
+// another active key; a SecretKey, wiped when the slot dies), and the same for decryption (under the key of the last
+// envelope opened: usually the active key).
 struct SealerSlot {
   SecretKey key;
   std::optional<AesGcmSealer> sealer;
+  SecretKey open_key;
+  std::optional<AesGcmOpener> opener;
 };
 
 struct SealerCache {
@@ -163,19 +166,33 @@ detail::SealerSlot& SlotOf(const std::shared_ptr<detail::SealerCache>& cache) {
   return mine;
 }
 
-// This thread's encryption context for `key` in `cache`, keyed on first use (and again after a failure or when the
-// active key is another one).
+// `context`, keyed for `key` (its copy in `made_with`), or a new one when there is none yet, it is spent or it was
+// made with another key.
+template <class Context>
+Result<Context*> KeyedFor(std::optional<Context>& context, SecretKey& made_with, detail::KeyView key) {
+  const bool usable = context && !context->spent() &&
+                      CRYPTO_memcmp(made_with.view().data(), key.data(), detail::kKeyBytes) == 0;
+  if (!usable) {
+    context.reset();
+    BANKFEED_ASSIGN_OR_RETURN(Context made, Context::Create(key));
+    std::copy(key.begin(), key.end(), made_with.mutable_view().begin());
+    context.emplace(std::move(made));
+  }
+  return &*context;
+}
+
+// This thread's encryption context for `key` in `cache` (the active key's): keyed on first use, and again after a
+// failure or when the active key is another one.
 Result<detail::AesGcmSealer*> SealerFor(const std::shared_ptr<detail::SealerCache>& cache, detail::KeyView key) {
   detail::SealerSlot& slot = SlotOf(cache);
-  const bool usable = slot.sealer && !slot.sealer->spent() &&
-                      CRYPTO_memcmp(slot.key.view().data(), key.data(), detail::kKeyBytes) == 0;
-  if (!usable) {
-    slot.sealer.reset();
-    BANKFEED_ASSIGN_OR_RETURN(detail::AesGcmSealer made, detail::AesGcmSealer::Create(key));
-    std::copy(key.begin(), key.end(), slot.key.mutable_view().begin());
-    slot.sealer.emplace(std::move(made));
-  }
-  return &*slot.sealer;
+  return KeyedFor(slot.sealer, slot.key, key);
+}
+
+// This thread's decryption context for `key` in `cache` (the key an envelope names): keyed on first use, and again
+// after a failure or for an envelope under another key.
+Result<detail::AesGcmOpener*> OpenerFor(const std::shared_ptr<detail::SealerCache>& cache, detail::KeyView key) {
+  detail::SealerSlot& slot = SlotOf(cache);
+  return KeyedFor(slot.opener, slot.open_key, key);
 }
 
 }  // namespace
@@ -218,12 +235,14 @@ Result<std::string> Aead::Decrypt(std::string_view envelope, std::string_view as
   BANKFEED_ASSIGN_OR_RETURN(const Parts parts, Split(envelope));
   const KeyEntry* key = keys_->Find(parts.key_id);
   if (key == nullptr) return Invalid("unknown key id");
+  BANKFEED_ASSIGN_OR_RETURN(detail::AesGcmOpener* const opener, OpenerFor(sealers_, key->aead_key()));
   // Built in place and returned as is: a moved short string would leave plaintext in the moved-from buffer.
   Result<std::string> out(tl::in_place, parts.sealed.size() - detail::kTagBytes, '\0');
-  const Status opened = detail::AesGcmOpen(key->aead_key(), NonceOf(parts.nonce), {parts.header, associated_data},
-                                           parts.sealed, Tail(*out, 0));
+  // A wrong tag spends the opener; OpenerFor makes a new one next time.
+  const Status opened =
+      opener->Open(NonceOf(parts.nonce), {parts.header, associated_data}, parts.sealed, Tail(*out, 0));
   if (!opened) {
-    OPENSSL_cleanse(out->data(), out->size());  // AesGcmOpen wiped it already; this keeps the rule local
+    OPENSSL_cleanse(out->data(), out->size());  // Open wiped it already; this keeps the rule local
     out = tl::unexpected(opened.error());
   }
   return out;

@@ -20,9 +20,9 @@
 // returned.
 //
 // An Aead shares its Keyring (immutable) and all methods may run concurrently. Encrypt keeps one keyed AES-GCM
-// context per thread (the key schedule is computed once, not per envelope): a thread only ever uses its own, and
-// each is freed, with its key schedule wiped, when its thread ends or when the Aead (and every copy of it) is
-// destroyed, whichever comes first.
+// context per thread (the key schedule is computed once, not per envelope), and so does Decrypt (keyed for the key
+// of the last envelope it opened): a thread only ever uses its own, and each is freed, with its key schedule wiped,
+// when its thread ends or when the Aead (and every copy of it) is destroyed, whichever comes first.
 #pragma once
 
 #include <memory>
@@ -37,7 +37,7 @@ namespace bankfeed::crypto {
 inline constexpr unsigned char kEnvelopeVersion = 1;
 
 namespace detail {
-struct SealerCache;  // the per-thread keyed encryption contexts of an Aead and its copies (aead.cpp)
+struct SealerCache;  // the per-thread keyed AES-GCM contexts of an Aead and its copies (aead.cpp)
 }  // namespace detail
 
 // The key id an envelope names (a view into `envelope`). Checks the header only, not the authenticity:

@@ -17,7 +17,6 @@ namespace bankfeed::crypto::detail {
 namespace {
 
 using pki::OsslDeleter;
-using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, OsslDeleter<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>>;
 using MacPtr = std::unique_ptr<EVP_MAC, OsslDeleter<EVP_MAC, EVP_MAC_free>>;
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, OsslDeleter<EVP_MAC_CTX, EVP_MAC_CTX_free>>;
 using KdfPtr = std::unique_ptr<EVP_KDF, OsslDeleter<EVP_KDF, EVP_KDF_free>>;
@@ -63,31 +62,25 @@ bool Transform(EVP_CIPHER_CTX* ctx, std::string_view in, unsigned char* out, boo
   return true;
 }
 
-// A decryption context under `key` with `nonce`, or null if OpenSSL fails.
-CipherCtxPtr GcmOpenContext(KeyView key, NonceView nonce) {
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) return ctx;
-  // The default IV length of AES-GCM in OpenSSL is 12 bytes, the size of NonceView, so no EVP_CTRL_GCM_SET_IVLEN.
-  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce.data()) != 1 ||
+}  // namespace
+
+void KeyedGcm::CtxFree::operator()(evp_cipher_ctx_st* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+
+Result<KeyedGcm::CtxPtr> KeyedGcm::Keyed(KeyView key, bool encrypt) {
+  const pki::ErrorQueueGuard errors;
+  CtxPtr ctx(EVP_CIPHER_CTX_new());
+  // The key alone: the nonce is set per message. The default IV length of AES-GCM in OpenSSL is 12 bytes, the size
+  // of NonceView, so no EVP_CTRL_GCM_SET_IVLEN.
+  if (!ctx ||
+      EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nullptr, encrypt ? 1 : 0) != 1 ||
       EVP_CIPHER_CTX_get_iv_length(ctx.get()) != static_cast<int>(kNonceBytes)) {
-    ctx.reset();
+    return Internal("AES-GCM key setup");
   }
   return ctx;
 }
 
-}  // namespace
-
-void AesGcmSealer::CtxFree::operator()(evp_cipher_ctx_st* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-
 Result<AesGcmSealer> AesGcmSealer::Create(KeyView key) {
-  const pki::ErrorQueueGuard errors;
-  std::unique_ptr<evp_cipher_ctx_st, CtxFree> ctx(EVP_CIPHER_CTX_new());
-  // The key alone: the nonce is set per Seal. The default IV length of AES-GCM in OpenSSL is 12 bytes, the size of
-  // NonceView, so no EVP_CTRL_GCM_SET_IVLEN.
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nullptr) != 1 ||
-      EVP_CIPHER_CTX_get_iv_length(ctx.get()) != static_cast<int>(kNonceBytes)) {
-    return Internal("AES-GCM key setup");
-  }
+  BANKFEED_ASSIGN_OR_RETURN(CtxPtr ctx, Keyed(key, true));
   return AesGcmSealer(std::move(ctx));
 }
 
@@ -125,31 +118,50 @@ Status AesGcmSeal(KeyView key, NonceView nonce, std::initializer_list<std::strin
   return sealer->Seal(nonce, aad_parts, plaintext, out);
 }
 
-Status AesGcmOpen(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
-                  std::string_view sealed, std::span<unsigned char> out) {
+Result<AesGcmOpener> AesGcmOpener::Create(KeyView key) {
+  BANKFEED_ASSIGN_OR_RETURN(CtxPtr ctx, Keyed(key, false));
+  return AesGcmOpener(std::move(ctx));
+}
+
+Status AesGcmOpener::Open(NonceView nonce, std::initializer_list<std::string_view> aad_parts,
+                          std::string_view sealed, std::span<unsigned char> out) {
   const pki::ErrorQueueGuard errors;
   if (sealed.size() < kTagBytes || out.size() != sealed.size() - kTagBytes) {
     return MakeError(ErrorCode::kInternal, "crypto: AES-GCM output buffer has the wrong size");
   }
+  EVP_CIPHER_CTX* ctx = ctx_.get();
+  if (ctx == nullptr) return Internal("AES-GCM decryption");
   const std::string_view ciphertext = sealed.substr(0, out.size());
   // EVP_CTRL_GCM_SET_TAG takes a non-const pointer; give it a copy rather than casting away const.
   std::array<unsigned char, kTagBytes> tag{};
   std::copy_n(reinterpret_cast<const unsigned char*>(sealed.data() + ciphertext.size()), kTagBytes, tag.begin());
-
-  const CipherCtxPtr ctx = GcmOpenContext(key, nonce);
-  if (!ctx || !AddAad(ctx.get(), aad_parts, false) || !Transform(ctx.get(), ciphertext, out.data(), false) ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), tag.data()) != 1) {
+  // Setting the nonce starts a new message under the context's key (counter, hash and tag state reset).
+  if (EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce.data()) != 1 || !AddAad(ctx, aad_parts, false) ||
+      !Transform(ctx, ciphertext, out.data(), false) ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), tag.data()) != 1) {
     OPENSSL_cleanse(out.data(), out.size());
+    ctx_.reset();  // spent: a context in an unknown state is not used again
     return Internal("AES-GCM decryption");
   }
   int len = 0;
   unsigned char final_block[16];  // GCM writes nothing here; a buffer all the same, as the API asks for one
-  if (EVP_DecryptFinal_ex(ctx.get(), final_block, &len) != 1 || len != 0) {
+  if (EVP_DecryptFinal_ex(ctx, final_block, &len) != 1 || len != 0) {
     // The plaintext was written before the tag could be checked: do not leave unauthenticated bytes behind.
     OPENSSL_cleanse(out.data(), out.size());
+    ctx_.reset();
     return MakeError(ErrorCode::kInvalidInput, "envelope: authentication failed");
   }
   return {};
+}
+
+Status AesGcmOpen(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
+                  std::string_view sealed, std::span<unsigned char> out) {
+  Result<AesGcmOpener> opener = AesGcmOpener::Create(key);
+  if (!opener) {
+    OPENSSL_cleanse(out.data(), out.size());
+    return tl::unexpected(std::move(opener).error());
+  }
+  return opener->Open(nonce, aad_parts, sealed, out);
 }
 
 Result<std::array<unsigned char, kMacBytes>> HmacSha256(std::span<const unsigned char> key,

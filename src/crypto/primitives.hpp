@@ -41,25 +41,35 @@ inline std::span<const unsigned char> Bytes(std::string_view s) {
 Status AesGcmSeal(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
                   std::string_view plaintext, std::span<unsigned char> out);
 
-// AES-256-GCM encryption under one key, keyed once: the key schedule is computed by Create, and each Seal only sets
-// the nonce (what AesGcmSeal does in one go, without the per-call context and key setup). Seal's contract is
-// AesGcmSeal's; the nonce must still never repeat under the key. One thread at a time: an object is never used
-// concurrently. Its key schedule is wiped when it dies (EVP_CIPHER_CTX_free). After a failed Seal the object is
-// spent: every later Seal fails too (make a new one).
-class AesGcmSealer {
+// A keyed AES-256-GCM context for one direction: the key schedule is computed once, and each message only sets the
+// nonce. One thread at a time: an object is never used concurrently. Its key schedule is wiped when it dies
+// (EVP_CIPHER_CTX_free). After a failure the object is spent: every later call fails too (make a new one).
+class KeyedGcm {
+ public:
+  bool spent() const { return ctx_ == nullptr; }
+
+ protected:
+  struct CtxFree {
+    void operator()(evp_cipher_ctx_st* ctx) const;
+  };
+  using CtxPtr = std::unique_ptr<evp_cipher_ctx_st, CtxFree>;
+  // A context keyed for encryption or decryption; kInternal if OpenSSL fails.
+  static Result<CtxPtr> Keyed(KeyView key, bool encrypt);
+  explicit KeyedGcm(CtxPtr ctx) : ctx_(std::move(ctx)) {}
+  CtxPtr ctx_;
+};
+
+// AES-256-GCM encryption under one key, keyed once (what AesGcmSeal does in one go, without the per-call context
+// and key setup). Seal's contract is AesGcmSeal's; the nonce must still never repeat under the key.
+class AesGcmSealer : public KeyedGcm {
  public:
   static Result<AesGcmSealer> Create(KeyView key);  // kInternal if OpenSSL fails
 
   Status Seal(NonceView nonce, std::initializer_list<std::string_view> aad_parts, std::string_view plaintext,
               std::span<unsigned char> out);
-  bool spent() const { return ctx_ == nullptr; }
 
  private:
-  struct CtxFree {
-    void operator()(evp_cipher_ctx_st* ctx) const;
-  };
-  explicit AesGcmSealer(std::unique_ptr<evp_cipher_ctx_st, CtxFree> ctx) : ctx_(std::move(ctx)) {}
-  std::unique_ptr<evp_cipher_ctx_st, CtxFree> ctx_;
+  using KeyedGcm::KeyedGcm;
 };
 
 // The inverse: `sealed` is ciphertext then tag (at least kTagBytes), `out` holds sealed.size() - kTagBytes bytes.
@@ -67,6 +77,18 @@ class AesGcmSealer {
 // then overwritten with zeros, since GCM decrypts before it can check the tag.
 Status AesGcmOpen(KeyView key, NonceView nonce, std::initializer_list<std::string_view> aad_parts,
                   std::string_view sealed, std::span<unsigned char> out);
+
+// AesGcmOpen under one key, keyed once. Open's contract is AesGcmOpen's; a wrong tag spends the object too.
+class AesGcmOpener : public KeyedGcm {
+ public:
+  static Result<AesGcmOpener> Create(KeyView key);  // kInternal if OpenSSL fails
+
+  Status Open(NonceView nonce, std::initializer_list<std::string_view> aad_parts, std::string_view sealed,
+              std::span<unsigned char> out);
+
+ private:
+  using KeyedGcm::KeyedGcm;
+};
 
 // HMAC-SHA256 over the concatenation of `parts`. The key may be of any length (RFC 2104). kInternal on failure.
 Result<std::array<unsigned char, kMacBytes>> HmacSha256(std::span<const unsigned char> key,

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "bankfeed/money.hpp"
@@ -9,6 +10,15 @@ namespace bankfeed {
 Decimal::Decimal(Int units, int scale) : units_(units), scale_(scale) { Normalise(); }
 
 void Decimal::Normalise() {
+  if (scale_ > 0 && units_ >= INT64_MIN && units_ <= INT64_MAX) {
+    // The usual case, in 64-bit arithmetic: 128-bit division is a library call.
+    auto units = static_cast<int64_t>(units_);
+    while (scale_ > 0 && units % 10 == 0) {
+      units /= 10;
+      --scale_;
+    }
+    units_ = units;
+  }
   while (scale_ > 0 && units_ % 10 == 0) {
     units_ /= 10;
     --scale_;
@@ -90,19 +100,28 @@ void Decimal::AppendTo(std::string& out, int min_fraction_digits) const {
   // 38 digits fit an __int128; print them right to left.
   std::array<char, 48> buf;
   size_t pos = buf.size();
-  Int v = units_ < 0 ? -units_ : units_;
+  const Int v = units_ < 0 ? -units_ : units_;
   const int frac = std::max(scale_, min_fraction_digits);
   int pad = frac - scale_;  // trailing zeros to reach the minimum
   for (int i = 0; i < pad; ++i) buf[--pos] = '0';
-  for (int i = 0; i < scale_; ++i) {
-    buf[--pos] = static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
+  // The digits of v, right to left, `fraction` of them before the point (in 64-bit arithmetic when v fits: 128-bit
+  // division is a library call).
+  const auto digits = [&](auto n, int fraction) {
+    for (int i = 0; i < fraction; ++i) {
+      buf[--pos] = static_cast<char>('0' + static_cast<int>(n % 10));
+      n /= 10;
+    }
+    if (frac > 0) buf[--pos] = '.';
+    do {
+      buf[--pos] = static_cast<char>('0' + static_cast<int>(n % 10));
+      n /= 10;
+    } while (n != 0);
+  };
+  if (v <= UINT64_MAX) {
+    digits(static_cast<uint64_t>(v), scale_);
+  } else {
+    digits(v, scale_);
   }
-  if (frac > 0) buf[--pos] = '.';
-  do {
-    buf[--pos] = static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
-  } while (v != 0);
   if (units_ < 0) buf[--pos] = '-';
   out.append(buf.data() + pos, buf.size() - pos);
 }

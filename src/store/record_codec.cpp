@@ -32,7 +32,10 @@ class Writer {
 
   // `expected`: the record's likely size, reserved up front (fewer reallocations, so fewer freed copies of the
   // plaintext left behind).
-  explicit Writer(char kind, size_t expected = 0) {
+  explicit Writer(char kind, size_t expected = 0) : Writer(kind, owned_, expected) {}
+  // Writes into `out`, cleared first; its capacity is reused.
+  Writer(char kind, std::string& out, size_t expected) : out_(out) {
+    out_.clear();
     out_.reserve(2 + expected);
     out_.push_back(kind);
     out_.push_back(static_cast<char>(kRecordVersion));
@@ -85,8 +88,12 @@ class Writer {
   void Val(const Party& p) { PartyFields(*this, p); }
 
   Result<std::string> Finish() {
-    if (!error_.empty()) return MakeError(ErrorCode::kInvalidArgument, std::move(error_));
+    BANKFEED_RETURN_IF_ERROR(FinishInPlace());
     return std::move(out_);
+  }
+  Status FinishInPlace() {
+    if (!error_.empty()) return MakeError(ErrorCode::kInvalidArgument, std::move(error_));
+    return {};
   }
 
  private:
@@ -101,7 +108,8 @@ class Writer {
     if (error_.empty()) error_ = reason;
   }
 
-  std::string out_;
+  std::string owned_;  // the output unless the caller gave its own
+  std::string& out_;
   std::string error_;
 };
 
@@ -342,6 +350,12 @@ Result<std::string> EncodeFeedTransaction(const FeedTransaction& t) {
   Writer w(kRecordFeedTransaction, t.transaction.raw_json.size() + kTransactionFieldsBytes);
   FeedTransactionFields(w, t);
   return w.Finish();
+}
+
+Status EncodeFeedTransactionInto(const FeedTransaction& t, std::string& out) {
+  Writer w(kRecordFeedTransaction, out, t.transaction.raw_json.size() + kTransactionFieldsBytes);
+  FeedTransactionFields(w, t);
+  return w.FinishInPlace();
 }
 
 Result<FeedTransaction> DecodeFeedTransaction(std::string_view bytes) {

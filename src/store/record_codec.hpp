@@ -44,6 +44,9 @@ Result<std::string> EncodeTransaction(const Transaction& t);
 Result<Transaction> DecodeTransaction(std::string_view bytes);
 
 Result<std::string> EncodeFeedTransaction(const FeedTransaction& t);
+// The same bytes, written into `out` (cleared first, its capacity reused: one buffer for many records). On an error
+// `out` holds a partial record.
+Status EncodeFeedTransactionInto(const FeedTransaction& t, std::string& out);
 Result<FeedTransaction> DecodeFeedTransaction(std::string_view bytes);
 
 Result<std::string> EncodeAccount(const Account& a);

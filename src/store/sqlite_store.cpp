@@ -139,6 +139,14 @@ Status SqliteStore::Init() {
   return {};
 }
 
+Status SqliteStore::OpenReader(const DbOptions& options) {
+  BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<Db> reader, Db::Open(options));
+  BANKFEED_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON", "set query_only"));
+  std::lock_guard lock(read_mu_);
+  read_db_ = std::move(reader);
+  return {};
+}
+
 Result<std::string> SqliteStore::Seal(std::string_view plaintext, const std::string& ad) const {
   return aead_.Encrypt(plaintext, ad);
 }
@@ -348,11 +356,13 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options
                                        : crypto::Keyring::LoadFile(options.key_file);
   if (!ring) return tl::unexpected(std::move(ring).error());
   auto keys = std::make_shared<const crypto::Keyring>(std::move(*ring));
-  BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<store::Db> db, store::Db::Open({.path = options.path,
-                                                                            .busy_timeout_ms = options.busy_timeout_ms,
-                                                                            .max_page_count = options.max_page_count}));
+  const store::DbOptions db_options{.path = options.path,
+                                    .busy_timeout_ms = options.busy_timeout_ms,
+                                    .max_page_count = options.max_page_count};
+  BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<store::Db> db, store::Db::Open(db_options));
   auto result = std::make_unique<store::SqliteStore>(std::move(db), std::move(keys));
   BANKFEED_RETURN_IF_ERROR(result->Init());
+  BANKFEED_RETURN_IF_ERROR(result->OpenReader(db_options));
   return std::unique_ptr<Store>(std::move(result));
 }
 

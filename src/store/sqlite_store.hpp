@@ -1,7 +1,10 @@
 // store/sqlite_store.hpp: the SQLite Store (internal to src/store; the public entry point is OpenSqliteStore).
 //
 // One connection, one mutex: every method takes the mutex for its database work. ReadFeed copies a page's rows
-// under the mutex and decrypts and decodes them after releasing it.
+// under the mutex and decrypts and decodes them after releasing it. The reads a sync makes before its commit
+// (LoadWindow, TransactionIdsInUse) go through a second, query-only connection with a mutex of its own, so that
+// they never wait for another account's commit (WAL: readers see the last committed state and do not block the
+// writer).
 //
 // Sealing: each envelope's associated data names its column and row, so a blob copied to another row, column,
 // customer or tenant fails to open (kInvalidInput):
@@ -53,6 +56,8 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
   // Migrates the schema, makes or reads the store id, and checks that the keyring opens this store's data.
   Status Init();
+  // After Init: opens the query-only connection for the sync's reads.
+  Status OpenReader(const DbOptions& options);
 
   std::string StoreId() const override { return store_id_; }
 
@@ -104,7 +109,8 @@ class SqliteStore final : public Store {
   Result<std::optional<CustomerRow>> FindCustomerRow(std::string_view tenant, std::string_view psu_id);
   Result<CustomerRow> CustomerByHandle(std::string_view tenant, std::string_view handle);  // tenant "" = any
   Result<CustomerRecord> ToCustomerRecord(const CustomerRow& row) const;
-  Result<AccountRow> AccountByRef(const AccountRef& ref);
+  Result<AccountRow> AccountByRef(const AccountRef& ref) { return AccountByRef(*db_, ref); }
+  Result<AccountRow> AccountByRef(Db& db, const AccountRef& ref);  // on `db`, whose mutex the caller holds
   // Consents of the tenant ("": all), of one customer (0: all), with one handle ("": all).
   Result<std::vector<ConsentRecord>> QueryConsents(std::string_view tenant, int64_t customer_id,
                                                    std::string_view consent_handle);
@@ -114,6 +120,8 @@ class SqliteStore final : public Store {
 
   std::mutex mu_;
   std::unique_ptr<Db> db_;
+  std::mutex read_mu_;            // guards read_db_; taken after mu_ where both are held
+  std::unique_ptr<Db> read_db_;  // query-only: LoadWindow and TransactionIdsInUse
   std::shared_ptr<const crypto::Keyring> keys_;
   crypto::Aead aead_;
   crypto::LookupHasher lookup_;

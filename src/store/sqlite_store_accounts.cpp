@@ -25,10 +25,10 @@ Status CheckRef(const AccountRef& ref) {
 
 }  // namespace
 
-Result<SqliteStore::AccountRow> SqliteStore::AccountByRef(const AccountRef& ref) {
+Result<SqliteStore::AccountRow> SqliteStore::AccountByRef(Db& db, const AccountRef& ref) {
   BANKFEED_RETURN_IF_ERROR(CheckRef(ref));
   BANKFEED_ASSIGN_OR_RETURN(
-      Stmt stmt, db_->Prepare("SELECT a.id, a.customer_id, cu.tenant FROM accounts a "
+      Stmt stmt, db.Prepare("SELECT a.id, a.customer_id, cu.tenant FROM accounts a "
                               "JOIN customers cu ON cu.id = a.customer_id WHERE cu.handle = ?1 AND a.account_id = ?2",
                               "select accounts"));
   stmt.BindText(1, ref.customer_handle).BindText(2, ref.account_id);
@@ -220,6 +220,7 @@ Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::s
 }
 
 Status SqliteStore::PurgeFreedPages() {
+  const std::lock_guard read_lock(read_mu_);  // no read of ours keeps the old pages in use
   // secure_delete has zeroed the deleted cells and freed pages, but the WAL still holds the pages as they were, and
   // a rebalanced b-tree page can keep stale bytes in its unused area. VACUUM rewrites every live page from scratch
   // (through the WAL); the TRUNCATE checkpoint then writes them over the database file, cuts the file to the live

@@ -44,11 +44,14 @@ std::optional<int32_t> RowDay(const Transaction& t) {
 
 std::string Where(std::string_view list, size_t index) { return std::string(list) + "[" + std::to_string(index) + "]"; }
 
-// Plaintext records, wiped when the scope ends.
+// Plaintext records, wiped when the scope ends (to their capacity: a reused buffer held longer records before).
 struct Plaintexts {
   std::vector<std::string> v;
   ~Plaintexts() {
-    for (std::string& s : v) OPENSSL_cleanse(s.data(), s.size());
+    for (std::string& s : v) {
+      s.resize(s.capacity());
+      OPENSSL_cleanse(s.data(), s.size());
+    }
   }
 };
 
@@ -77,10 +80,10 @@ Result<int64_t> SqliteStore::HeadSeq(std::string_view tenant) {
 }
 
 Result<std::vector<FeedTransaction>> SqliteStore::LoadWindow(const AccountRef& account, Date from) {
-  std::lock_guard lock(mu_);
-  BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(account));
+  std::lock_guard lock(read_mu_);
+  BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(*read_db_, account));
   BANKFEED_ASSIGN_OR_RETURN(
-      Stmt stmt, db_->Prepare("SELECT id, feed_id, record_enc FROM transactions WHERE account_id = ?1 AND status = 1 "
+      Stmt stmt, read_db_->Prepare("SELECT id, feed_id, record_enc FROM transactions WHERE account_id = ?1 AND status = 1 "
                               "UNION ALL SELECT id, feed_id, record_enc FROM transactions "
                               "WHERE account_id = ?1 AND status IN (0, 2) AND day >= ?2 "
                               "UNION ALL SELECT id, feed_id, record_enc FROM transactions "
@@ -110,15 +113,16 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
       return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("ids", i) + " is not a tx_ id");
     }
   }
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(read_mu_);
+  Db& db = *read_db_;
   // One read transaction for every lookup (in autocommit mode each SELECT would open and close its own).
-  BANKFEED_ASSIGN_OR_RETURN(WriteTxn snapshot, WriteTxn::BeginRead(*db_, "ids in use"));
-  BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(account));
+  BANKFEED_ASSIGN_OR_RETURN(WriteTxn snapshot, WriteTxn::BeginRead(db, "ids in use"));
+  BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(db, account));
   std::vector<std::string> out;
   {
     // An account without rows (its first sync) uses no id: one lookup instead of one per id.
     BANKFEED_ASSIGN_OR_RETURN(
-        Stmt any, db_->Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 LIMIT 1", "select transactions"));
+        Stmt any, db.Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 LIMIT 1", "select transactions"));
     BANKFEED_ASSIGN_OR_RETURN(const bool has_rows, any.Bind(1, row.id).Step());
     if (!has_rows) return out;
   }
@@ -127,7 +131,7 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
     if (!seen.insert(id).second) continue;
     BANKFEED_ASSIGN_OR_RETURN(
         Stmt stmt,
-        db_->Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 AND feed_id = ?2", "select transactions"));
+        db.Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 AND feed_id = ?2", "select transactions"));
     BANKFEED_ASSIGN_OR_RETURN(const bool used, stmt.Bind(1, row.id).BindText(2, id).Step());
     if (used) out.push_back(id);
   }
@@ -135,11 +139,10 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
 }
 
 Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
-  // Everything that can be checked without the database, before the lock: ids, duplicates, encodings.
+  // Everything that can be checked without the database, before the lock: ids, duplicates, the balances' and the
+  // sync state's encodings. The transactions' records are encoded as they are sealed (below), also before the lock.
   std::unordered_set<std::string_view> ids;
   ids.reserve(commit.added.size() + commit.modified.size() + commit.removed.size());
-  Plaintexts records;
-  records.v.reserve(commit.added.size() + commit.modified.size() + (commit.balances ? commit.balances->size() : 0));
   const auto check_id = [&](std::string_view id, std::string_view list, size_t i) -> Status {
     if (!IsHashId(id, "tx_"))
       return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + " is not a tx_ id");
@@ -148,46 +151,58 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
     }
     return {};
   };
+  const auto list_name = [&](const std::vector<FeedTransaction>* list) -> std::string_view {
+    return list == &commit.added ? "added" : "modified";
+  };
+  size_t record_bytes = 0;  // the largest raw JSON: a transaction record's size but for its other fields
   for (const auto* list : {&commit.added, &commit.modified}) {
-    const std::string_view name = list == &commit.added ? "added" : "modified";
     for (size_t i = 0; i < list->size(); ++i) {
-      BANKFEED_RETURN_IF_ERROR(check_id((*list)[i].transaction.id, name, i));
-      auto bytes = EncodeFeedTransaction((*list)[i]);
-      if (!bytes)
-        return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(name, i) + ": " + bytes.error().message);
-      records.v.push_back(std::move(*bytes));
+      BANKFEED_RETURN_IF_ERROR(check_id((*list)[i].transaction.id, list_name(list), i));
+      record_bytes = std::max(record_bytes, (*list)[i].transaction.raw_json.size());
     }
   }
   for (size_t i = 0; i < commit.removed.size(); ++i)
     BANKFEED_RETURN_IF_ERROR(check_id(commit.removed[i], "removed", i));
+  Plaintexts balances;  // the balances' records
   if (commit.balances) {
+    balances.v.reserve(commit.balances->size());
     for (size_t i = 0; i < commit.balances->size(); ++i) {
       auto bytes = EncodeBalance((*commit.balances)[i]);
       if (!bytes)
         return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("balances", i) + ": " + bytes.error().message);
-      records.v.push_back(std::move(*bytes));
+      balances.v.push_back(std::move(*bytes));
     }
   }
   BANKFEED_RETURN_IF_ERROR(EncodeSyncState(commit.state));
 
-  // The envelopes, in the order of `records`. Their associated data names the account's row, so they are sealed
-  // for the row found now, under a short lock, and the rest outside the lock: another account's commit (a
-  // parallel consent) writes meanwhile. Account rows are never reused, so if the account still has that row inside
-  // the write transaction, the envelopes are the ones that row needs.
+  // The envelopes: the added and modified rows', then the balances'. Their associated data names the account's
+  // row, so they are sealed for the row found now, under a short lock, and the rest outside the lock: another
+  // account's commit (a parallel consent) writes meanwhile. Account rows are never reused, so if the account still
+  // has that row inside the write transaction, the envelopes are the ones that row needs. Each transaction is
+  // encoded into one plaintext buffer, sealed, and the buffer reused for the next (wiped when done).
+  Plaintexts plain;
+  plain.v.emplace_back().reserve(2 + record_bytes + 512);
   const auto seal_all = [&](const AccountRow& row) -> Result<std::vector<std::string>> {
     std::vector<std::string> out;
-    out.reserve(records.v.size());
+    out.reserve(commit.added.size() + commit.modified.size() + balances.v.size());
     const std::string prefix = TransactionAdPrefix(row.tenant, row.id);
     std::string ad;  // TransactionAd(row.tenant, row.id, id), in one reused buffer
+    std::string& record = plain.v.front();
     for (const auto* list : {&commit.added, &commit.modified}) {
-      for (const FeedTransaction& f : *list) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        const FeedTransaction& f = (*list)[i];
+        if (Status encoded = EncodeFeedTransactionInto(f, record); !encoded) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "store: " + Where(list_name(list), i) + ": " + encoded.error().message);
+        }
         ad.assign(prefix).append(f.transaction.id);
-        BANKFEED_ASSIGN_OR_RETURN(std::string sealed, Seal(records.v[out.size()], ad));
+        BANKFEED_ASSIGN_OR_RETURN(std::string sealed, Seal(record, ad));
         out.push_back(std::move(sealed));
       }
     }
-    for (int64_t ord = 0; out.size() < records.v.size(); ++ord) {
-      BANKFEED_ASSIGN_OR_RETURN(std::string sealed, Seal(records.v[out.size()], BalanceAd(row.tenant, row.id, ord)));
+    for (size_t ord = 0; ord < balances.v.size(); ++ord) {
+      BANKFEED_ASSIGN_OR_RETURN(std::string sealed,
+                                Seal(balances.v[ord], BalanceAd(row.tenant, row.id, static_cast<int64_t>(ord))));
       out.push_back(std::move(sealed));
     }
     return out;

@@ -196,7 +196,7 @@ class Reconciler {
     for (size_t fi = 0; fi < f_.size(); ++fi) {
       if (f_[fi].matched) continue;
       // The last use of the fetched row (f_[fi].tx points at it): moved, not copied.
-      out_.added.push_back({std::move(fetched_[fi]), std::nullopt});
+      out_.added.emplace_back().transaction = std::move(fetched_[fi]);
     }
     // The batch's ids are distinct among themselves, so only a stored row's id can clash with a new one. `taken`
     // views ids held by stored_ and out_.added, neither of which changes size from here on.

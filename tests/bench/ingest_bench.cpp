@@ -9,7 +9,7 @@
 // engine (src/sync/engine.cpp SyncAccount) behind the Berlin Group connector (adapters/berlin_group/adapter.cpp
 // GetTransactions / GetBalances), without the HTTP:
 //   normalize   per page: copy the body into a simdjson::padded_string and berlin_group::MapTransactions (with the
-//               connector's options: keep_raw_json on), rows appended to the batch;
+//               connector's options: keep_raw_json on, assign_ids off), rows appended to the batch;
 //   ids         a TransactionIdAssigner over the whole batch (twins on different pages stay twins);
 //   balances    padded copy + berlin_group::MapBalances of the /balances body;
 // then SyncAccount's store half, by calling the library's own sync::IngestBatch (src/sync/ingest.cpp), the function
@@ -237,6 +237,7 @@ bool SyncOneAccount(StoreSetup& s, const Input& input, const Options& opt, size_
   const sync::ReconcileRules rules{true, SyncRules{}};  // a profile's defaults: bank ids trusted, default sync rules
   const AccountPages& a = input.accounts[ai];
   options.account_id = s.accounts[ai].id;
+  options.assign_ids = false;  // as the connector: ids are assigned once, over the whole batch
 
   // GetTransactions: each page mapped as it arrives, then ids over the whole batch.
   auto t = Clock::now();
@@ -248,7 +249,11 @@ bool SyncOneAccount(StoreSetup& s, const Input& input, const Options& opt, size_
     auto rows = berlin_group::MapTransactions(body, options);
     if (!rows) return Fail("account " + std::to_string(ai) + ": MapTransactions: " + rows.error().ToString());
     ++batch.pages;
-    for (Transaction& row : *rows) batch.transactions.push_back(std::move(row));
+    if (batch.transactions.empty()) {
+      batch.transactions = std::move(*rows);  // as the connector: the first rows are taken whole
+    } else {
+      for (Transaction& row : *rows) batch.transactions.push_back(std::move(row));
+    }
   }
   times.normalize += Since(t);
   t = Clock::now();

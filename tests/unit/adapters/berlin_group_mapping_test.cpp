@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "bankfeed/canonical_json.hpp"
+#include "bankfeed/ids.hpp"
 #include "bankfeed/normalize.hpp"
 
 namespace bankfeed {
@@ -160,6 +161,40 @@ TEST(BerlinGroupMapping, AccountIdIsStampedAndChangesIds) {
   const auto with = Txs(Booked(""), o);
   EXPECT_EQ(with[0].account_id, "acc-1");
   EXPECT_NE(with[0].id, without[0].id);
+}
+
+// A caller that assigns ids over a whole batch (the connector) turns the mapping's own off: the rows are the same,
+// without ids, and one assigner over them gives the ids the mapping would have.
+TEST(BerlinGroupMapping, IdsCanBeLeftToTheCaller) {
+  const std::string body = R"({"transactions":{"booked":[)"
+                           R"({"transactionAmount":{"currency":"EUR","amount":"-1"},"bookingDate":"2025-01-02"},)"
+                           R"({"transactionAmount":{"currency":"EUR","amount":"-1"},"bookingDate":"2025-01-02"},)"
+                           R"({"transactionAmount":{"currency":"EUR","amount":"2"},"transactionId":"t-2"}]}})";
+  NormalizeOptions o = Bg();
+  o.account_id = "acc-1";
+  const auto with = Txs(body, o);
+  o.assign_ids = false;
+  auto without = Txs(body, o);
+  ASSERT_EQ(without.size(), with.size());
+  for (const Transaction& t : without) EXPECT_EQ(t.id, "");
+  AssignTransactionIds(without);
+  for (size_t i = 0; i < with.size(); ++i) EXPECT_EQ(ToCanonicalJson(without[i]), ToCanonicalJson(with[i]));
+}
+
+// Keys are compared after unescaping: an escaped key is the same key.
+TEST(BerlinGroupMapping, EscapedKeysAreUnescaped) {
+  const auto plain = Txs(Booked(R"("creditorName":"Lidl")"));
+  const auto escaped = Txs(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"EUR",)"
+                           R"("amount":"-12.30"},"creditorName":"Lidl"}]}})");
+  ASSERT_EQ(escaped.size(), 1u);
+  ASSERT_TRUE(escaped[0].creditor.has_value());
+  EXPECT_EQ(escaped[0].creditor->name, "Lidl");
+  EXPECT_EQ(escaped[0].id, plain[0].id);
+  EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"x\"y":1,"transactionAmount":{"amount":"1"}}]}})"),
+            "transactions.booked[0].transactionAmount.currency: missing currency");
+  EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"EUR","amount":"1"},)"
+                  R"("creditorName":42}]}})"),
+            "transactions.booked[0].creditorName: expected a string");
 }
 
 TEST(BerlinGroupMapping, RawJsonIsKeptForAudit) {

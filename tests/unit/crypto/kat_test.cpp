@@ -121,6 +121,45 @@ TEST(CryptoKat, AesGcmOpenMatchesGcmSpecVectorsAndRefusesABadTag) {
   }
 }
 
+// A keyed decryption context reused for several messages, as Aead::Decrypt uses it, opens each as a fresh one does;
+// a bad tag wipes the output and spends it, and a spent opener refuses.
+TEST(CryptoKat, AesGcmOpenerReusedMatchesGcmSpecVectors) {
+  const std::string zero_key = FromHex(kGcmVectors[0].key);  // TC13 and TC14 share it
+  auto zero = detail::AesGcmOpener::Create(KeyOf(zero_key));
+  const std::string tc16_key = FromHex(kGcmVectors[2].key);
+  auto tc16 = detail::AesGcmOpener::Create(KeyOf(tc16_key));
+  ASSERT_TRUE(zero.has_value() && tc16.has_value());
+  for (int round = 0; round < 3; ++round) {
+    for (const GcmVector& v : {kGcmVectors[1], kGcmVectors[2], kGcmVectors[0]}) {
+      SCOPED_TRACE(std::string(v.name) + " round " + std::to_string(round));
+      detail::AesGcmOpener& opener = FromHex(v.key) == zero_key ? *zero : *tc16;
+      const std::string nonce = FromHex(v.nonce);
+      const std::string aad = FromHex(v.aad);
+      const std::string sealed = FromHex(std::string(v.ciphertext) + v.tag);
+      std::string pt(sealed.size() - detail::kTagBytes, '\0');
+      ASSERT_TRUE(opener.Open(NonceOf(nonce), {aad}, sealed, Out(pt)).has_value());
+      EXPECT_EQ(ToHexString(pt), v.plaintext);
+      EXPECT_FALSE(opener.spent());
+    }
+  }
+  const GcmVector& v = kGcmVectors[2];
+  const std::string nonce = FromHex(v.nonce);
+  const std::string aad = FromHex(v.aad);
+  std::string sealed = FromHex(std::string(v.ciphertext) + v.tag);
+  sealed.back() = static_cast<char>(sealed.back() ^ 0x01);
+  std::string pt(sealed.size() - detail::kTagBytes, '\0');
+  const Status bad = tc16->Open(NonceOf(nonce), {aad}, sealed, Out(pt));
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().message, "envelope: authentication failed");
+  EXPECT_EQ(pt, std::string(pt.size(), '\0')) << "unauthenticated plaintext must be wiped";
+  EXPECT_TRUE(tc16->spent());
+  sealed.back() = static_cast<char>(sealed.back() ^ 0x01);
+  const Status after = tc16->Open(NonceOf(nonce), {aad}, sealed, Out(pt));
+  ASSERT_FALSE(after.has_value());
+  EXPECT_EQ(after.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(ERR_peek_error(), 0UL) << "left entries on the OpenSSL error queue";
+}
+
 // RFC 4231 §4.2 and §4.3 (HMAC-SHA-256).
 TEST(CryptoKat, HmacSha256MatchesRfc4231) {
   const std::string key1(20, '\x0b');

@@ -42,6 +42,29 @@ TEST(StoreRecordCodec, FullFeedTransactionRoundTripsExactly) {
   EXPECT_EQ(*EncodeFeedTransaction(*back), *bytes);
 }
 
+// One buffer reused for several records (as the store's commit encodes them) gives each record's own bytes, whatever
+// the buffer held before; a refused record leaves the buffer reusable.
+TEST(StoreRecordCodec, EncodingIntoAReusedBufferGivesTheSameBytes) {
+  const FeedTransaction full = FullTx();
+  FeedTransaction minimal;
+  minimal.transaction.id = testing::TxId(1);
+  FeedTransaction bad = full;
+  bad.transaction.status = static_cast<TransactionStatus>(7);
+  std::string buffer = "stale bytes from an earlier record";
+  const FeedTransaction* const cases[] = {&full, &minimal, &bad, &full, &minimal};
+  for (const FeedTransaction* f : cases) {
+    const Status into = EncodeFeedTransactionInto(*f, buffer);
+    auto fresh = EncodeFeedTransaction(*f);
+    ASSERT_EQ(into.has_value(), fresh.has_value());
+    if (!fresh) {
+      EXPECT_EQ(into.error().code, ErrorCode::kInvalidArgument);
+      EXPECT_EQ(into.error().message, fresh.error().message);
+      continue;
+    }
+    EXPECT_EQ(buffer, *fresh);
+  }
+}
+
 TEST(StoreRecordCodec, MinimalTransactionRoundTrips) {
   Transaction t;  // everything default: empty id, empty currency, zero amount
   auto bytes = EncodeTransaction(t);
