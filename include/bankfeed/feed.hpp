@@ -50,14 +50,17 @@ class BANKFEED_EXPORT Feed {
  public:
   explicit Feed(Store& store);
 
-  // Up to `limit` changes (1..kMaxFeedPage) after `cursor` (empty: from the start).
-  Result<FeedPage> Sync(std::string_view tenant, std::string_view cursor, size_t limit);
+  // Up to `limit` changes (1..kMaxFeedPage) after `cursor` (empty: from the start). `options.raw_json` false leaves
+  // each transaction's raw_json empty.
+  Result<FeedPage> Sync(std::string_view tenant, std::string_view cursor, size_t limit,
+                        const FeedReadOptions& options = {});
 
   // Like Sync, but when nothing is there yet, waits up to `timeout` for a change (woken by Notify, and checking the
   // store at least every `poll` for changes another process wrote). Returns an empty page on timeout or when `stop`
   // becomes true.
   Result<FeedPage> Wait(std::string_view tenant, std::string_view cursor, size_t limit,
-                        std::chrono::milliseconds timeout, const std::atomic<bool>* stop = nullptr);
+                        std::chrono::milliseconds timeout, const std::atomic<bool>* stop = nullptr,
+                        const FeedReadOptions& options = {});
 
   // Streams pages as changes arrive, starting after `cursor`, until `on_page` returns false, `stop` becomes true or
   // an error occurs (returned). `on_page` runs on the calling thread.
@@ -76,7 +79,7 @@ class BANKFEED_EXPORT Feed {
 
  private:
   // Reads after `position` and moves it to where the page ends.
-  Result<FeedPage> SyncAfter(std::string_view tenant, int64_t& position, size_t limit);
+  Result<FeedPage> SyncAfter(std::string_view tenant, int64_t& position, size_t limit, const FeedReadOptions& options);
 
   Store& store_;
   std::string store_id_;

@@ -125,6 +125,12 @@ struct FeedEntry {
   std::optional<FeedTransaction> transaction;
 };
 
+struct FeedReadOptions {
+  // Each transaction's raw JSON as the bank sent it (Transaction::raw_json). A reader that does not show it leaves
+  // this off: the field is then empty, and the page lighter to build.
+  bool raw_json = true;
+};
+
 struct FeedRead {
   std::vector<FeedEntry> entries;  // ascending seq, all > after_seq
   int64_t last_seq = 0;            // the position to continue from (>= the last entry's seq: skipped ones count)
@@ -181,7 +187,11 @@ class BANKFEED_EXPORT Store {
 
   // --- the feed
   // Changes of `tenant` with seq > after_seq, at most `limit` entries (limit >= 1).
-  virtual Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit) = 0;
+  virtual Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit,
+                                    const FeedReadOptions& options) = 0;
+  Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit) {
+    return ReadFeed(tenant, after_seq, limit, FeedReadOptions{});
+  }
   // The tenant's latest sequence number (0 before any change).
   virtual Result<int64_t> HeadSeq(std::string_view tenant) = 0;
 

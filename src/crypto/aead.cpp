@@ -232,20 +232,42 @@ Result<std::string> Aead::Encrypt(std::string_view plaintext, std::string_view a
 }
 
 Result<std::string> Aead::Decrypt(std::string_view envelope, std::string_view associated_data) const {
-  BANKFEED_ASSIGN_OR_RETURN(const Parts parts, Split(envelope));
-  const KeyEntry* key = keys_->Find(parts.key_id);
-  if (key == nullptr) return Invalid("unknown key id");
-  BANKFEED_ASSIGN_OR_RETURN(detail::AesGcmOpener* const opener, OpenerFor(sealers_, key->aead_key()));
   // Built in place and returned as is: a moved short string would leave plaintext in the moved-from buffer.
-  Result<std::string> out(tl::in_place, parts.sealed.size() - detail::kTagBytes, '\0');
+  Result<std::string> out(tl::in_place);
+  if (Status opened = DecryptInto(envelope, associated_data, *out); !opened) out = tl::unexpected(opened.error());
+  return out;
+}
+
+Status Aead::DecryptInto(std::string_view envelope, std::string_view associated_data, std::string& out) const {
+  // Wipes `out` to its capacity: it may hold an earlier, longer plaintext past its size.
+  const auto wipe = [&out] {
+    out.resize(out.capacity());
+    OPENSSL_cleanse(out.data(), out.size());
+    out.clear();
+  };
+  const auto fail = [&](Error error) -> Status {
+    wipe();
+    return tl::unexpected(std::move(error));
+  };
+  const Result<Parts> parts = Split(envelope);
+  if (!parts) return fail(parts.error());
+  const KeyEntry* key = keys_->Find(parts->key_id);
+  if (key == nullptr) return fail(Invalid("unknown key id").value());
+  Result<detail::AesGcmOpener*> opener = OpenerFor(sealers_, key->aead_key());
+  if (!opener) return fail(opener.error());
+  const size_t size = parts->sealed.size() - detail::kTagBytes;
+  if (out.capacity() < size) {
+    // A larger buffer: the old one (which may hold an earlier plaintext) is wiped before it is freed.
+    wipe();
+    std::string().swap(out);
+    out.reserve(size);
+  }
+  out.resize(size);
   // A wrong tag spends the opener; OpenerFor makes a new one next time.
   const Status opened =
-      opener->Open(NonceOf(parts.nonce), {parts.header, associated_data}, parts.sealed, Tail(*out, 0));
-  if (!opened) {
-    OPENSSL_cleanse(out->data(), out->size());  // Open wiped it already; this keeps the rule local
-    out = tl::unexpected(opened.error());
-  }
-  return out;
+      (*opener)->Open(NonceOf(parts->nonce), {parts->header, associated_data}, parts->sealed, Tail(out, 0));
+  if (!opened) return fail(opened.error());
+  return {};
 }
 
 Result<bool> Aead::NeedsReencrypt(std::string_view envelope) const {

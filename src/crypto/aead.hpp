@@ -54,6 +54,9 @@ class Aead {
 
   // Opens an envelope made by Encrypt with the same associated data, under whichever key of the ring it names.
   Result<std::string> Decrypt(std::string_view envelope, std::string_view associated_data) const;
+  // Decrypt into `out`, resized to the plaintext (its capacity reused across calls: one buffer for many envelopes).
+  // The caller wipes `out` when done with it; on an error `out` is left wiped and empty.
+  Status DecryptInto(std::string_view envelope, std::string_view associated_data, std::string& out) const;
 
   // True when the envelope is not under the active key (so a rotation should re-encrypt it). Reads the header
   // only, like EnvelopeKeyId, whose errors it returns.

@@ -65,6 +65,7 @@ class Writer {
     Unsigned(s.size());
     out_ += s;
   }
+  void RawJson(const std::string& s) { Val(s); }
   void Val(bool b) { out_.push_back(b ? 1 : 0); }
   void Val(int64_t v) { Unsigned((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void Val(const Date& d) { Val(int64_t{d.days_since_epoch}); }
@@ -120,7 +121,8 @@ class Reader {
     int next = 0;
   };
 
-  Reader(std::string_view in, char kind) : in_(in) {
+  // `raw_json`: false skips a transaction's raw JSON (its length is still checked; the field is left empty).
+  Reader(std::string_view in, char kind, bool raw_json = true) : in_(in), raw_json_(raw_json) {
     if (in_.empty()) {
       Fail("record: empty");
     } else if (in_[0] != kind) {
@@ -159,6 +161,12 @@ class Reader {
     const uint64_t n = Unsigned();
     if (n > in_.size() - pos_) return Fail("record: truncated");
     s.assign(in_.substr(pos_, static_cast<size_t>(n)));
+    pos_ += static_cast<size_t>(n);
+  }
+  void RawJson(std::string& s) {
+    if (raw_json_) return Val(s);
+    const uint64_t n = Unsigned();
+    if (n > in_.size() - pos_) return Fail("record: truncated");
     pos_ += static_cast<size_t>(n);
   }
   void Val(bool& b) {
@@ -208,10 +216,15 @@ class Reader {
   }
   void Val(Party& p) { PartyFields(*this, p); }
 
-  template <class T>
-  Result<T> Finish(T&& value) {
+  // The whole record was read, without an error.
+  Status Check() {
     if (!failed() && pos_ != in_.size()) Fail("record: trailing bytes");
     if (failed()) return MakeError(ErrorCode::kInvalidInput, std::string(error_));
+    return {};
+  }
+  template <class T>
+  Result<T> Finish(T&& value) {
+    BANKFEED_RETURN_IF_ERROR(Check());
     return std::forward<T>(value);
   }
   bool failed() const { return !error_.empty(); }
@@ -245,6 +258,7 @@ class Reader {
   }
 
   std::string_view in_;
+  bool raw_json_ = true;
   size_t pos_ = 0;
   std::string_view error_;  // always a string literal
 };
@@ -275,7 +289,7 @@ void TransactionFields(IO& io, T& t) {
   io.Opt(bits, t.merchant_category_code);
   io.Opt(bits, t.original_amount);
   io.Opt(bits, t.exchange_rate);
-  io.Val(t.raw_json);
+  io.RawJson(t.raw_json);
 }
 
 template <class IO, class T>
@@ -358,11 +372,16 @@ Status EncodeFeedTransactionInto(const FeedTransaction& t, std::string& out) {
   return w.FinishInPlace();
 }
 
-Result<FeedTransaction> DecodeFeedTransaction(std::string_view bytes) {
-  Reader r(bytes, kRecordFeedTransaction);
-  FeedTransaction t;
-  FeedTransactionFields(r, t);
-  return r.Finish(std::move(t));
+Result<FeedTransaction> DecodeFeedTransaction(std::string_view bytes, bool raw_json) {
+  Result<FeedTransaction> t(tl::in_place);
+  if (Status decoded = DecodeFeedTransactionInto(bytes, *t, raw_json); !decoded) t = tl::unexpected(decoded.error());
+  return t;
+}
+
+Status DecodeFeedTransactionInto(std::string_view bytes, FeedTransaction& out, bool raw_json) {
+  Reader r(bytes, kRecordFeedTransaction, raw_json);
+  FeedTransactionFields(r, out);
+  return r.Check();
 }
 
 Result<std::string> EncodeAccount(const Account& a) {

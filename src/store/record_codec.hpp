@@ -47,7 +47,11 @@ Result<std::string> EncodeFeedTransaction(const FeedTransaction& t);
 // The same bytes, written into `out` (cleared first, its capacity reused: one buffer for many records). On an error
 // `out` holds a partial record.
 Status EncodeFeedTransactionInto(const FeedTransaction& t, std::string& out);
-Result<FeedTransaction> DecodeFeedTransaction(std::string_view bytes);
+// `raw_json` false leaves Transaction::raw_json empty (the record is checked all the same).
+Result<FeedTransaction> DecodeFeedTransaction(std::string_view bytes, bool raw_json = true);
+// The same into `out` (a fresh FeedTransaction: fields the record leaves out are not reset). On an error `out` holds
+// part of the record.
+Status DecodeFeedTransactionInto(std::string_view bytes, FeedTransaction& out, bool raw_json = true);
 
 Result<std::string> EncodeAccount(const Account& a);
 Result<Account> DecodeAccount(std::string_view bytes);

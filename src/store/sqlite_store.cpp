@@ -139,11 +139,20 @@ Status SqliteStore::Init() {
   return {};
 }
 
-Status SqliteStore::OpenReader(const DbOptions& options) {
-  BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<Db> reader, Db::Open(options));
-  BANKFEED_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON", "set query_only"));
-  std::lock_guard lock(read_mu_);
-  read_db_ = std::move(reader);
+Status SqliteStore::OpenReaders(const DbOptions& options) {
+  const auto open = [&]() -> Result<std::unique_ptr<Db>> {
+    BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<Db> reader, Db::Open(options));
+    BANKFEED_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=ON", "set query_only"));
+    return reader;
+  };
+  BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<Db> sync_reads, open());
+  std::array<std::unique_ptr<Db>, kFeedReaders> feed_reads;
+  for (auto& reader : feed_reads) {
+    BANKFEED_ASSIGN_OR_RETURN(reader, open());
+  }
+  std::scoped_lock lock(read_mu_, feed_mu_[0], feed_mu_[1]);
+  read_db_ = std::move(sync_reads);
+  feed_db_ = std::move(feed_reads);
   return {};
 }
 
@@ -362,7 +371,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options
   BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<store::Db> db, store::Db::Open(db_options));
   auto result = std::make_unique<store::SqliteStore>(std::move(db), std::move(keys));
   BANKFEED_RETURN_IF_ERROR(result->Init());
-  BANKFEED_RETURN_IF_ERROR(result->OpenReader(db_options));
+  BANKFEED_RETURN_IF_ERROR(result->OpenReaders(db_options));
   return std::unique_ptr<Store>(std::move(result));
 }
 

@@ -1,10 +1,12 @@
 // store/sqlite_store.hpp: the SQLite Store (internal to src/store; the public entry point is OpenSqliteStore).
 //
-// One connection, one mutex: every method takes the mutex for its database work. ReadFeed copies a page's rows
-// under the mutex and decrypts and decodes them after releasing it. The reads a sync makes before its commit
-// (LoadWindow, TransactionIdsInUse) go through a second, query-only connection with a mutex of its own, so that
-// they never wait for another account's commit (WAL: readers see the last committed state and do not block the
-// writer).
+// Three connections, each with its own mutex (WAL: readers see the last committed state and do not block the
+// writer):
+//   the main one     every write, and the reads of everything but the two below;
+//   sync reads       query-only: the reads a sync makes before its commit (LoadWindow, TransactionIdsInUse), so
+//                    they never wait for another account's commit;
+//   feed reads       query-only, two of them: ReadFeed, which opens and decodes a page's records straight from
+//                    SQLite's row memory, holding none of the others.
 //
 // Sealing: each envelope's associated data names its column and row, so a blob copied to another row, column,
 // customer or tenant fails to open (kInvalidInput):
@@ -18,6 +20,7 @@
 // AUTOINCREMENT ids, never reused.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,8 +59,8 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
   // Migrates the schema, makes or reads the store id, and checks that the keyring opens this store's data.
   Status Init();
-  // After Init: opens the query-only connection for the sync's reads.
-  Status OpenReader(const DbOptions& options);
+  // After Init: opens the query-only connections for the sync's reads and the feed's.
+  Status OpenReaders(const DbOptions& options);
 
   std::string StoreId() const override { return store_id_; }
 
@@ -82,7 +85,9 @@ class SqliteStore final : public Store {
                                                        const std::vector<std::string>& ids) override;
   Result<int64_t> CommitAccountSync(const AccountCommit& commit) override;
 
-  Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit) override;
+  using Store::ReadFeed;
+  Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit,
+                            const FeedReadOptions& options) override;
   Result<int64_t> HeadSeq(std::string_view tenant) override;
 
   Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle) override;
@@ -115,13 +120,20 @@ class SqliteStore final : public Store {
   Result<std::vector<ConsentRecord>> QueryConsents(std::string_view tenant, int64_t customer_id,
                                                    std::string_view consent_handle);
   Status WriteSyncState(int64_t account_row, const SyncState& state);
-  Result<int64_t> ReadHead(std::string_view tenant);
+  Result<int64_t> ReadHead(std::string_view tenant) { return ReadHead(*db_, tenant); }
+  Result<int64_t> ReadHead(Db& db, std::string_view tenant);  // on `db`, whose mutex the caller holds
   Status PurgeFreedPages();
 
   std::mutex mu_;
   std::unique_ptr<Db> db_;
   std::mutex read_mu_;            // guards read_db_; taken after mu_ where both are held
   std::unique_ptr<Db> read_db_;  // query-only: LoadWindow and TransactionIdsInUse
+  // Query-only, for ReadFeed: a few, so that concurrent feed reads (several clients, or a page read ahead while
+  // another is served) do not queue behind each other. Each has its mutex, taken after mu_ and read_mu_ where
+  // those are held; PurgeFreedPages takes them all.
+  static constexpr size_t kFeedReaders = 2;
+  std::array<std::mutex, kFeedReaders> feed_mu_;
+  std::array<std::unique_ptr<Db>, kFeedReaders> feed_db_;
   std::shared_ptr<const crypto::Keyring> keys_;
   crypto::Aead aead_;
   crypto::LookupHasher lookup_;

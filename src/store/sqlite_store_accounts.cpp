@@ -220,7 +220,9 @@ Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::s
 }
 
 Status SqliteStore::PurgeFreedPages() {
-  const std::lock_guard read_lock(read_mu_);  // no read of ours keeps the old pages in use
+  // No read of ours keeps the old pages in use.
+  static_assert(kFeedReaders == 2, "take every feed reader's mutex");
+  const std::scoped_lock read_locks(read_mu_, feed_mu_[0], feed_mu_[1]);
   // secure_delete has zeroed the deleted cells and freed pages, but the WAL still holds the pages as they were, and
   // a rebalanced b-tree page can keep stale bytes in its unused area. VACUUM rewrites every live page from scratch
   // (through the WAL); the TRUNCATE checkpoint then writes them over the database file, cuts the file to the live

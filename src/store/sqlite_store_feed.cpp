@@ -55,19 +55,11 @@ struct Plaintexts {
   }
 };
 
-struct RawEntry {
-  int64_t seq;
-  int64_t kind;
-  int64_t account_row;
-  std::string feed_id;
-  std::string envelope;
-};
-
 }  // namespace
 
-Result<int64_t> SqliteStore::ReadHead(std::string_view tenant) {
+Result<int64_t> SqliteStore::ReadHead(Db& db, std::string_view tenant) {
   BANKFEED_ASSIGN_OR_RETURN(Stmt stmt,
-                            db_->Prepare("SELECT head_seq FROM sequences WHERE tenant = ?1", "select sequences"));
+                            db.Prepare("SELECT head_seq FROM sequences WHERE tenant = ?1", "select sequences"));
   stmt.BindText(1, tenant);
   BANKFEED_ASSIGN_OR_RETURN(const bool row, stmt.Step());
   return row ? stmt.Int(0) : int64_t{0};
@@ -314,79 +306,88 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   return seq;
 }
 
-Result<FeedRead> SqliteStore::ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit) {
+Result<FeedRead> SqliteStore::ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit,
+                                      const FeedReadOptions& options) {
   if (tenant.empty()) return MakeError(ErrorCode::kInvalidArgument, "store: tenant is empty");
   if (limit < 1) return MakeError(ErrorCode::kInvalidArgument, "store: feed limit must be at least 1");
   if (after_seq < 0) return MakeError(ErrorCode::kInvalidArgument, "store: feed position is negative");
   const auto sql_limit = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
 
+  // On the feed's own query-only connection: a page is read, opened and decoded straight from SQLite's row memory
+  // (no copy of the envelopes) without holding up a sync's commit on the main connection.
+  // A free feed connection, or else the first one's turn.
+  size_t reader = 0;
+  std::unique_lock<std::mutex> lock;
+  for (; reader < kFeedReaders; ++reader) {
+    lock = std::unique_lock(feed_mu_[reader], std::try_to_lock);
+    if (lock.owns_lock()) break;
+  }
+  if (reader == kFeedReaders) lock = std::unique_lock(feed_mu_[reader = 0]);
+  Db& db = *feed_db_[reader];
+  BANKFEED_ASSIGN_OR_RETURN(WriteTxn snapshot, WriteTxn::BeginRead(db, "read feed"));
   FeedRead read;
-  std::vector<RawEntry> raw;
-  std::map<int64_t, std::pair<std::string, std::string>> accounts;  // row -> (customer handle, acc_ id)
-  {
-    std::lock_guard lock(mu_);
-    BANKFEED_ASSIGN_OR_RETURN(WriteTxn snapshot, WriteTxn::BeginRead(*db_, "read feed"));
-    {
-      BANKFEED_ASSIGN_OR_RETURN(Stmt stmt,
-                                db_->Prepare("SELECT seq, kind, account_id, feed_id, record_enc FROM transactions "
-                                             "WHERE tenant = ?1 AND seq > ?2 "
-                                             "UNION ALL SELECT seq, 2, account_id, feed_id, NULL FROM removals "
-                                             "WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-                                             "read feed"));
-      stmt.BindText(1, tenant).Bind(2, after_seq).Bind(3, sql_limit);
-      for (;;) {
-        BANKFEED_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-        if (!row) break;
-        raw.push_back({stmt.Int(0), stmt.Int(1), stmt.Int(2), std::string(stmt.Text(3)), std::string(stmt.Blob(4))});
-        accounts.try_emplace(stmt.Int(2));
-      }
+  read.entries.reserve(std::min<size_t>(limit, 4096));
+  // The accounts this page names (few), with their customer handle, acc_ id and records' associated-data prefix.
+  struct PageAccount {
+    int64_t row;
+    std::string customer_handle, account_id, ad_prefix;
+  };
+  std::vector<PageAccount> accounts;
+  Plaintexts plain;  // one buffer for every record of the page, wiped at the end
+  std::string& bytes = plain.v.emplace_back();
+  std::string ad;
+  BANKFEED_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT seq, kind, account_id, feed_id, record_enc FROM transactions "
+                                                  "WHERE tenant = ?1 AND seq > ?2 "
+                                                  "UNION ALL SELECT seq, 2, account_id, feed_id, NULL FROM removals "
+                                                  "WHERE tenant = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                                                  "read feed"));
+  stmt.BindText(1, tenant).Bind(2, after_seq).Bind(3, sql_limit);
+  for (;;) {
+    BANKFEED_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) break;
+    const int64_t kind = stmt.Int(1), account_row = stmt.Int(2);
+    if (kind != kKindAdded && kind != kKindModified && kind != kKindRemoved) {
+      return MakeError(ErrorCode::kInvalidInput, "store: transactions.kind: not a change kind");
     }
-    for (auto& [row, names] : accounts) {
-      BANKFEED_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("SELECT cu.handle, a.account_id FROM accounts a "
-                                                        "JOIN customers cu ON cu.id = a.customer_id WHERE a.id = ?1",
-                                                        "select accounts"));
-      BANKFEED_ASSIGN_OR_RETURN(const bool found, stmt.Bind(1, row).Step());
+    auto names = std::find_if(accounts.begin(), accounts.end(), [&](const auto& a) { return a.row == account_row; });
+    if (names == accounts.end()) {
+      BANKFEED_ASSIGN_OR_RETURN(Stmt account, db.Prepare("SELECT cu.handle, a.account_id FROM accounts a "
+                                                         "JOIN customers cu ON cu.id = a.customer_id WHERE a.id = ?1",
+                                                         "select accounts"));
+      BANKFEED_ASSIGN_OR_RETURN(const bool found, account.Bind(1, account_row).Step());
       if (!found) return MakeError(ErrorCode::kInternal, "store: read feed: a change names a missing account");
-      names = {std::string(stmt.Text(0)), std::string(stmt.Text(1))};
+      accounts.push_back({account_row, std::string(account.Text(0)), std::string(account.Text(1)),
+                          TransactionAdPrefix(tenant, account_row)});
+      names = accounts.end() - 1;
     }
-    if (raw.empty()) {
-      BANKFEED_ASSIGN_OR_RETURN(read.last_seq, ReadHead(tenant));
-    } else {
-      read.last_seq = raw.back().seq;
-      if (raw.size() == limit) {
-        BANKFEED_ASSIGN_OR_RETURN(
-            Stmt stmt, db_->Prepare("SELECT EXISTS (SELECT 1 FROM transactions WHERE tenant = ?1 AND seq > ?2) "
-                                    "OR EXISTS (SELECT 1 FROM removals WHERE tenant = ?1 AND seq > ?2)",
-                                    "read feed"));
-        BANKFEED_ASSIGN_OR_RETURN(const bool row, stmt.BindText(1, tenant).Bind(2, read.last_seq).Step());
-        read.has_more = row && stmt.Int(0) != 0;
+    FeedEntry& e = read.entries.emplace_back();
+    e.seq = stmt.Int(0);
+    e.kind = static_cast<ChangeKind>(kind);
+    e.customer_handle = names->customer_handle;
+    e.account_id = names->account_id;
+    e.transaction_id = stmt.Text(3);
+    if (e.kind != ChangeKind::kRemoved) {
+      ad.assign(names->ad_prefix).append(e.transaction_id);
+      if (Status opened = aead_.DecryptInto(stmt.Blob(4), ad, bytes); !opened) {
+        return MakeError(ErrorCode::kInvalidInput, "store: transactions.record_enc: " + opened.error().message);
+      }
+      if (Status decoded = DecodeFeedTransactionInto(bytes, e.transaction.emplace(), options.raw_json); !decoded) {
+        return MakeError(ErrorCode::kInvalidInput, "store: transactions.record_enc: " + decoded.error().message);
       }
     }
   }
-
-  // Decrypt and decode outside the lock.
-  read.entries.reserve(raw.size());
-  for (RawEntry& r : raw) {
-    FeedEntry& e = read.entries.emplace_back();
-    e.seq = r.seq;
-    if (r.kind != kKindAdded && r.kind != kKindModified && r.kind != kKindRemoved) {
-      return MakeError(ErrorCode::kInvalidInput, "store: transactions.kind: not a change kind");
+  if (read.entries.empty()) {
+    BANKFEED_ASSIGN_OR_RETURN(read.last_seq, ReadHead(db, tenant));
+  } else {
+    read.last_seq = read.entries.back().seq;
+    if (read.entries.size() == limit) {
+      BANKFEED_ASSIGN_OR_RETURN(
+          Stmt more, db.Prepare("SELECT EXISTS (SELECT 1 FROM transactions WHERE tenant = ?1 AND seq > ?2) "
+                                "OR EXISTS (SELECT 1 FROM removals WHERE tenant = ?1 AND seq > ?2)",
+                                "read feed"));
+      BANKFEED_ASSIGN_OR_RETURN(const bool row, more.BindText(1, tenant).Bind(2, read.last_seq).Step());
+      read.has_more = row && more.Int(0) != 0;
     }
-    e.kind = static_cast<ChangeKind>(r.kind);
-    const auto& names = accounts[r.account_row];
-    e.customer_handle = names.first;
-    e.account_id = names.second;
-    if (e.kind != ChangeKind::kRemoved) {
-      BANKFEED_ASSIGN_OR_RETURN(std::string bytes, Open(r.envelope, TransactionAd(tenant, r.account_row, r.feed_id),
-                                                        "transactions.record_enc"));
-      auto decoded = DecodeFeedTransaction(bytes);
-      OPENSSL_cleanse(bytes.data(), bytes.size());
-      if (!decoded) {
-        return MakeError(ErrorCode::kInvalidInput, "store: transactions.record_enc: " + decoded.error().message);
-      }
-      e.transaction = std::move(*decoded);
-    }
-    e.transaction_id = std::move(r.feed_id);
   }
   return read;
 }

@@ -67,18 +67,20 @@ Result<int64_t> Feed::DecodeCursor(std::string_view tenant, std::string_view cur
   return static_cast<int64_t>(seq);
 }
 
-Result<FeedPage> Feed::Sync(std::string_view tenant, std::string_view cursor, size_t limit) {
+Result<FeedPage> Feed::Sync(std::string_view tenant, std::string_view cursor, size_t limit,
+                            const FeedReadOptions& options) {
   if (limit < 1 || limit > kMaxFeedPage) {
     return MakeError(ErrorCode::kInvalidArgument, "limit: expected 1 to " + std::to_string(kMaxFeedPage));
   }
   auto after = DecodeCursor(tenant, cursor);
   if (!after) return tl::unexpected(after.error());
   int64_t position = *after;
-  return SyncAfter(tenant, position, limit);
+  return SyncAfter(tenant, position, limit, options);
 }
 
-Result<FeedPage> Feed::SyncAfter(std::string_view tenant, int64_t& position, size_t limit) {
-  auto read = store_.ReadFeed(tenant, position, limit);
+Result<FeedPage> Feed::SyncAfter(std::string_view tenant, int64_t& position, size_t limit,
+                                 const FeedReadOptions& options) {
+  auto read = store_.ReadFeed(tenant, position, limit, options);
   if (!read) return tl::unexpected(read.error());
   FeedPage page;
   page.changes = std::move(read->entries);
@@ -89,7 +91,8 @@ Result<FeedPage> Feed::SyncAfter(std::string_view tenant, int64_t& position, siz
 }
 
 Result<FeedPage> Feed::Wait(std::string_view tenant, std::string_view cursor, size_t limit,
-                            std::chrono::milliseconds timeout, const std::atomic<bool>* stop) {
+                            std::chrono::milliseconds timeout, const std::atomic<bool>* stop,
+                            const FeedReadOptions& options) {
   if (limit < 1 || limit > kMaxFeedPage) {
     return MakeError(ErrorCode::kInvalidArgument, "limit: expected 1 to " + std::to_string(kMaxFeedPage));
   }
@@ -98,7 +101,7 @@ Result<FeedPage> Feed::Wait(std::string_view tenant, std::string_view cursor, si
   if (!after) return tl::unexpected(after.error());
   int64_t position = *after;
   for (;;) {
-    auto page = SyncAfter(tenant, position, limit);
+    auto page = SyncAfter(tenant, position, limit, options);
     if (!page || !page->changes.empty() || page->has_more) return page;
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline || (stop && stop->load())) return page;

@@ -69,6 +69,31 @@ TEST(CryptoAead, RoundTrips) {
   EXPECT_EQ(aead.Decrypt(*env, "").value_or(""), kIban);
 }
 
+// DecryptInto reuses one buffer for many envelopes (the feed opens a page's records so): each gives its own
+// plaintext whatever the buffer held, and a refused envelope leaves the buffer empty, with nothing of an earlier
+// plaintext readable in it.
+TEST(CryptoAead, DecryptIntoReusesOneBuffer) {
+  const Aead aead(SharedRing(KeyLine("k1", kKey1)));
+  const std::string long_text(300, 'x');
+  auto a = aead.Encrypt(long_text, kAd);
+  auto b = aead.Encrypt(kIban, kAd);
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  std::string buffer = "stale";
+  ASSERT_TRUE(aead.DecryptInto(*a, kAd, buffer).has_value());
+  EXPECT_EQ(buffer, long_text);
+  ASSERT_TRUE(aead.DecryptInto(*b, kAd, buffer).has_value());
+  EXPECT_EQ(buffer, kIban);
+  ASSERT_TRUE(aead.DecryptInto(*a, kAd, buffer).has_value());
+  const Status refused = aead.DecryptInto(*b, "another column", buffer);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput);
+  EXPECT_TRUE(buffer.empty());
+  const std::string_view whole(buffer.data(), buffer.capacity());
+  EXPECT_EQ(whole.find('x'), std::string_view::npos) << "an earlier plaintext is left in the buffer";
+  ASSERT_TRUE(aead.DecryptInto(*b, kAd, buffer).has_value()) << "the buffer and the key stay usable";
+  EXPECT_EQ(buffer, kIban);
+}
+
 TEST(CryptoAead, AssociatedDataMustMatch) {
   const Aead aead(SharedRing(KeyLine("k1", kKey1)));
   const std::string env = *aead.Encrypt(kIban, kAd);

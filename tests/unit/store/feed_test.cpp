@@ -5,6 +5,7 @@
 #include <atomic>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store_test_util.hpp"
 
@@ -284,6 +285,72 @@ TEST_F(StoreFeed, TransactionIdsInUse) {
   ASSERT_TRUE(used.has_value());
   EXPECT_EQ(*used, (std::vector<std::string>{TxId(1), TxId(2)}));
   EXPECT_EQ(store_->TransactionIdsInUse(acct_, {"bad"}).error().code, ErrorCode::kInvalidArgument);
+}
+
+// A page without the raw JSON is the same page but for Transaction::raw_json, which is empty.
+TEST_F(StoreFeed, RawJsonCanBeLeftOutOfAPage) {
+  FeedTransaction full = testing::FullTx();
+  full.transaction.id = TxId(7);
+  full.transaction.account_id.reset();
+  ASSERT_TRUE(Commit(acct_, {Tx(1, D(2025, 1, 1)), full, Tx(2, D(2025, 1, 3))}).has_value());
+  auto with = store_->ReadFeed("t1", 0, 10);
+  auto without = store_->ReadFeed("t1", 0, 10, FeedReadOptions{.raw_json = false});
+  ASSERT_TRUE(with.has_value() && without.has_value());
+  ASSERT_EQ(with->entries.size(), 3u);
+  ASSERT_EQ(without->entries.size(), 3u);
+  EXPECT_EQ(without->last_seq, with->last_seq);
+  for (size_t i = 0; i < 3; ++i) {
+    const FeedEntry& a = with->entries[i];
+    const FeedEntry& b = without->entries[i];
+    EXPECT_EQ(a.seq, b.seq);
+    EXPECT_EQ(a.transaction_id, b.transaction_id);
+    EXPECT_EQ(a.customer_handle, b.customer_handle);
+    EXPECT_EQ(a.account_id, b.account_id);
+    ASSERT_TRUE(a.transaction && b.transaction);
+    EXPECT_FALSE(a.transaction->transaction.raw_json.empty());
+    EXPECT_TRUE(b.transaction->transaction.raw_json.empty());
+    FeedTransaction expected = *a.transaction;
+    expected.transaction.raw_json.clear();
+    EXPECT_TRUE(testing::SameFeedTransaction(expected, *b.transaction));
+  }
+}
+
+// Several readers page through the feed at once (the store has more than one feed connection) and each sees the
+// whole feed, in order, while commits go on.
+TEST_F(StoreFeed, ConcurrentFeedReadersEachSeeTheWholeFeed) {
+  std::vector<FeedTransaction> rows;
+  for (uint64_t n = 1; n <= 60; ++n) rows.push_back(Tx(n, D(2025, 1, 1)));
+  ASSERT_TRUE(Commit(acct_, std::move(rows)).has_value());
+  const AccountRef second = MakeAccount(*store_, "t1", "psu-2", 2);
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> readers;
+  std::vector<size_t> seen(4, 0);
+  for (size_t r = 0; r < seen.size(); ++r) {
+    readers.emplace_back([&, r] {
+      int64_t after = 0;
+      for (;;) {
+        auto page = store_->ReadFeed("t1", after, 5, FeedReadOptions{.raw_json = r % 2 == 0});
+        if (!page) {
+          failed = true;
+          return;
+        }
+        for (const auto& e : page->entries) {
+          if (e.seq <= after || !e.transaction) failed = true;
+          after = e.seq;
+          ++seen[r];
+        }
+        after = std::max(after, page->last_seq);
+        if (!page->has_more) return;
+      }
+    });
+  }
+  ASSERT_TRUE(Commit(second, {Tx(100, D(2025, 1, 2))}).has_value());
+  for (std::thread& t : readers) t.join();
+  EXPECT_FALSE(failed);
+  for (size_t r = 0; r < seen.size(); ++r) {
+    EXPECT_GE(seen[r], 60u) << "reader " << r;
+    EXPECT_LE(seen[r], 61u) << "reader " << r;
+  }
 }
 
 TEST_F(StoreFeed, ConcurrentCommitsAndReads) {

@@ -65,6 +65,28 @@ TEST(StoreRecordCodec, EncodingIntoAReusedBufferGivesTheSameBytes) {
   }
 }
 
+// A reader that does not show the raw JSON skips it: every other field decodes the same, the record is checked all
+// the same (every truncation still refused), and decoding into a record gives what decoding to a value gives.
+TEST(StoreRecordCodec, RawJsonCanBeSkipped) {
+  const FeedTransaction full = FullTx();
+  ASSERT_FALSE(full.transaction.raw_json.empty());
+  auto bytes = EncodeFeedTransaction(full);
+  ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
+  auto lean = DecodeFeedTransaction(*bytes, /*raw_json=*/false);
+  ASSERT_TRUE(lean.has_value()) << lean.error().message;
+  EXPECT_TRUE(lean->transaction.raw_json.empty());
+  FeedTransaction expected = full;
+  expected.transaction.raw_json.clear();
+  EXPECT_TRUE(SameFeedTransaction(expected, *lean));
+  FeedTransaction into;
+  ASSERT_TRUE(DecodeFeedTransactionInto(*bytes, into).has_value());
+  EXPECT_TRUE(SameFeedTransaction(full, into));
+  for (size_t n = 0; n < bytes->size(); ++n) {
+    EXPECT_FALSE(DecodeFeedTransaction(std::string_view(*bytes).substr(0, n), false).has_value()) << n;
+  }
+  EXPECT_FALSE(DecodeFeedTransaction(*bytes + '\0', false).has_value());
+}
+
 TEST(StoreRecordCodec, MinimalTransactionRoundTrips) {
   Transaction t;  // everything default: empty id, empty currency, zero amount
   auto bytes = EncodeTransaction(t);
