@@ -84,7 +84,7 @@ void SyncScheduler::Tick() {
   auto accounts = core_.store().ListAccounts("");
   if (!consents || !accounts) {
     const Error& e = !consents ? consents.error() : accounts.error();
-    log::Warn("scheduler.store_error", {{"code", ErrorCodeName(e.code)}});
+    log::Warn("scheduler.store_error", {{"error", ErrorCodeName(e.code)}});
     return;
   }
   std::map<std::string, std::vector<const AccountRecord*>> by_consent;
@@ -98,7 +98,7 @@ void SyncScheduler::Tick() {
     options.max_parallel = core_.config().scheduler.max_parallel;
     options.per_bank_parallel = core_.config().scheduler.per_bank_parallel;
     if (auto report = core_.RunSync(options, "scheduler", /*wait=*/false); !report) {
-      log::Warn("scheduler.sync_failed", {{"code", ErrorCodeName(report.error().code)}});
+      log::Warn("scheduler.sync_failed", {{"error", ErrorCodeName(report.error().code)}});
     }
     consents = core_.store().ListConsents("");
     accounts = core_.store().ListAccounts("");

@@ -155,7 +155,7 @@ class ConsentSync {
     state.retry_at = r.retry_at;
     if (auto saved = store_.SaveSyncState(a.ref, state); !saved) {
       log::Warn("sync.state_not_saved", {{"bank", record_.bank_id}, {"consent", record_.handle},
-                                         {"code", ErrorCodeName(saved.error().code)}});
+                                         {"error", ErrorCodeName(saved.error().code)}});
     }
     return r;
   }
@@ -164,7 +164,7 @@ class ConsentSync {
   void SaveGrant() {
     if (auto saved = store_.SaveConsent(record_); !saved) {
       log::Warn("sync.grant_not_saved", {{"bank", record_.bank_id}, {"consent", record_.handle},
-                                         {"code", ErrorCodeName(saved.error().code)}});
+                                         {"error", ErrorCodeName(saved.error().code)}});
     }
   }
 
