@@ -138,6 +138,7 @@ grpc::Status AdminService::Forget(grpc::ServerContext* context, const v1::Forget
     auto outcome = cli::ForgetCustomer(core_.store(), [this](const std::string& bank) { return core_.ConnectorFor(bank); },
                                        tenant, customer, request->even_if_revoke_fails());
     core_.locks().Unlock(handles);
+    core_.pages().Invalidate(tenant);  // no page read ahead before the erasure may be served after it
     if (!outcome) return ToGrpcStatus(outcome.error());
     if (outcome->stopped_by) {
       const cli::ConsentRevocation& failed = outcome->consents.back();

@@ -49,7 +49,7 @@ const TenantCredentials* Authenticator::ByCertificate(std::string_view pem) cons
   return nullptr;
 }
 
-grpc::Status Authenticator::Authenticate(const grpc::ServerContext& context, std::string& tenant) const {
+grpc::Status Authenticator::Authenticate(const grpc::ServerContextBase& context, std::string& tenant) const {
   const TenantCredentials* by_token = nullptr;
   const auto& metadata = context.client_metadata();
   if (auto it = metadata.find("authorization"); it != metadata.end()) {

@@ -20,7 +20,7 @@ class Authenticator {
   explicit Authenticator(std::vector<TenantCredentials> tenants) : tenants_(std::move(tenants)) {}
 
   // The caller's tenant, or the status to answer with.
-  grpc::Status Authenticate(const grpc::ServerContext& context, std::string& tenant) const;
+  grpc::Status Authenticate(const grpc::ServerContextBase& context, std::string& tenant) const;
 
  private:
   const TenantCredentials* ByToken(std::string_view token) const;

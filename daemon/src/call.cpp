@@ -32,7 +32,7 @@ std::string_view StatusCodeName(grpc::StatusCode code) {
   }
 }
 
-grpc::Status RunCall(Core& core, grpc::ServerContext* context, const std::string& method,
+grpc::Status RunCall(Core& core, grpc::ServerContextBase* context, const std::string& method,
                      const std::function<grpc::Status(const std::string& tenant)>& body) {
   const auto start = std::chrono::steady_clock::now();
   std::string tenant;
@@ -49,9 +49,9 @@ grpc::Status RunCall(Core& core, grpc::ServerContext* context, const std::string
   core.metrics().CountRpc(method, code, seconds);
   const auto ms = static_cast<int64_t>(seconds * 1000);
   if (status.ok()) {
-    log::Debug("rpc", {{"method", method}, {"tenant", tenant}, {"code", code}, {"ms", ms}});
+    log::Debug("rpc", {{"method", method}, {"tenant", tenant}, {"grpc_status", code}, {"ms", ms}});
   } else {
-    log::Info("rpc", {{"method", method}, {"tenant", tenant}, {"code", code}, {"ms", ms},
+    log::Info("rpc", {{"method", method}, {"tenant", tenant}, {"grpc_status", code}, {"ms", ms},
                       {"reason", status.error_message()}});
   }
   return status;

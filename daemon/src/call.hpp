@@ -13,7 +13,7 @@
 
 namespace bankfeed::daemon {
 
-grpc::Status RunCall(Core& core, grpc::ServerContext* context, const std::string& method,
+grpc::Status RunCall(Core& core, grpc::ServerContextBase* context, const std::string& method,
                      const std::function<grpc::Status(const std::string& tenant)>& body);
 
 // Checks of the API's ids, naming the field: "customer_id: expected cu_ and 24 hex digits".

@@ -101,6 +101,13 @@ void ToProto(FeedEntry&& e, bool include_raw_json, v1::Change& out) {
   }
 }
 
+void ToProto(FeedPage&& page, bool include_raw_json, v1::SyncResponse& out) {
+  out.mutable_changes()->Reserve(static_cast<int>(page.changes.size()));
+  for (FeedEntry& e : page.changes) ToProto(std::move(e), include_raw_json, *out.add_changes());
+  out.set_next_cursor(std::move(page.next_cursor));
+  out.set_has_more(page.has_more);
+}
+
 void ToProto(const AccountRecord& a, v1::Account& out) {
   out.set_account_id(a.ref.account_id);
   out.set_customer_id(a.ref.customer_handle);

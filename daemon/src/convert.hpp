@@ -7,6 +7,7 @@
 #include "bankfeed/v1/admin.pb.h"
 #include "bankfeed/v1/feed.pb.h"
 #include "bankfeed/v1/types.pb.h"
+#include "bankfeed/feed.hpp"
 #include "bankfeed/store.hpp"
 #include "bankfeed/sync.hpp"
 
@@ -15,6 +16,7 @@ namespace bankfeed::daemon {
 // Moves the strings out of `t` (the feed's copy is not needed afterwards).
 void ToProto(Transaction&& t, bool include_raw_json, v1::Transaction& out);
 void ToProto(FeedEntry&& e, bool include_raw_json, v1::Change& out);
+void ToProto(FeedPage&& page, bool include_raw_json, v1::SyncResponse& out);
 void ToProto(const AccountRecord& a, v1::Account& out);
 void ToProto(const Balance& b, v1::Balance& out);
 void ToProto(const AccountSyncResult& r, v1::AccountSyncResult& out);

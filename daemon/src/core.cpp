@@ -46,7 +46,8 @@ Core::Core(DaemonConfig config, std::unique_ptr<Store> store, ConnectorEnvironme
       store_(std::move(store)),
       feed_(*store_),
       auth_(config_.tenants),
-      env_(std::move(env)) {}
+      env_(std::move(env)),
+      pages_(feed_, metrics_) {}
 
 std::chrono::system_clock::time_point Core::Now() const {
   return env_.now ? env_.now() : std::chrono::system_clock::now();

@@ -17,6 +17,7 @@
 #include "bankfeed/sync.hpp"
 #include "daemon/src/auth.hpp"
 #include "daemon/src/daemon_config.hpp"
+#include "daemon/src/feed_pages.hpp"
 #include "daemon/src/metrics.hpp"
 
 namespace bankfeed::daemon {
@@ -43,6 +44,7 @@ class Core {
   const DaemonConfig& config() const { return config_; }
   Store& store() { return *store_; }
   Feed& feed() { return feed_; }
+  FeedPages& pages() { return pages_; }
   const Authenticator& auth() const { return auth_; }
   Metrics& metrics() { return metrics_; }
   const ConnectorEnvironment& env() const { return env_; }
@@ -73,6 +75,7 @@ class Core {
   std::atomic<bool> stopping_{false};
   std::mutex profiles_mu_;
   std::map<std::string, BankProfile> profiles_;
+  FeedPages pages_;  // last: its thread reads through feed_ and store_, so it is stopped before they go
 };
 
 // Unattended reads of an account left on the bank's `today`, and the consent's daily allowance.

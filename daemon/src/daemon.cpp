@@ -66,8 +66,10 @@ Daemon::Daemon(std::unique_ptr<Core> core)
       metrics_server_(core_->metrics()) {}
 
 Daemon::~Daemon() {
-  Shutdown();
-  Wait();
+  if (core_) {
+    Shutdown();
+    Wait();
+  }
 }
 
 Result<std::unique_ptr<Daemon>> Daemon::Create(DaemonConfig config, ConnectorEnvironment env) {
@@ -144,6 +146,7 @@ void Daemon::Shutdown() {
   core_->stopping().store(true);
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(core_->config().shutdown_grace_seconds));
+  core_->pages().Stop();
   scheduler_.Stop();
   metrics_server_.Stop();
   std::error_code ignored;
@@ -154,6 +157,13 @@ void Daemon::Shutdown() {
     done_ = true;
   }
   done_cv_.notify_all();
+}
+
+void Daemon::Close() {
+  scheduler_.Stop();
+  metrics_server_.Stop();
+  if (core_) core_->pages().Stop();
+  core_.reset();  // the services hold a reference, but no call reaches them once the server has stopped
 }
 
 void Daemon::Wait() {

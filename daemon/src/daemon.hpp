@@ -39,8 +39,11 @@ class Daemon {
   void Shutdown();
   // Until Shutdown has finished.
   void Wait();
+  // After Wait: stops what is left of ours (scheduler, metrics endpoint, read-ahead) and closes the store, leaving
+  // only gRPC's own objects to destroy. Nothing but the destructor may be called afterwards.
+  void Close();
 
-  Core& core() { return *core_; }
+  Core& core() { return *core_; }  // not after Close
 
  private:
   explicit Daemon(std::unique_ptr<Core> core);

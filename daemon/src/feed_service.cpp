@@ -1,3 +1,5 @@
+#include <grpcpp/impl/codegen/proto_utils.h>
+
 #include "daemon/src/call.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
@@ -9,27 +11,24 @@ namespace {
 // Cursors are "bfc1" and 56 hex digits; anything much longer is refused before it is looked at.
 constexpr size_t kMaxCursor = 256;
 
-void Fill(FeedPage&& page, bool include_raw_json, v1::SyncResponse& out) {
-  out.mutable_changes()->Reserve(static_cast<int>(page.changes.size()));
-  for (FeedEntry& e : page.changes) ToProto(std::move(e), include_raw_json, *out.add_changes());
-  out.set_next_cursor(std::move(page.next_cursor));
-  out.set_has_more(page.has_more);
-}
-
 }  // namespace
 
-grpc::Status FeedService::Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
-                               v1::SyncResponse* response) {
-  return RunCall(core_, context, "Feed.Sync", [&](const std::string& tenant) {
+grpc::ServerUnaryReactor* FeedService::Sync(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                            grpc::ByteBuffer* response) {
+  const grpc::Status status = RunCall(core_, context, "Feed.Sync", [&](const std::string& tenant) {
+    v1::SyncRequest parsed;
+    grpc::ByteBuffer bytes(*request);  // Deserialize consumes its buffer; this copy shares the request's slices
+    if (!grpc::SerializationTraits<v1::SyncRequest>::Deserialize(&bytes, &parsed).ok()) {
+      return InvalidArgument("request", "not a bankfeed.v1.SyncRequest");
+    }
     size_t limit = 0;
-    if (auto s = CheckPageSize(request->page_size(), limit); !s.ok()) return s;
-    if (request->cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
-    auto page = core_.feed().Sync(tenant, request->cursor(), limit);
-    if (!page) return ToGrpcStatus(page.error());
-    core_.metrics().ChangesServed(page->changes.size());
-    Fill(std::move(*page), request->include_raw_json(), *response);
-    return grpc::Status::OK;
+    if (auto s = CheckPageSize(parsed.page_size(), limit); !s.ok()) return s;
+    if (parsed.cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+    return core_.pages().Serve(tenant, parsed.cursor(), limit, parsed.include_raw_json(), *response);
   });
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
 }
 
 bool FeedService::OpenStream(const std::string& tenant) {
@@ -66,16 +65,18 @@ grpc::Status FeedService::Subscribe(grpc::ServerContext* context, const v1::Subs
     std::string cursor = request->cursor();
     bool first = true;
     // A cancelled or vanished client is noticed within one wait; the daemon stopping ends the stream with OK.
+    const FeedReadOptions options{.raw_json = request->include_raw_json()};
     while (!core_.stopping().load() && !context->IsCancelled()) {
-      auto page = first ? core_.feed().Sync(tenant, cursor, limit)
-                        : core_.feed().Wait(tenant, cursor, limit, std::chrono::milliseconds(500), &core_.stopping());
+      auto page = first ? core_.feed().Sync(tenant, cursor, limit, options)
+                        : core_.feed().Wait(tenant, cursor, limit, std::chrono::milliseconds(500), &core_.stopping(),
+                                            options);
       if (!page) return ToGrpcStatus(page.error());
       if (!first && page->changes.empty()) continue;
       first = false;
       cursor = page->next_cursor;
       core_.metrics().ChangesServed(page->changes.size());
       v1::SyncResponse message;
-      Fill(std::move(*page), request->include_raw_json(), message);
+      ToProto(std::move(*page), request->include_raw_json(), message);
       if (!writer->Write(message)) break;
     }
     return grpc::Status::OK;

@@ -8,9 +8,11 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <future>
 #include <thread>
 
 #include "common/text.hpp"
@@ -120,5 +122,17 @@ int main(int argc, char** argv) {
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
   }
+  (*daemon)->Close();  // the store is closed and every log line written: nothing of ours is left to finish
+  // What remains is gRPC's own teardown (grpc_shutdown, run by ~Server). In gRPC 1.51 it joins a TCP backup poller
+  // that a large response may have started, which sleeps up to 10 s before it notices; the stop should not wait for
+  // that. The teardown gets a moment, and the process ends regardless.
+  std::promise<void> destroyed;
+  std::future<void> done = destroyed.get_future();
+  std::thread teardown([&] {
+    daemon->reset();
+    destroyed.set_value();
+  });
+  if (done.wait_for(std::chrono::seconds(1)) != std::future_status::ready) std::_Exit(0);
+  teardown.join();
   return 0;
 }

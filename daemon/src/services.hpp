@@ -42,10 +42,13 @@ class AccountsService final : public v1::Accounts::Service {
   Core& core_;
 };
 
-class FeedService final : public v1::Feed::Service {
+// Feed.Sync is a raw callback method: the response is the page FeedPages serialized (read ahead, usually), handed
+// over as bytes; the wire format is the generated SyncResponse's all the same.
+class FeedService final : public v1::Feed::WithRawCallbackMethod_Sync<v1::Feed::Service> {
  public:
   explicit FeedService(Core& core) : core_(core) {}
-  grpc::Status Sync(grpc::ServerContext* context, const v1::SyncRequest* request, v1::SyncResponse* response) override;
+  grpc::ServerUnaryReactor* Sync(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                 grpc::ByteBuffer* response) override;
   grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
                          grpc::ServerWriter<v1::SyncResponse>* writer) override;
 

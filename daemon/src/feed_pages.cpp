@@ -1,0 +1,163 @@
+#include "daemon/src/feed_pages.hpp"
+
+#include <google/protobuf/arena.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include <algorithm>
+
+#include "bankfeed/v1/feed.pb.h"
+#include "daemon/src/convert.hpp"
+#include "daemon/src/grpc_status.hpp"
+#include "daemon/src/metrics.hpp"
+
+namespace bankfeed::daemon {
+
+FeedPages::FeedPages(Feed& feed, Metrics& metrics) : feed_(feed), metrics_(metrics) {
+  for (size_t i = 0; i < kWorkers; ++i) workers_.emplace_back([this] { Run(); });
+}
+
+FeedPages::~FeedPages() { Stop(); }
+
+void FeedPages::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  ready_cv_.notify_all();
+  for (std::thread& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+}
+
+uint64_t FeedPages::GenerationOf(const std::string& tenant) const {
+  const auto it = generations_.find(tenant);
+  return it == generations_.end() ? 0 : it->second;
+}
+
+FeedPages::Page FeedPages::Build(const Key& key) const {
+  Page page;
+  auto read = feed_.Sync(key.tenant, key.cursor, key.limit, FeedReadOptions{.raw_json = key.raw_json});
+  if (!read) {
+    page.status = ToGrpcStatus(read.error());
+    return page;
+  }
+  page.changes = read->changes.size();
+  page.next_cursor = read->next_cursor;
+  page.has_more = read->has_more;
+  // The message lives in an arena: its ~40 objects per change cost a pointer bump each and are freed at once.
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 << 10;
+  options.max_block_size = 1 << 20;
+  google::protobuf::Arena arena(options);
+  auto* message = google::protobuf::Arena::CreateMessage<v1::SyncResponse>(&arena);
+  ToProto(std::move(*read), key.raw_json, *message);
+  bool own_buffer = false;
+  if (!grpc::SerializationTraits<v1::SyncResponse>::Serialize(*message, &page.bytes, &own_buffer).ok()) {
+    page.status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  }
+  return page;
+}
+
+grpc::Status FeedPages::Serve(const std::string& tenant, const std::string& cursor, size_t limit, bool raw_json,
+                              grpc::ByteBuffer& out) {
+  const Key key{tenant, cursor, limit, raw_json};
+  std::shared_ptr<Page> page;
+  {
+    std::unique_lock lock(mu_);
+    if (const auto it = pages_.find(key); it != pages_.end()) {
+      const std::shared_ptr<Page> found = it->second;
+      const uint64_t generation = GenerationOf(tenant);
+      // Under way: wait for it rather than read the same page twice.
+      ready_cv_.wait(lock, [&] { return found->ready || found->dropped || stopping_ || GenerationOf(tenant) != generation; });
+      if (const auto again = pages_.find(key); again != pages_.end() && again->second == found) {
+        pages_.erase(again);
+        order_.erase(std::find(order_.begin(), order_.end(), key));
+        std::erase(queue_, key);
+      }
+      const bool fresh = std::chrono::steady_clock::now() - found->built <= kMaxAge;
+      if (found->ready && !found->dropped && found->generation == GenerationOf(tenant) && fresh) page = found;
+    }
+  }
+  if (!page) page = std::make_shared<Page>(Build(key));
+  if (!page->status.ok()) return page->status;
+  out = page->bytes;
+  metrics_.ChangesServed(page->changes);
+  if (page->has_more) {
+    std::lock_guard lock(mu_);
+    Prefetch(Key{tenant, page->next_cursor, limit, raw_json});
+  }
+  return grpc::Status::OK;
+}
+
+void FeedPages::Prefetch(const Key& key) {
+  if (stopping_ || pages_.count(key) != 0) return;
+  const auto same_kind = [&](const auto& entry) {
+    const Key& k = entry.first;
+    return k.tenant == key.tenant && k.limit == key.limit && k.raw_json == key.raw_json;
+  };
+  if (static_cast<size_t>(std::count_if(pages_.begin(), pages_.end(), same_kind)) >= kAhead) return;
+  while (pages_.size() >= kMaxPages && !order_.empty()) {
+    const Key oldest = order_.front();
+    order_.pop_front();
+    // A build under way finishes into a page nobody can find; one not started never will, so whoever waits for
+    // it builds its own.
+    if (const auto it = pages_.find(oldest); it != pages_.end()) {
+      it->second->dropped = true;
+      pages_.erase(it);
+      ready_cv_.notify_all();
+    }
+    std::erase(queue_, oldest);
+  }
+  pages_.emplace(key, std::make_shared<Page>());
+  order_.push_back(key);
+  queue_.push_back(key);
+  work_cv_.notify_one();
+}
+
+void FeedPages::Invalidate(const std::string& tenant) {
+  {
+    std::lock_guard lock(mu_);
+    ++generations_[tenant];
+    std::erase_if(pages_, [&](const auto& entry) {
+      if (entry.first.tenant != tenant) return false;
+      entry.second->dropped = true;
+      return true;
+    });
+    std::erase_if(order_, [&](const Key& k) { return k.tenant == tenant; });
+    std::erase_if(queue_, [&](const Key& k) { return k.tenant == tenant; });
+  }
+  ready_cv_.notify_all();  // waiters for the dropped pages build their own
+}
+
+void FeedPages::Run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    const Key key = queue_.front();
+    queue_.pop_front();
+    const auto it = pages_.find(key);
+    if (it == pages_.end()) continue;
+    const std::shared_ptr<Page> page = it->second;
+    const uint64_t generation = GenerationOf(key.tenant);
+    lock.unlock();
+    Page built = Build(key);
+    lock.lock();
+    const bool dropped = page->dropped;
+    *page = std::move(built);
+    page->dropped = dropped;
+    page->generation = generation;
+    page->built = std::chrono::steady_clock::now();
+    page->ready = true;
+    // The page after it too, if it is still wanted (not dropped meanwhile) and fewer than kAhead are ahead.
+    if (page->status.ok() && page->has_more && generation == GenerationOf(key.tenant)) {
+      if (const auto now = pages_.find(key); now != pages_.end() && now->second == page) {
+        Prefetch(Key{key.tenant, page->next_cursor, key.limit, key.raw_json});
+      }
+    }
+    ready_cv_.notify_all();
+  }
+}
+
+}  // namespace bankfeed::daemon

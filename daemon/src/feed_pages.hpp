@@ -1,0 +1,101 @@
+// Feed.Sync's pages, serialized, with the next page read ahead.
+//
+// A client paging through the feed asks for page N+1 as soon as it has page N; the two sides then wait on each
+// other (the daemon reads, decrypts and encodes while the client idles, and the other way round). So when a page
+// has more after it, the next ones (same tenant, cursor, size and raw_json choice; up to kAhead of them) are built
+// on background threads while the client is busy with this one, and the request for one takes it ready (or waits
+// for the build under way rather than starting a second one).
+//
+// Why a page read ahead is still a right answer: the feed is a log ordered by sequence, and a cursor is a position
+// in it. A page read a moment earlier is what the same request would have got a moment earlier; whatever changed
+// since comes after it in the log, so the client sees it on a later page (a row modified meanwhile comes again, as
+// `modified`). The one thing that must not be served from memory is erased data: Invalidate(tenant) (Admin.Forget
+// calls it once the rows are gone) drops the tenant's pages and any build under way, and a page is never kept
+// longer than kMaxAge (which bounds the window for a `bankfeed forget` run by another process on the same store).
+//
+// Memory: at most kMaxPages pages are kept (the oldest is dropped); kWorkers builds run at a time.
+#pragma once
+
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/status.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bankfeed/feed.hpp"
+
+namespace bankfeed::daemon {
+
+class Metrics;
+
+class FeedPages {
+ public:
+  static constexpr size_t kMaxPages = 4;
+  static constexpr size_t kAhead = 2;    // pages read ahead of the one a client has, per tenant/size/raw_json
+  static constexpr size_t kWorkers = 2;  // the store has as many feed connections
+  static constexpr std::chrono::seconds kMaxAge{2};
+
+  FeedPages(Feed& feed, Metrics& metrics);
+  ~FeedPages();  // Stop()
+  FeedPages(const FeedPages&) = delete;
+  FeedPages& operator=(const FeedPages&) = delete;
+
+  // The serialized v1.SyncResponse for the tenant's changes after `cursor`, or the status to answer with
+  // (INVALID_ARGUMENT for a corrupt or foreign cursor, …). Counts the changes served.
+  grpc::Status Serve(const std::string& tenant, const std::string& cursor, size_t limit, bool raw_json,
+                     grpc::ByteBuffer& out);
+
+  // Drops the tenant's pages, including a build under way (its result is thrown away).
+  void Invalidate(const std::string& tenant);
+
+  // Ends the background threads (builds under way finish first); Serve then builds every page itself.
+  void Stop();
+
+ private:
+  struct Key {
+    std::string tenant, cursor;
+    size_t limit;
+    bool raw_json;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct Page {
+    bool ready = false;
+    bool dropped = false;  // taken out of pages_ before it was served (evicted, or its tenant invalidated)
+    grpc::Status status;
+    grpc::ByteBuffer bytes;
+    size_t changes = 0;
+    std::string next_cursor;
+    bool has_more = false;
+    uint64_t generation = 0;  // the tenant's generation when the build started
+    std::chrono::steady_clock::time_point built;
+  };
+
+  // Reads and encodes one page (no lock held).
+  Page Build(const Key& key) const;
+  // Queues the build of `key` unless it is there already or kAhead pages of its kind are (mu_ held).
+  void Prefetch(const Key& key);
+  void Run();
+  uint64_t GenerationOf(const std::string& tenant) const;  // mu_ held
+
+  Feed& feed_;
+  Metrics& metrics_;
+  std::mutex mu_;
+  std::condition_variable work_cv_;     // a build was queued, or Stop (wakes the workers)
+  std::condition_variable ready_cv_;    // a build finished, pages were dropped, or Stop (wakes Serve)
+  std::map<Key, std::shared_ptr<Page>> pages_;  // ready or being built
+  std::deque<Key> queue_;               // builds not started, oldest first
+  std::deque<Key> order_;               // keys of pages_, oldest first (for the cap)
+  std::map<std::string, uint64_t, std::less<>> generations_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace bankfeed::daemon
