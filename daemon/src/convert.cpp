@@ -30,6 +30,8 @@ void ToProto(Party&& p, v1::Party& out) {
   Set(out.mutable_ultimate_name(), std::move(p.ultimate_name));
 }
 
+}  // namespace
+
 v1::TransactionStatus ToProto(TransactionStatus s) {
   switch (s) {
     case TransactionStatus::kBooked: return v1::TRANSACTION_STATUS_BOOKED;
@@ -48,7 +50,6 @@ v1::ChangeKind ToProto(ChangeKind k) {
   return v1::CHANGE_KIND_UNSPECIFIED;
 }
 
-}  // namespace
 
 void ToProto(Transaction&& t, bool include_raw_json, v1::Transaction& out) {
   // The counterparty is one of the two parties (Transaction::Counterparty): which one is read before they are moved

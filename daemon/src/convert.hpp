@@ -22,6 +22,8 @@ void ToProto(const Balance& b, v1::Balance& out);
 void ToProto(const AccountSyncResult& r, v1::AccountSyncResult& out);
 void ToProto(const DateTime& t, google::protobuf::Timestamp& out);
 
+v1::TransactionStatus ToProto(TransactionStatus s);
+v1::ChangeKind ToProto(ChangeKind k);
 v1::ConsentStatus ToProto(ConsentStatus s);
 v1::ScaApproach ToProto(ScaApproach a);
 std::optional<ScaApproach> FromProto(v1::ScaApproach a);
