@@ -64,10 +64,12 @@ grpc::Status FeedPages::Serve(const std::string& tenant, const std::string& curs
       const std::shared_ptr<Page> found = it->second;
       const uint64_t generation = GenerationOf(tenant);
       // Under way: wait for it rather than read the same page twice.
-      ready_cv_.wait(lock, [&] { return found->ready || found->dropped || stopping_ || GenerationOf(tenant) != generation; });
+      ready_cv_.wait(lock, [&] {
+        return found->ready || found->dropped || stopping_ || GenerationOf(tenant) != generation;
+      });
       if (const auto again = pages_.find(key); again != pages_.end() && again->second == found) {
         pages_.erase(again);
-        order_.erase(std::find(order_.begin(), order_.end(), key));
+        std::erase(order_, key);
         std::erase(queue_, key);
       }
       const bool fresh = std::chrono::steady_clock::now() - found->built <= kMaxAge;

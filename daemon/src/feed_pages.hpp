@@ -2,9 +2,11 @@
 //
 // A client paging through the feed asks for page N+1 as soon as it has page N; the two sides then wait on each
 // other (the daemon reads, decrypts and encodes while the client idles, and the other way round). So when a page
-// has more after it, the next ones (same tenant, cursor, size and raw_json choice; up to kAhead of them) are built
-// on background threads while the client is busy with this one, and the request for one takes it ready (or waits
-// for the build under way rather than starting a second one).
+// has more after it, the next one (same tenant, size and raw_json choice, starting at its next_cursor) is built in
+// the background while the client is busy with this one, and then the one after it, up to kAhead pages ahead (one
+// after the other: where a page starts is known once the page before it is read). The request for a page takes it
+// ready, or waits for the build under way rather than starting a second one. kWorkers threads build, so that
+// concurrent clients do not queue behind each other.
 //
 // Why a page read ahead is still a right answer: the feed is a log ordered by sequence, and a cursor is a position
 // in it. A page read a moment earlier is what the same request would have got a moment earlier; whatever changed
