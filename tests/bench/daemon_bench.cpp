@@ -67,6 +67,7 @@
 #include "bankfeed/v1/feed.grpc.pb.h"
 #include "crypto/keyring.hpp"
 #include "daemon/src/daemon_config.hpp"
+#include "bench_common.hpp"
 #include "ingest_pages.hpp"
 
 extern char** environ;
@@ -217,14 +218,7 @@ bool FillStore(const Options& opt, const fs::path& db, const fs::path& keys, Exp
     const size_t c = first / kAccountsPerCustomer;
     auto customer = store->EnsureCustomer(kTenant, "psu-bench-" + std::to_string(c));
     if (!customer) return Fail("EnsureCustomer: " + customer.error().ToString());
-    ConsentRecord consent;
-    consent.tenant = kTenant;
-    consent.customer_handle = customer->handle;
-    consent.bank_id = kBankId;
-    consent.grant.bank_id = kBankId;
-    consent.grant.consent_id = "consent-" + std::to_string(c);
-    consent.grant.status = ConsentStatus::kValid;
-    consent.grant.psu_id = "psu-bench-" + std::to_string(c);
+    const ConsentRecord consent = BenchConsent(kTenant, kBankId, customer->handle, c, "psu-bench-" + std::to_string(c));
     auto handle = store->SaveConsent(consent);
     if (!handle) return Fail("SaveConsent: " + handle.error().ToString());
     ++expected.customers;
@@ -235,13 +229,8 @@ bool FillStore(const Options& opt, const fs::path& db, const fs::path& keys, Exp
       // The rows: N spread evenly, the first accounts one more.
       const size_t rows = opt.transactions / opt.accounts + (ai < opt.transactions % opt.accounts ? 1 : 0);
       AccountPages pages = GenerateAccountPages(ai, rows, kBankPageSize, opt.seed);
-      Account a;
-      a.resource_id = pages.resource_id;
-      a.iban = pages.iban;
-      a.currency = "EUR";
-      a.name = "Girokonto";
-      a.owner_name = "Bench Customer " + std::to_string(c);
-      a.id = AccountIdFor(a);
+      Account a = BenchAccount(pages);
+      a.owner_name = "Bench Customer " + std::to_string(c);  // not part of the id
       accounts.push_back(a);
       inputs.push_back(std::move(pages));
     }
@@ -538,14 +527,6 @@ double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
-}
-
-std::string LoadAverage() {
-  double load[3] = {0, 0, 0};
-  if (getloadavg(load, 3) != 3) return "?";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f/%.2f/%.2f", load[0], load[1], load[2]);
-  return buf;
 }
 
 int Main(int argc, char** argv) {

@@ -91,6 +91,7 @@
 #include "bankfeed/ids.hpp"
 #include "bankfeed/store.hpp"
 #include "crypto/keyring.hpp"
+#include "bench_common.hpp"
 #include "ingest_pages.hpp"
 #include "sync/ingest.hpp"
 #include "sync/reconcile.hpp"
@@ -117,14 +118,6 @@ double CpuSeconds(bool process = false) {
   getrusage(process ? RUSAGE_SELF : RUSAGE_THREAD, &usage);
   const auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-std::string LoadAverage() {
-  double load[3] = {0, 0, 0};
-  if (getloadavg(load, 3) != 3) return "?";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f/%.2f/%.2f", load[0], load[1], load[2]);
-  return buf;
 }
 
 double PeakRssMb() {
@@ -193,25 +186,14 @@ std::optional<StoreSetup> OpenFreshStore(const fs::path& dir, const Input& input
     const size_t customer_index = first / kAccountsPerCustomer;
     auto customer = s.store->EnsureCustomer(kTenant, "psu-" + std::to_string(customer_index));
     if (!customer) return FailNone("EnsureCustomer: " + customer.error().ToString());
-    ConsentRecord consent;
-    consent.tenant = kTenant;
-    consent.customer_handle = customer->handle;
-    consent.bank_id = kBankId;
-    consent.grant.bank_id = kBankId;
-    consent.grant.consent_id = "consent-" + std::to_string(customer_index);
-    consent.grant.status = ConsentStatus::kValid;
-    consent.grant.psu_id = "psu-" + std::to_string(customer_index);
+    ConsentRecord consent =
+        BenchConsent(kTenant, kBankId, customer->handle, customer_index, "psu-" + std::to_string(customer_index));
     auto handle = s.store->SaveConsent(consent);
     if (!handle) return FailNone("SaveConsent: " + handle.error().ToString());
     consent.handle = *handle;
     std::vector<Account> accounts;
     for (size_t i = first; i < std::min(first + kAccountsPerCustomer, input.accounts.size()); ++i) {
-      Account a;
-      a.resource_id = input.accounts[i].resource_id;
-      a.iban = input.accounts[i].iban;
-      a.currency = "EUR";
-      a.name = "Girokonto";
-      a.id = AccountIdFor(a);
+      const Account a = BenchAccount(input.accounts[i]);
       accounts.push_back(a);
       s.accounts.push_back(a);
       s.refs.push_back(AccountRef{customer->handle, a.id});
