@@ -59,7 +59,20 @@ struct BANKFEED_EXPORT Error {
 
 template <typename T>
 using Result = tl::expected<T, Error>;
-using Status = tl::expected<void, Error>;
+
+// Success, or an Error. A class rather than an alias of tl::expected<void, Error> only so that `return {};` stays
+// cheap: that expected's default constructor is defaulted, so value-initialising it zero-fills all of Error's storage
+// (160 bytes) before setting the success flag, and the mappings return a Status for every JSON field they read. This
+// user-provided constructor sets only the flag. Everything else is tl::expected's.
+class Status : public tl::expected<void, Error> {
+ public:
+  using Base = tl::expected<void, Error>;
+  Status() noexcept {}  // NOLINT(modernize-use-equals-default): "= default" would bring the zero-fill back
+  using Base::Base;
+  Status(const Base& other) : Base(other) {}                  // NOLINT(google-explicit-constructor)
+  Status(Base&& other) noexcept : Base(std::move(other)) {}  // NOLINT(google-explicit-constructor)
+};
+static_assert(sizeof(Status) == sizeof(tl::expected<void, Error>));
 
 inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message) {
   return tl::unexpected<Error>(Error(code, std::move(message)));
