@@ -35,7 +35,7 @@ class BANKFEED_EXPORT TransactionIdAssigner {
   uint32_t NextOccurrence(uint64_t content_hash);
   void Grow();
 
-  std::string content_;  // scratch: the row's content bytes
+  std::string content_;  // scratch for the row's content bytes; its size is the room, not their length
   std::vector<Slot> slots_;
   size_t used_ = 0;
 };

@@ -41,8 +41,10 @@ class BANKFEED_EXPORT Decimal {
   // Prints at least min_fraction_digits fraction digits and every non-zero one the value has. Never "-0".
   std::string ToString(int min_fraction_digits = 0) const;
   void AppendTo(std::string& out, int min_fraction_digits = 0) const;
-  // A compact binary key (17 bytes) that is equal exactly when the values are equal; for hashing, not display.
+  // A compact binary key (kKeyBytes) that is equal exactly when the values are equal; for hashing, not display.
+  static constexpr size_t kKeyBytes = 17;
   void AppendKeyBytes(std::string& out) const;
+  void WriteKeyBytes(char* out) const;  // the same kKeyBytes into out[0, kKeyBytes)
 
   friend bool operator==(const Decimal& a, const Decimal& b) { return a.units_ == b.units_ && a.scale_ == b.scale_; }
   friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b);

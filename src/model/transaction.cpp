@@ -1,4 +1,5 @@
 // Canonical ids and small model helpers.
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -28,70 +29,98 @@ const EVP_MD* Sha256() {
   return md.get();
 }
 
-Digest Sha256Of(std::string_view data) {
+// One reused context per thread. Failures of SHA-256 here mean OpenSSL itself is broken (no SHA-256 provider); ids
+// would be meaningless, so the callers stop loudly.
+EVP_MD_CTX* Sha256Context() {
   thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  if (!ctx) std::abort();
+  return ctx.get();
+}
+
+Digest Sha256Of(std::string_view data) {
+  EVP_MD_CTX* ctx = Sha256Context();
   Digest out{};
   unsigned int len = 0;
-  // Failure here means OpenSSL itself is broken (no SHA-256 provider); ids would be meaningless, so stop loudly.
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1) {
+  if (EVP_DigestInit_ex(ctx, Sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, out.data(), &len) != 1) {
     std::abort();
   }
   return out;
 }
 
 // Length-prefixed fields, so ("ab","c") and ("a","bc") never collide; a null differs from an empty string.
+// Writes through a cursor into `buf`, which only ever grows: its size is the room, not the content's length (see
+// view()). A row is about thirty fields, so this avoids a library call per byte group.
 class FieldWriter {
  public:
   explicit FieldWriter(std::string& buf) : buf_(buf) {}
 
   void Str(const OptString& v) {
     if (!v) {
-      buf_.push_back('\0');
+      *Room(1) = '\0';
       return;
     }
     Bytes(*v);
   }
   void Bytes(std::string_view v) {
-    buf_.push_back('\1');
     const auto n = static_cast<uint32_t>(v.size());
-    buf_.append(reinterpret_cast<const char*>(&n), sizeof n);
-    buf_.append(v);
+    char* p = Room(1 + sizeof n + v.size());
+    *p = '\1';
+    std::memcpy(p + 1, &n, sizeof n);
+    if (!v.empty()) std::memcpy(p + 1 + sizeof n, v.data(), v.size());
   }
   void Date(const std::optional<bankfeed::Date>& d) {
     if (!d) return Str(std::nullopt);
-    buf_.push_back('\2');
-    buf_.append(reinterpret_cast<const char*>(&d->days_since_epoch), sizeof d->days_since_epoch);
+    char* p = Room(1 + sizeof d->days_since_epoch);
+    *p = '\2';
+    std::memcpy(p + 1, &d->days_since_epoch, sizeof d->days_since_epoch);
   }
   void Time(const std::optional<DateTime>& t) {
     if (!t) return Str(std::nullopt);
-    buf_.push_back('\4');
-    buf_.append(reinterpret_cast<const char*>(&t->unix_seconds), sizeof t->unix_seconds);
-    buf_.append(reinterpret_cast<const char*>(&t->nanos), sizeof t->nanos);
-    buf_.push_back(static_cast<char>(t->fraction_digits));
+    char* p = Room(1 + sizeof t->unix_seconds + sizeof t->nanos + 1);
+    *p++ = '\4';
+    std::memcpy(p, &t->unix_seconds, sizeof t->unix_seconds);
+    p += sizeof t->unix_seconds;
+    std::memcpy(p, &t->nanos, sizeof t->nanos);
+    p[sizeof t->nanos] = static_cast<char>(t->fraction_digits);
   }
   void Amount(const Money& m) {
-    buf_.push_back('\5');
-    m.amount.AppendKeyBytes(buf_);
-    buf_.append(m.currency.code());
+    char* p = Room(1 + Decimal::kKeyBytes + 3);
+    *p = '\5';
+    m.amount.WriteKeyBytes(p + 1);
+    std::memcpy(p + 1 + Decimal::kKeyBytes, m.currency.code().data(), 3);
+  }
+  void Rate(const std::optional<Decimal>& rate) {
+    if (!rate) return Str(std::nullopt);
+    char* p = Room(1 + Decimal::kKeyBytes);
+    *p = '\5';
+    rate->WriteKeyBytes(p + 1);
   }
   void Party(const std::optional<bankfeed::Party>& p) {
     if (!p) return Str(std::nullopt);
-    buf_.push_back('\3');
+    *Room(1) = '\3';
     Str(p->name), Str(p->iban), Str(p->bban), Str(p->bic), Str(p->masked_pan), Str(p->ultimate_name);
   }
-  std::string& buffer() { return buf_; }
+  void Clear() { len_ = 0; }
+  std::string_view view() const { return {buf_.data(), len_}; }
 
  private:
+  char* Room(size_t n) {
+    if (buf_.size() - len_ < n) buf_.resize(std::max(2 * buf_.size(), len_ + n));
+    char* p = buf_.data() + len_;
+    len_ += n;
+    return p;
+  }
+
   std::string& buf_;
+  size_t len_ = 0;
 };
 
-// The canonical content fields, serialised unambiguously into w.buffer(). Without `bank_ids`, the bank's own
-// identifiers (transaction_id, entry_reference) are left out: what stays is what the transaction is, not what the
-// bank called it on one fetch.
+// The canonical content fields, serialised unambiguously into w. Without `bank_ids`, the bank's own identifiers
+// (transaction_id, entry_reference) are left out: what stays is what the transaction is, not what the bank called it
+// on one fetch.
 void WriteContent(const Transaction& t, FieldWriter& w, bool bank_ids = true) {
-  w.buffer().clear();
+  w.Clear();
   w.Str(t.account_id);
   w.Bytes(TransactionStatusName(t.status));
   w.Amount(t.amount);
@@ -111,12 +140,7 @@ void WriteContent(const Transaction& t, FieldWriter& w, bool bank_ids = true) {
   } else {
     w.Str(std::nullopt);
   }
-  if (t.exchange_rate) {
-    w.buffer().push_back('\5');
-    t.exchange_rate->AppendKeyBytes(w.buffer());
-  } else {
-    w.Str(std::nullopt);
-  }
+  w.Rate(t.exchange_rate);
 }
 
 constexpr char kHex[] = "0123456789abcdef";
@@ -165,7 +189,7 @@ const std::optional<Party>& Transaction::Counterparty() const {
   return preferred ? preferred : other;
 }
 
-TransactionIdAssigner::TransactionIdAssigner() { content_.reserve(1024); }
+TransactionIdAssigner::TransactionIdAssigner() { content_.resize(1024); }
 TransactionIdAssigner::~TransactionIdAssigner() = default;
 
 // Occurrences are keyed by a 64-bit hash of the content bytes: two different rows whose hashes collide (odds about
@@ -173,7 +197,7 @@ TransactionIdAssigner::~TransactionIdAssigner() = default;
 // full content. So no row is ever merged with another, and the result stays deterministic. Open addressing over a
 // power-of-two table kept at most half full: no node per row.
 uint32_t TransactionIdAssigner::NextOccurrence(uint64_t content_hash) {
-  if (2 * (used_ + 1) > slots_.size()) Grow();
+  if (2 * (used_ + 1) > slots_.size()) Grow();  // Assign has already grown it; kept so the invariant is local
   const uint64_t stored = content_hash | 1;
   const size_t mask = slots_.size() - 1;
   for (size_t i = (content_hash >> 1) & mask;; i = (i + 1) & mask) {
@@ -202,10 +226,26 @@ void TransactionIdAssigner::Grow() {
 void TransactionIdAssigner::Assign(Transaction& t) {
   FieldWriter writer(content_);
   WriteContent(t, writer);
-  const uint32_t occurrence = NextOccurrence(std::hash<std::string_view>{}(content_));
+  const std::string_view content = writer.view();
+  const uint64_t content_hash = std::hash<std::string_view>{}(content);
+  // The occurrence table outgrows the caches on large reports: fetch the row's slot while SHA-256 digests the
+  // content, and only then look the occurrence up.
+  if (2 * (used_ + 1) > slots_.size()) Grow();
+  __builtin_prefetch(&slots_[(content_hash >> 1) & (slots_.size() - 1)]);
   // id = first 128 bits of SHA-256(content fields || occurrence index): one hash per row.
-  for (int i = 0; i < 4; ++i) content_.push_back(static_cast<char>(occurrence >> (24 - 8 * i)));
-  const Digest id = Sha256Of(content_);
+  EVP_MD_CTX* ctx = Sha256Context();
+  if (EVP_DigestInit_ex(ctx, Sha256(), nullptr) != 1 || EVP_DigestUpdate(ctx, content.data(), content.size()) != 1) {
+    std::abort();
+  }
+  const uint32_t occurrence = NextOccurrence(content_hash);
+  unsigned char occurrence_bytes[4];
+  for (int i = 0; i < 4; ++i) occurrence_bytes[i] = static_cast<unsigned char>(occurrence >> (24 - 8 * i));
+  Digest id{};
+  unsigned int len = 0;
+  if (EVP_DigestUpdate(ctx, occurrence_bytes, sizeof occurrence_bytes) != 1 ||
+      EVP_DigestFinal_ex(ctx, id.data(), &len) != 1) {
+    std::abort();
+  }
   char text[3 + 32];
   std::memcpy(text, "tx_", 3);
   HexInto(id.data(), 16, text + 3);
@@ -221,7 +261,7 @@ std::string TransactionContentDigest(const Transaction& t) {
   std::string content;
   FieldWriter writer(content);
   WriteContent(t, writer);
-  const Digest d = Sha256Of(content);
+  const Digest d = Sha256Of(writer.view());
   return Hex(d.data(), d.size());
 }
 
@@ -229,7 +269,7 @@ std::string TransactionFingerprint(const Transaction& t) {
   std::string content;
   FieldWriter writer(content);
   WriteContent(t, writer, /*bank_ids=*/false);
-  const Digest d = Sha256Of(content);
+  const Digest d = Sha256Of(writer.view());
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
@@ -237,7 +277,7 @@ std::string AccountIdFor(const Account& a) {
   std::string content;
   FieldWriter w(content);
   w.Str(a.resource_id), w.Str(a.iban), w.Str(a.bban), w.Str(a.masked_pan), w.Str(a.currency);
-  const Digest d = Sha256Of(content);
+  const Digest d = Sha256Of(w.view());
   return "acc_" + Hex(d.data(), 16);
 }
 

@@ -126,11 +126,16 @@ void Decimal::AppendTo(std::string& out, int min_fraction_digits) const {
   out.append(buf.data() + pos, buf.size() - pos);
 }
 
-void Decimal::AppendKeyBytes(std::string& out) const {
+void Decimal::WriteKeyBytes(char* out) const {
   // Normalised on construction, so (units, scale) is canonical: 12.30 and 12.3 give the same bytes.
-  char buf[sizeof(Int) + 1];
-  std::memcpy(buf, &units_, sizeof(Int));
-  buf[sizeof(Int)] = static_cast<char>(scale_);
+  static_assert(kKeyBytes == sizeof(Int) + 1);
+  std::memcpy(out, &units_, sizeof(Int));
+  out[sizeof(Int)] = static_cast<char>(scale_);
+}
+
+void Decimal::AppendKeyBytes(std::string& out) const {
+  char buf[kKeyBytes];
+  WriteKeyBytes(buf);
   out.append(buf, sizeof buf);
 }
 
