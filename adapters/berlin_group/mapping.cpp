@@ -19,10 +19,10 @@ using namespace adapters;
 // accountReference: {iban, bban, pan, maskedPan, msisdn, other, currency}.
 Status ReadAccountReference(MapContext& ctx, od::value v, Party& p) {
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "iban") return ReadString(ctx, f, p.iban);
-    if (key == "bban") return ReadString(ctx, f, p.bban);
-    if (key == "maskedPan") return ReadString(ctx, f, p.masked_pan);
-    if (key == "pan") {
+    if (KeyIs(key, "iban")) return ReadString(ctx, f, p.iban);
+    if (KeyIs(key, "bban")) return ReadString(ctx, f, p.bban);
+    if (KeyIs(key, "maskedPan")) return ReadString(ctx, f, p.masked_pan);
+    if (KeyIs(key, "pan")) {
       OptString pan;
       BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, pan));
       if (pan && !p.masked_pan) p.masked_pan = MaskPan(*pan);  // a full card number is never kept
@@ -37,7 +37,7 @@ Status ReadStructuredRemittance(MapContext& ctx, od::value v, OptString& out) {
   if (auto e = v.type().get(type)) return ctx.Fail(e);
   if (type != od::json_type::object) return AppendStrings(ctx, v, out);
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "reference") return AppendStrings(ctx, f, out);
+    if (KeyIs(key, "reference")) return AppendStrings(ctx, f, out);
     return {};
   });
 }
@@ -47,7 +47,7 @@ Status ReadStructuredRemittance(MapContext& ctx, od::value v, OptString& out) {
 Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
   auto one = [&](od::value item) -> Status {
     return ForEachField(ctx, item, [&](std::string_view key, od::value f) -> Status {
-      if (key == "exchangeRate" && !t.exchange_rate) return ReadDecimal(ctx, f, t.exchange_rate);
+      if (KeyIs(key, "exchangeRate") && !t.exchange_rate) return ReadDecimal(ctx, f, t.exchange_rate);
       return {};
     });
   };
@@ -65,40 +65,40 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
   Party& debtor = t.debtor.emplace();
   bool have_amount = false;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
-    if (key == "transactionAmount") {
+    if (KeyIs(key, "transactionAmount")) {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", t.amount);
     }
-    if (key == "bookingDate") return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
-    if (key == "valueDate") return ReadDate(ctx, f, t.value_date, &t.value_datetime);
-    if (key == "transactionId" || key == "cardTransactionId") return ReadId(ctx, f, t.transaction_id);
-    if (key == "remittanceInformationUnstructured" || key == "remittanceInformationUnstructuredArray") {
+    if (KeyIs(key, "bookingDate")) return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
+    if (KeyIs(key, "valueDate")) return ReadDate(ctx, f, t.value_date, &t.value_datetime);
+    if (KeyIs(key, "transactionId") || KeyIs(key, "cardTransactionId")) return ReadId(ctx, f, t.transaction_id);
+    if (KeyIs(key, "remittanceInformationUnstructured") || KeyIs(key, "remittanceInformationUnstructuredArray")) {
       return AppendStrings(ctx, f, t.remittance);
     }
-    if (key == "creditorName") return ReadString(ctx, f, creditor.name);
-    if (key == "debtorName") return ReadString(ctx, f, debtor.name);
-    if (key == "creditorAccount") return ReadAccountReference(ctx, f, creditor);
-    if (key == "debtorAccount") return ReadAccountReference(ctx, f, debtor);
-    if (key == "creditorAgent") return ReadString(ctx, f, creditor.bic);
-    if (key == "debtorAgent") return ReadString(ctx, f, debtor.bic);
-    if (key == "ultimateCreditor") return ReadString(ctx, f, creditor.ultimate_name);
-    if (key == "ultimateDebtor") return ReadString(ctx, f, debtor.ultimate_name);
-    if (key == "entryReference") return ReadId(ctx, f, t.entry_reference);
-    if (key == "endToEndId") return ReadId(ctx, f, t.end_to_end_id);
-    if (key == "mandateId") return ReadId(ctx, f, t.mandate_id);
-    if (key == "creditorId") return ReadId(ctx, f, t.creditor_id);
-    if (key == "transactionDate") return ReadDate(ctx, f, t.transaction_date, nullptr);
-    if (key == "remittanceInformationStructured") return ReadStructuredRemittance(ctx, f, t.remittance_reference);
-    if (key == "remittanceInformationStructuredArray") {
+    if (KeyIs(key, "creditorName")) return ReadString(ctx, f, creditor.name);
+    if (KeyIs(key, "debtorName")) return ReadString(ctx, f, debtor.name);
+    if (KeyIs(key, "creditorAccount")) return ReadAccountReference(ctx, f, creditor);
+    if (KeyIs(key, "debtorAccount")) return ReadAccountReference(ctx, f, debtor);
+    if (KeyIs(key, "creditorAgent")) return ReadString(ctx, f, creditor.bic);
+    if (KeyIs(key, "debtorAgent")) return ReadString(ctx, f, debtor.bic);
+    if (KeyIs(key, "ultimateCreditor")) return ReadString(ctx, f, creditor.ultimate_name);
+    if (KeyIs(key, "ultimateDebtor")) return ReadString(ctx, f, debtor.ultimate_name);
+    if (KeyIs(key, "entryReference")) return ReadId(ctx, f, t.entry_reference);
+    if (KeyIs(key, "endToEndId")) return ReadId(ctx, f, t.end_to_end_id);
+    if (KeyIs(key, "mandateId")) return ReadId(ctx, f, t.mandate_id);
+    if (KeyIs(key, "creditorId")) return ReadId(ctx, f, t.creditor_id);
+    if (KeyIs(key, "transactionDate")) return ReadDate(ctx, f, t.transaction_date, nullptr);
+    if (KeyIs(key, "remittanceInformationStructured")) return ReadStructuredRemittance(ctx, f, t.remittance_reference);
+    if (KeyIs(key, "remittanceInformationStructuredArray")) {
       return ForEachElement(ctx, f, [&](size_t, od::value item) {
         return ReadStructuredRemittance(ctx, item, t.remittance_reference);
       });
     }
-    if (key == "bankTransactionCode") return ReadString(ctx, f, t.bank_transaction_code);
-    if (key == "proprietaryBankTransactionCode") return ReadString(ctx, f, t.proprietary_code);
-    if (key == "merchantCategoryCode") return ReadString(ctx, f, t.merchant_category_code);
-    if (key == "currencyExchange") return ReadExchange(ctx, f, t);
-    if (key == "instructedAmount" || key == "originalAmount") {
+    if (KeyIs(key, "bankTransactionCode")) return ReadString(ctx, f, t.bank_transaction_code);
+    if (KeyIs(key, "proprietaryBankTransactionCode")) return ReadString(ctx, f, t.proprietary_code);
+    if (KeyIs(key, "merchantCategoryCode")) return ReadString(ctx, f, t.merchant_category_code);
+    if (KeyIs(key, "currencyExchange")) return ReadExchange(ctx, f, t);
+    if (KeyIs(key, "instructedAmount") || KeyIs(key, "originalAmount")) {
       if (IsNull(f)) return {};
       Money m;
       BANKFEED_RETURN_IF_ERROR(ReadMoney(ctx, f, "amount", "currency", m));
@@ -121,12 +121,38 @@ Status ReadTransactionList(MapContext& ctx, od::value v, TransactionStatus statu
 // accountReport: {booked, pending, information, _links}. Rows come out booked, then pending, then information,
 // whatever order the keys arrive in. Banks send them in that order, so rows go straight into `out` and are only
 // reordered (stably) when a bank did not.
+bool IsTransactionList(std::string_view key) { return KeyIs(key, "booked") || KeyIs(key, "pending") || KeyIs(key, "information"); }
+
+// Counts the rows of all of the report's lists and reserves room for them at once: reserving list by list would
+// move every booked row again when the pending list arrives. Only counts; a value of the wrong type is left for the
+// reading pass to report, and the object is reset for it.
+Status ReserveReportRows(MapContext& ctx, od::object& report, std::vector<Transaction>& out) {
+  size_t rows = 0;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, report, [&](std::string_view key, od::value f) -> Status {
+    od::array list;
+    if (!IsTransactionList(key) || f.get_array().get(list)) return {};
+    size_t count = 0;
+    if (auto e = list.count_elements().get(count)) return ctx.Fail(e);
+    rows += count;
+    return {};
+  }));
+  bool unused = false;
+  if (auto e = report.reset().get(unused)) return ctx.Fail(e);
+  ReserveRows(out, out.size() + rows);
+  return {};
+}
+
 Status ReadAccountReport(MapContext& ctx, od::value v, std::vector<Transaction>& out) {
   const size_t first = out.size();
-  BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "booked") return ReadTransactionList(ctx, f, TransactionStatus::kBooked, out);
-    if (key == "pending") return ReadTransactionList(ctx, f, TransactionStatus::kPending, out);
-    if (key == "information") return ReadTransactionList(ctx, f, TransactionStatus::kInfo, out);
+  od::object report;
+  if (auto e = v.get_object().get(report)) {
+    return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an object") : ctx.Fail(e);
+  }
+  BANKFEED_RETURN_IF_ERROR(ReserveReportRows(ctx, report, out));
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, report, [&](std::string_view key, od::value f) -> Status {
+    if (KeyIs(key, "booked")) return ReadTransactionList(ctx, f, TransactionStatus::kBooked, out);
+    if (KeyIs(key, "pending")) return ReadTransactionList(ctx, f, TransactionStatus::kPending, out);
+    if (KeyIs(key, "information")) return ReadTransactionList(ctx, f, TransactionStatus::kInfo, out);
     return {};
   }));
   auto by_status = [](const Transaction& a, const Transaction& b) { return a.status < b.status; };
@@ -153,11 +179,11 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
   bool have_amount = false;
   OptString type;
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "balanceAmount") {
+    if (KeyIs(key, "balanceAmount")) {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", b.amount);
     }
-    if (key == "balanceType") {
+    if (KeyIs(key, "balanceType")) {
       BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
       if (!type) return ctx.Fail("missing balance type");
       const std::string_view code = BalanceCode(*type);
@@ -165,9 +191,9 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
       b.type = code;
       return {};
     }
-    if (key == "creditLimitIncluded") return ReadBool(ctx, f, b.credit_limit_included);
-    if (key == "referenceDate") return ReadDate(ctx, f, b.reference_date, nullptr);
-    if (key == "lastChangeDateTime") return ReadDateTime(ctx, f, b.last_change_datetime);
+    if (KeyIs(key, "creditLimitIncluded")) return ReadBool(ctx, f, b.credit_limit_included);
+    if (KeyIs(key, "referenceDate")) return ReadDate(ctx, f, b.reference_date, nullptr);
+    if (KeyIs(key, "lastChangeDateTime")) return ReadDateTime(ctx, f, b.last_change_datetime);
     return {};
   }));
   if (!have_amount) return ctx.FailMissing("balanceAmount");
@@ -178,17 +204,17 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
 
 Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "resourceId") return ReadId(ctx, f, a.resource_id);
-    if (key == "iban") return ReadString(ctx, f, a.iban);
-    if (key == "bban") return ReadString(ctx, f, a.bban);
-    if (key == "maskedPan") return ReadString(ctx, f, a.masked_pan);
-    if (key == "currency") return ReadCurrencyCode(ctx, f, a.currency);
-    if (key == "name" || (key == "displayName" && !a.name)) return ReadString(ctx, f, a.name);
-    if (key == "product") return ReadString(ctx, f, a.product);
-    if (key == "ownerName") return ReadString(ctx, f, a.owner_name);
-    if (key == "cashAccountType") return ReadString(ctx, f, a.cash_account_type);
-    if (key == "status") return ReadString(ctx, f, a.status);
-    if (key == "bic") return ReadString(ctx, f, a.bic);
+    if (KeyIs(key, "resourceId")) return ReadId(ctx, f, a.resource_id);
+    if (KeyIs(key, "iban")) return ReadString(ctx, f, a.iban);
+    if (KeyIs(key, "bban")) return ReadString(ctx, f, a.bban);
+    if (KeyIs(key, "maskedPan")) return ReadString(ctx, f, a.masked_pan);
+    if (KeyIs(key, "currency")) return ReadCurrencyCode(ctx, f, a.currency);
+    if (KeyIs(key, "name") || (KeyIs(key, "displayName") && !a.name)) return ReadString(ctx, f, a.name);
+    if (KeyIs(key, "product")) return ReadString(ctx, f, a.product);
+    if (KeyIs(key, "ownerName")) return ReadString(ctx, f, a.owner_name);
+    if (KeyIs(key, "cashAccountType")) return ReadString(ctx, f, a.cash_account_type);
+    if (KeyIs(key, "status")) return ReadString(ctx, f, a.status);
+    if (KeyIs(key, "bic")) return ReadString(ctx, f, a.bic);
     return {};
   }));
   a.id = AccountIdFor(a);
@@ -221,7 +247,7 @@ std::optional<ConsentStatus> ConsentStatusFor(std::string_view s) {
 
 Status ReadHref(MapContext& ctx, od::value v, OptString& out) {
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "href") return ReadString(ctx, f, out);
+    if (KeyIs(key, "href")) return ReadString(ctx, f, out);
     return {};
   });
 }
@@ -231,9 +257,9 @@ Status ReadHref(MapContext& ctx, od::value v, OptString& out) {
 Status ReadConsentLinks(MapContext& ctx, od::value v, Consent& c, std::string& start_link) {
   auto object = [&](od::value obj) {
     return ForEachField(ctx, obj, [&](std::string_view key, od::value f) -> Status {
-      if (key == "scaRedirect") return ReadHref(ctx, f, c.sca_redirect);
-      if (key == "scaOAuth") return ReadHref(ctx, f, c.sca_oauth);
-      if (key == "scaStatus") return ReadHref(ctx, f, c.sca_status);
+      if (KeyIs(key, "scaRedirect")) return ReadHref(ctx, f, c.sca_redirect);
+      if (KeyIs(key, "scaOAuth")) return ReadHref(ctx, f, c.sca_oauth);
+      if (KeyIs(key, "scaStatus")) return ReadHref(ctx, f, c.sca_status);
       if (key.starts_with("startAuthorisation")) {
         start_link = key;
         return ReadHref(ctx, f, c.start_authorisation);
@@ -249,11 +275,11 @@ Status ReadConsentLinks(MapContext& ctx, od::value v, Consent& c, std::string& s
 
 Status ReadAccess(MapContext& ctx, od::value v, Consent& c) {
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "accounts" || key == "balances" || key == "transactions" || key == "additionalInformation") {
+    if (KeyIs(key, "accounts") || KeyIs(key, "balances") || KeyIs(key, "transactions") || KeyIs(key, "additionalInformation")) {
       c.permissions.emplace_back(key);
       return {};
     }
-    if (key == "availableAccounts" || key == "availableAccountsWithBalance" || key == "allPsd2") {
+    if (KeyIs(key, "availableAccounts") || KeyIs(key, "availableAccountsWithBalance") || KeyIs(key, "allPsd2")) {
       OptString scope;
       BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, scope));
       c.permissions.push_back(std::string(key) + ":" + scope.value_or(""));
@@ -270,11 +296,11 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
   bool found = false, download_only = false;
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key == "transactions" || key == "cardTransactions") {
+      if (KeyIs(key, "transactions") || KeyIs(key, "cardTransactions")) {
         found = true;
         return ReadAccountReport(ctx, f, txs);
       }
-      if (key == "transactionsDetails" || key == "transactionDetails") {
+      if (KeyIs(key, "transactionsDetails") || KeyIs(key, "transactionDetails")) {
         // GET .../transactions/{id}: one row, booked if it has a booking date.
         found = true;
         txs.emplace_back();
@@ -283,7 +309,7 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
         ctx.FinishRow(txs.back());
         return {};
       }
-      if (key == "_links") download_only = true;
+      if (KeyIs(key, "_links")) download_only = true;
       return {};
     });
   }));
@@ -302,11 +328,11 @@ Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, cons
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key == "accounts" || key == "cardAccounts") {
+      if (KeyIs(key, "accounts") || KeyIs(key, "cardAccounts")) {
         found = true;
         return AppendEach(ctx, f, accounts, [&](Account& a, od::value item) { return ReadAccount(ctx, item, a); });
       }
-      if (key == "account" || key == "cardAccount") {
+      if (KeyIs(key, "account") || KeyIs(key, "cardAccount")) {
         found = true;
         accounts.emplace_back();
         return ReadAccount(ctx, f, accounts.back());
@@ -332,14 +358,14 @@ Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOpt
   std::string start_link;
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key == "consentId") return ReadId(ctx, f, c.consent_id);
-      if (key == "consentStatus") return ReadConsentStatus(ctx, f, c, ConsentStatusFor);
-      if (key == "access") return ReadAccess(ctx, f, c);
-      if (key == "recurringIndicator") return ReadLenientBool(ctx, f, c.recurring);
-      if (key == "validUntil") return ReadDate(ctx, f, c.valid_until, nullptr);
-      if (key == "frequencyPerDay") return ReadInt(ctx, f, c.frequency_per_day);
-      if (key == "lastActionDate") return ReadDate(ctx, f, c.last_action_date, nullptr);
-      if (key == "_links") return ReadConsentLinks(ctx, f, c, start_link);
+      if (KeyIs(key, "consentId")) return ReadId(ctx, f, c.consent_id);
+      if (KeyIs(key, "consentStatus")) return ReadConsentStatus(ctx, f, c, ConsentStatusFor);
+      if (KeyIs(key, "access")) return ReadAccess(ctx, f, c);
+      if (KeyIs(key, "recurringIndicator")) return ReadLenientBool(ctx, f, c.recurring);
+      if (KeyIs(key, "validUntil")) return ReadDate(ctx, f, c.valid_until, nullptr);
+      if (KeyIs(key, "frequencyPerDay")) return ReadInt(ctx, f, c.frequency_per_day);
+      if (KeyIs(key, "lastActionDate")) return ReadDate(ctx, f, c.last_action_date, nullptr);
+      if (KeyIs(key, "_links")) return ReadConsentLinks(ctx, f, c, start_link);
       return {};
     });
   }));

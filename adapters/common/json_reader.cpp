@@ -112,8 +112,17 @@ Status ReadStringView(MapContext& ctx, od::value v, std::string_view& out) {
     return {};
   }
   if (type != od::json_type::string) return ctx.Fail("expected a string");
+  // A string without escapes is exactly its bytes between the quotes (simdjson's first pass has already checked
+  // UTF-8 and control characters for the whole document), so it is viewed in place; only a string with a backslash
+  // is unescaped into simdjson's string buffer.
+  const std::string_view token = v.raw_json_token();  // from the opening quote
+  const char* const end = FindQuoteOrBackslash(token.data() + 1);
   std::string_view s;
-  if (auto e = v.get_string().get(s)) return ctx.Fail(e);
+  if (*end == '"') {
+    s = std::string_view(token.data() + 1, static_cast<size_t>(end - token.data() - 1));
+  } else if (auto e = v.get_string().get(s)) {
+    return ctx.Fail(e);
+  }
   if (s.size() > kMaxStringBytes) return ctx.Fail("string too long (at most 4096 bytes)");
   if (std::memchr(s.data(), '\0', s.size()) != nullptr) return ctx.Fail("NUL byte in a string");
   out = TrimSpace(s);
@@ -132,8 +141,13 @@ Status ReadString(MapContext& ctx, od::value v, OptString& out) {
 }
 
 Status ReadId(MapContext& ctx, od::value v, OptString& out) {
-  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, out));
-  if (out && IsPlaceholder(*out)) out.reset();
+  std::string_view s;
+  BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, v, s));
+  if (s.empty() || IsPlaceholder(s)) {  // tested on the view: a placeholder is never copied
+    out.reset();
+  } else {
+    out.emplace(s);
+  }
   return {};
 }
 

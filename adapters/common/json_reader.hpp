@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,9 @@
 #include <vector>
 
 #include <simdjson.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "bankfeed/datetime.hpp"
 #include "bankfeed/ids.hpp"
@@ -120,14 +124,28 @@ Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std:
 // Appends a string, or every string of an array, to `out`, joined by "\n"; empty items are skipped.
 Status AppendStrings(MapContext& ctx, od::value v, OptString& out);
 
-// Iterates an object's fields, pushing each key on the path. f(std::string_view key, od::value value) -> Status.
-// A value f does not read is skipped.
+// The first '"' or '\\' at or after p. The caller guarantees one exists in the document, and simdjson pads every
+// document with SIMDJSON_PADDING (64) readable bytes, so a 16-byte block that starts at or before it stays in bounds.
+inline const char* FindQuoteOrBackslash(const char* p) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (;; p += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)));
+    if (hits != 0) return p + __builtin_ctz(static_cast<unsigned>(hits));
+  }
+#else
+  while (*p != '"' && *p != '\\') ++p;
+  return p;
+#endif
+}
+
 // A field's key. Keys without escapes (all keys banks send) are viewed in place in the input; only a key with a
 // backslash is unescaped into simdjson's string buffer.
 inline Status FieldKey(MapContext& ctx, od::field& field, std::string_view& key) {
   const char* const begin = field.key().raw();  // just past the opening quote; the document has the closing one
-  const char* end = begin;
-  while (*end != '"' && *end != '\\') ++end;
+  const char* const end = FindQuoteOrBackslash(begin);
   if (*end == '"') {
     key = std::string_view(begin, static_cast<size_t>(end - begin));
     return {};
@@ -136,6 +154,15 @@ inline Status FieldKey(MapContext& ctx, od::field& field, std::string_view& key)
   return {};
 }
 
+// key == lit, with the length test first and a memcmp of constant size the compiler inlines: the mappings test
+// each field's key against a dozen or more names.
+template <size_t N>
+inline bool KeyIs(std::string_view key, const char (&lit)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), lit, N - 1) == 0;
+}
+
+// Iterates an object's fields, pushing each key on the path. f(std::string_view key, od::value value) -> Status.
+// A value f does not read is skipped.
 template <typename F>
 Status ForEachFieldOf(MapContext& ctx, od::object& obj, F&& f) {
   for (auto field_result : obj) {
@@ -208,6 +235,14 @@ Status ForEachFieldKeepingRaw(MapContext& ctx, od::value v, std::string* raw, F&
 // filling them. Only for large arrays; nothing happens elsewhere or when the kernel says no.
 void AdviseLargeArray(void* data, size_t bytes);
 
+// Makes room for `rows` records in all, growing `out` at most once, and advises the kernel for a large array.
+template <typename T>
+void ReserveRows(std::vector<T>& out, size_t rows) {
+  if (out.capacity() >= rows) return;
+  out.reserve(rows);
+  AdviseLargeArray(out.data(), out.capacity() * sizeof(T));
+}
+
 // Appends one record per array element. The elements are counted first so the vector grows once: rows are large
 // and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
 template <typename T, typename F>
@@ -216,10 +251,7 @@ Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f) {
   if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
   size_t count = 0;
   if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
-  if (out.capacity() < out.size() + count) {
-    out.reserve(out.size() + count);
-    AdviseLargeArray(out.data(), out.capacity() * sizeof(T));
-  }
+  ReserveRows(out, out.size() + count);
   size_t i = 0;
   for (auto element_result : arr) {
     PathScope scope(ctx, i++);

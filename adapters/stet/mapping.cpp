@@ -37,8 +37,8 @@ struct AccountIdentification {
 Status ReadGenericIdentification(MapContext& ctx, od::value v, AccountIdentification& out) {
   OptString identification, scheme;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "identification") return ReadString(ctx, f, identification);
-    if (key == "schemeName") return ReadString(ctx, f, scheme);
+    if (KeyIs(key, "identification")) return ReadString(ctx, f, identification);
+    if (KeyIs(key, "schemeName")) return ReadString(ctx, f, scheme);
     return {};
   }));
   if (!identification) return {};
@@ -55,9 +55,9 @@ Status ReadGenericIdentification(MapContext& ctx, od::value v, AccountIdentifica
 // `read_currency`: the account's own currency (validated); a counterparty account's currency is not read.
 Status ReadAccountIdentification(MapContext& ctx, od::value v, AccountIdentification& out, bool read_currency) {
   return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "iban" || key == "Iban") return ReadString(ctx, f, out.iban);
-    if (key == "other") return ReadGenericIdentification(ctx, f, out);
-    if (key == "currency" && read_currency) return ReadCurrencyCode(ctx, f, out.currency);
+    if (KeyIs(key, "iban") || KeyIs(key, "Iban")) return ReadString(ctx, f, out.iban);
+    if (KeyIs(key, "other")) return ReadGenericIdentification(ctx, f, out);
+    if (KeyIs(key, "currency") && read_currency) return ReadCurrencyCode(ctx, f, out.currency);
     return {};
   });
 }
@@ -78,7 +78,7 @@ Status ReadAgent(MapContext& ctx, od::value v, OptString& bic) {
   BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
   if (type == od::json_type::string) return ReadString(ctx, v, bic);
   return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "bicFi") return ReadString(ctx, f, bic);
+    if (KeyIs(key, "bicFi")) return ReadString(ctx, f, bic);
     return {};
   });
 }
@@ -89,8 +89,8 @@ Status ReadStructuredItem(MapContext& ctx, od::value v, OptString& out) {
   BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
   if (type != od::json_type::object) return AppendStrings(ctx, v, out);
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "reference") return AppendStrings(ctx, f, out);
-    if (key == "creditorReferenceInformation") {
+    if (KeyIs(key, "reference")) return AppendStrings(ctx, f, out);
+    if (KeyIs(key, "creditorReferenceInformation")) {
       od::json_type t;
       BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, f, t));
       if (t == od::json_type::array) {
@@ -117,8 +117,8 @@ Status ReadRemittance(MapContext& ctx, od::value v, Transaction& t) {
     default: return ctx.Fail("expected an array or an object");
   }
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "unstructured") return AppendStrings(ctx, f, t.remittance);
-    if (key == "structured") {
+    if (KeyIs(key, "unstructured")) return AppendStrings(ctx, f, t.remittance);
+    if (KeyIs(key, "structured")) {
       od::json_type st;
       BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, f, st));
       if (st == od::json_type::null) return {};
@@ -139,10 +139,10 @@ Status ReadBankTransactionCode(MapContext& ctx, od::value v, Transaction& t) {
   if (type == od::json_type::string) return ReadString(ctx, v, t.bank_transaction_code);
   OptString domain, family, sub_family;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "domain") return ReadString(ctx, f, domain);
-    if (key == "family") return ReadString(ctx, f, family);
-    if (key == "subFamily") return ReadString(ctx, f, sub_family);
-    if (key == "code") return ReadString(ctx, f, t.proprietary_code);
+    if (KeyIs(key, "domain")) return ReadString(ctx, f, domain);
+    if (KeyIs(key, "family")) return ReadString(ctx, f, family);
+    if (KeyIs(key, "subFamily")) return ReadString(ctx, f, sub_family);
+    if (KeyIs(key, "code")) return ReadString(ctx, f, t.proprietary_code);
     return {};
   }));
   OptString joined;
@@ -174,7 +174,7 @@ Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
       return ForEachElement(ctx, v, [&](size_t, od::value item) { return ReadExchange(ctx, item, t); });
     case od::json_type::object:
       return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-        if (key == "exchangeRate" && !t.exchange_rate) return ReadDecimal(ctx, f, t.exchange_rate);
+        if (KeyIs(key, "exchangeRate") && !t.exchange_rate) return ReadDecimal(ctx, f, t.exchange_rate);
         return {};
       });
     default: return ctx.Fail("expected a decimal or an object");
@@ -219,35 +219,35 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
   std::optional<TransactionStatus> status;
   OptString resource_id, transaction_id;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
-    if (key == "transactionAmount") {
+    if (KeyIs(key, "transactionAmount")) {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", t.amount);
     }
-    if (key == "creditDebitIndicator") return ReadCreditDebit(ctx, f, debit);
-    if (key == "status") return ReadStatus(ctx, f, status);
-    if (key == "bookingDate") return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
-    if (key == "valueDate") return ReadDate(ctx, f, t.value_date, &t.value_datetime);
-    if (key == "transactionDate") return ReadDate(ctx, f, t.transaction_date, nullptr);
-    if (key == "resourceId") return ReadId(ctx, f, resource_id);
-    if (key == "transactionId") return ReadId(ctx, f, transaction_id);
-    if (key == "entryReference") return ReadId(ctx, f, t.entry_reference);
-    if (key == "endToEndId") return ReadId(ctx, f, t.end_to_end_id);
-    if (key == "mandateId") return ReadId(ctx, f, t.mandate_id);
-    if (key == "creditorId") return ReadId(ctx, f, t.creditor_id);
-    if (key == "remittanceInformation") return ReadRemittance(ctx, f, t);
+    if (KeyIs(key, "creditDebitIndicator")) return ReadCreditDebit(ctx, f, debit);
+    if (KeyIs(key, "status")) return ReadStatus(ctx, f, status);
+    if (KeyIs(key, "bookingDate")) return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
+    if (KeyIs(key, "valueDate")) return ReadDate(ctx, f, t.value_date, &t.value_datetime);
+    if (KeyIs(key, "transactionDate")) return ReadDate(ctx, f, t.transaction_date, nullptr);
+    if (KeyIs(key, "resourceId")) return ReadId(ctx, f, resource_id);
+    if (KeyIs(key, "transactionId")) return ReadId(ctx, f, transaction_id);
+    if (KeyIs(key, "entryReference")) return ReadId(ctx, f, t.entry_reference);
+    if (KeyIs(key, "endToEndId")) return ReadId(ctx, f, t.end_to_end_id);
+    if (KeyIs(key, "mandateId")) return ReadId(ctx, f, t.mandate_id);
+    if (KeyIs(key, "creditorId")) return ReadId(ctx, f, t.creditor_id);
+    if (KeyIs(key, "remittanceInformation")) return ReadRemittance(ctx, f, t);
     // PartyIdentification {name, postalAddress, organisationId, privateId}: only the name is kept.
-    if (key == "creditor") return ReadStringMember(ctx, f, "name", creditor.name);
-    if (key == "debtor") return ReadStringMember(ctx, f, "name", debtor.name);
-    if (key == "creditorAccount") return ReadPartyAccount(ctx, f, creditor);
-    if (key == "debtorAccount") return ReadPartyAccount(ctx, f, debtor);
-    if (key == "creditorAgent") return ReadAgent(ctx, f, creditor.bic);
-    if (key == "debtorAgent") return ReadAgent(ctx, f, debtor.bic);
-    if (key == "ultimateCreditor") return ReadStringMember(ctx, f, "name", creditor.ultimate_name);
-    if (key == "ultimateDebtor") return ReadStringMember(ctx, f, "name", debtor.ultimate_name);
-    if (key == "bankTransactionCode") return ReadBankTransactionCode(ctx, f, t);
-    if (key == "merchantCategoryCode") return ReadString(ctx, f, t.merchant_category_code);
-    if (key == "exchangeRate" || key == "currencyExchange") return ReadExchange(ctx, f, t);
-    if (key == "instructedAmount") {
+    if (KeyIs(key, "creditor")) return ReadStringMember(ctx, f, "name", creditor.name);
+    if (KeyIs(key, "debtor")) return ReadStringMember(ctx, f, "name", debtor.name);
+    if (KeyIs(key, "creditorAccount")) return ReadPartyAccount(ctx, f, creditor);
+    if (KeyIs(key, "debtorAccount")) return ReadPartyAccount(ctx, f, debtor);
+    if (KeyIs(key, "creditorAgent")) return ReadAgent(ctx, f, creditor.bic);
+    if (KeyIs(key, "debtorAgent")) return ReadAgent(ctx, f, debtor.bic);
+    if (KeyIs(key, "ultimateCreditor")) return ReadStringMember(ctx, f, "name", creditor.ultimate_name);
+    if (KeyIs(key, "ultimateDebtor")) return ReadStringMember(ctx, f, "name", debtor.ultimate_name);
+    if (KeyIs(key, "bankTransactionCode")) return ReadBankTransactionCode(ctx, f, t);
+    if (KeyIs(key, "merchantCategoryCode")) return ReadString(ctx, f, t.merchant_category_code);
+    if (KeyIs(key, "exchangeRate") || KeyIs(key, "currencyExchange")) return ReadExchange(ctx, f, t);
+    if (KeyIs(key, "instructedAmount")) {
       if (IsNull(f)) return {};
       Money m;
       BANKFEED_RETURN_IF_ERROR(ReadMoney(ctx, f, "amount", "currency", m));
@@ -271,11 +271,11 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
   bool have_amount = false, have_type = false;
   std::optional<bool> debit;
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "balanceAmount") {
+    if (KeyIs(key, "balanceAmount")) {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", b.amount);
     }
-    if (key == "balanceType") {
+    if (KeyIs(key, "balanceType")) {
       OptString type;
       BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
       if (!type) return ctx.Fail("missing");
@@ -285,12 +285,12 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
       return {};
     }
     // Not in 1.4.0.47, whose balances are signed; applied when a bank sends one.
-    if (key == "creditDebitIndicator") {
+    if (KeyIs(key, "creditDebitIndicator")) {
       if (IsNull(f)) return {};
       return ReadCreditDebit(ctx, f, debit);
     }
-    if (key == "referenceDate") return ReadDate(ctx, f, b.reference_date, nullptr);
-    if (key == "lastChangeDateTime") return ReadDateTime(ctx, f, b.last_change_datetime);
+    if (KeyIs(key, "referenceDate")) return ReadDate(ctx, f, b.reference_date, nullptr);
+    if (KeyIs(key, "lastChangeDateTime")) return ReadDateTime(ctx, f, b.last_change_datetime);
     return {};
   }));
   if (!have_amount) return ctx.FailMissing("balanceAmount");
@@ -306,13 +306,13 @@ Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
   AccountIdentification id;
   OptString currency;
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "resourceId") return ReadId(ctx, f, a.resource_id);
-    if (key == "bicFi") return ReadString(ctx, f, a.bic);
-    if (key == "accountId") return ReadAccountIdentification(ctx, f, id, true);
-    if (key == "currency") return ReadCurrencyCode(ctx, f, currency);
-    if (key == "name") return ReadString(ctx, f, a.name);
-    if (key == "product") return ReadString(ctx, f, a.product);
-    if (key == "cashAccountType") return ReadString(ctx, f, a.cash_account_type);
+    if (KeyIs(key, "resourceId")) return ReadId(ctx, f, a.resource_id);
+    if (KeyIs(key, "bicFi")) return ReadString(ctx, f, a.bic);
+    if (KeyIs(key, "accountId")) return ReadAccountIdentification(ctx, f, id, true);
+    if (KeyIs(key, "currency")) return ReadCurrencyCode(ctx, f, currency);
+    if (KeyIs(key, "name")) return ReadString(ctx, f, a.name);
+    if (KeyIs(key, "product")) return ReadString(ctx, f, a.product);
+    if (KeyIs(key, "cashAccountType")) return ReadString(ctx, f, a.cash_account_type);
     return {};
   }));
   a.iban = std::move(id.iban);
@@ -386,19 +386,19 @@ Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOpt
   bool balances = false, transactions = false, beneficiaries = false, identity = false, found = false;
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
-      if (key == "balances") {
+      if (KeyIs(key, "balances")) {
         found = true;
         return ReadAccessibleAccounts(ctx, f, balances);
       }
-      if (key == "transactions") {
+      if (KeyIs(key, "transactions")) {
         found = true;
         return ReadAccessibleAccounts(ctx, f, transactions);
       }
-      if (key == "trustedBeneficiaries") {
+      if (KeyIs(key, "trustedBeneficiaries")) {
         found = true;
         return ReadGrant(ctx, f, beneficiaries);
       }
-      if (key == "psuIdentity") {
+      if (KeyIs(key, "psuIdentity")) {
         found = true;
         return ReadGrant(ctx, f, identity);
       }

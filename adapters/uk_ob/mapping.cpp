@@ -67,9 +67,9 @@ struct AccountRef {
 
 Status ReadAccountRef(MapContext& ctx, od::value v, AccountRef& ref) {
   return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "SchemeName") return ReadString(ctx, f, ref.scheme);
-    if (key == "Identification") return ReadString(ctx, f, ref.identification);
-    if (key == "Name") return ReadString(ctx, f, ref.name);
+    if (KeyIs(key, "SchemeName")) return ReadString(ctx, f, ref.scheme);
+    if (KeyIs(key, "Identification")) return ReadString(ctx, f, ref.identification);
+    if (KeyIs(key, "Name")) return ReadString(ctx, f, ref.name);
     return {};
   });
 }
@@ -98,8 +98,8 @@ void ApplyAccountRef(const AccountRef& ref, Party& p) {
 Status ReadAgentBic(MapContext& ctx, od::value v, OptString& bic) {
   OptString scheme, identification;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "SchemeName") return ReadString(ctx, f, scheme);
-    if (key == "Identification") return ReadString(ctx, f, identification);
+    if (KeyIs(key, "SchemeName")) return ReadString(ctx, f, scheme);
+    if (KeyIs(key, "Identification")) return ReadString(ctx, f, identification);
     return {};
   }));
   if (scheme && identification && EqualsNoCase(SchemeCode(*scheme), "BICFI")) bic = std::move(identification);
@@ -110,8 +110,8 @@ Status ReadAgentBic(MapContext& ctx, od::value v, OptString& bic) {
 Status ReadBankTransactionCode(MapContext& ctx, od::value v, OptString& out) {
   OptString code, sub_code;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "Code") return ReadString(ctx, f, code);
-    if (key == "SubCode") return ReadString(ctx, f, sub_code);
+    if (KeyIs(key, "Code")) return ReadString(ctx, f, code);
+    if (KeyIs(key, "SubCode")) return ReadString(ctx, f, sub_code);
     return {};
   }));
   if (!code) return {};
@@ -126,8 +126,8 @@ Status ReadBankTransactionCode(MapContext& ctx, od::value v, OptString& out) {
 // CurrencyExchange {SourceCurrency, TargetCurrency, UnitCurrency, ExchangeRate, InstructedAmount{Amount, Currency}}.
 Status ReadCurrencyExchange(MapContext& ctx, od::value v, Transaction& t) {
   return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "ExchangeRate") return ReadDecimal(ctx, f, t.exchange_rate);
-    if (key == "InstructedAmount") {
+    if (KeyIs(key, "ExchangeRate")) return ReadDecimal(ctx, f, t.exchange_rate);
+    if (KeyIs(key, "InstructedAmount")) {
       if (IsNull(f)) return {};
       Money m;
       BANKFEED_RETURN_IF_ERROR(ReadMoney(ctx, f, "Amount", "Currency", m));
@@ -164,40 +164,40 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
   std::optional<bool> debit;
   bool have_amount = false, have_status = false;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
-    if (key == "Amount") {
+    if (KeyIs(key, "Amount")) {
       if (IsNull(f)) return {};
       have_amount = true;
       return ReadMoney(ctx, f, "Amount", "Currency", t.amount);
     }
-    if (key == "CreditDebitIndicator") return ReadIndicator(ctx, f, debit);
-    if (key == "Status") return ReadTransactionStatus(ctx, f, t.status, have_status);
-    if (key == "BookingDateTime") return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
-    if (key == "ValueDateTime") return ReadDate(ctx, f, t.value_date, &t.value_datetime);
-    if (key == "TransactionId") return ReadId(ctx, f, t.transaction_id);
-    if (key == "TransactionReference") return ReadId(ctx, f, t.entry_reference);
-    if (key == "TransactionInformation") return ReadString(ctx, f, t.remittance);
-    if (key == "BankTransactionCode") return ReadBankTransactionCode(ctx, f, t.bank_transaction_code);
-    if (key == "ProprietaryBankTransactionCode") {
+    if (KeyIs(key, "CreditDebitIndicator")) return ReadIndicator(ctx, f, debit);
+    if (KeyIs(key, "Status")) return ReadTransactionStatus(ctx, f, t.status, have_status);
+    if (KeyIs(key, "BookingDateTime")) return ReadDate(ctx, f, t.booking_date, &t.booking_datetime);
+    if (KeyIs(key, "ValueDateTime")) return ReadDate(ctx, f, t.value_date, &t.value_datetime);
+    if (KeyIs(key, "TransactionId")) return ReadId(ctx, f, t.transaction_id);
+    if (KeyIs(key, "TransactionReference")) return ReadId(ctx, f, t.entry_reference);
+    if (KeyIs(key, "TransactionInformation")) return ReadString(ctx, f, t.remittance);
+    if (KeyIs(key, "BankTransactionCode")) return ReadBankTransactionCode(ctx, f, t.bank_transaction_code);
+    if (KeyIs(key, "ProprietaryBankTransactionCode")) {
       return ForEachFieldIfAny(ctx, f, [&](std::string_view k, od::value c) -> Status {
         if (k == "Code") return ReadString(ctx, c, t.proprietary_code);
         return {};
       });
     }
-    if (key == "MerchantDetails") {
+    if (KeyIs(key, "MerchantDetails")) {
       return ForEachFieldIfAny(ctx, f, [&](std::string_view k, od::value m) -> Status {
         if (k == "MerchantName") return ReadString(ctx, m, merchant_name);
         if (k == "MerchantCategoryCode") return ReadString(ctx, m, t.merchant_category_code);
         return {};
       });
     }
-    if (key == "CreditorAccount") return ReadAccountRef(ctx, f, creditor_account);
-    if (key == "DebtorAccount") return ReadAccountRef(ctx, f, debtor_account);
-    if (key == "CreditorAgent") return ReadAgentBic(ctx, f, creditor.bic);
-    if (key == "DebtorAgent") return ReadAgentBic(ctx, f, debtor.bic);
+    if (KeyIs(key, "CreditorAccount")) return ReadAccountRef(ctx, f, creditor_account);
+    if (KeyIs(key, "DebtorAccount")) return ReadAccountRef(ctx, f, debtor_account);
+    if (KeyIs(key, "CreditorAgent")) return ReadAgentBic(ctx, f, creditor.bic);
+    if (KeyIs(key, "DebtorAgent")) return ReadAgentBic(ctx, f, debtor.bic);
     // UltimateCreditor / UltimateDebtor (v4): only the name is kept.
-    if (key == "UltimateCreditor") return ReadStringMember(ctx, f, "Name", creditor.ultimate_name);
-    if (key == "UltimateDebtor") return ReadStringMember(ctx, f, "Name", debtor.ultimate_name);
-    if (key == "CurrencyExchange") return ReadCurrencyExchange(ctx, f, t);
+    if (KeyIs(key, "UltimateCreditor")) return ReadStringMember(ctx, f, "Name", creditor.ultimate_name);
+    if (KeyIs(key, "UltimateDebtor")) return ReadStringMember(ctx, f, "Name", debtor.ultimate_name);
+    if (KeyIs(key, "CurrencyExchange")) return ReadCurrencyExchange(ctx, f, t);
     return {};
   }));
   if (!have_amount) return ctx.FailMissing("Amount");
@@ -252,13 +252,13 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
   bool have_amount = false, have_type = false, have_credit_line = false, included = false;
   std::optional<bool> debit;
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "Amount") {
+    if (KeyIs(key, "Amount")) {
       if (IsNull(f)) return {};
       have_amount = true;
       return ReadMoney(ctx, f, "Amount", "Currency", b.amount);
     }
-    if (key == "CreditDebitIndicator") return ReadIndicator(ctx, f, debit);
-    if (key == "Type") {
+    if (KeyIs(key, "CreditDebitIndicator")) return ReadIndicator(ctx, f, debit);
+    if (KeyIs(key, "Type")) {
       OptString type;
       BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
       if (!type) return {};
@@ -268,8 +268,8 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
       have_type = true;
       return {};
     }
-    if (key == "DateTime") return ReadDate(ctx, f, b.reference_date, &b.last_change_datetime);
-    if (key == "CreditLine") {
+    if (KeyIs(key, "DateTime")) return ReadDate(ctx, f, b.reference_date, &b.last_change_datetime);
+    if (KeyIs(key, "CreditLine")) {
       if (IsNull(f)) return {};
       return ForEachElement(ctx, f, [&](size_t, od::value line) -> Status {
         have_credit_line = true;
@@ -296,15 +296,15 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
 Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
   OptString sub_type, type;  // v3.1 AccountSubType/AccountType, v4 AccountTypeCode/AccountCategory
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "AccountId") return ReadId(ctx, f, a.resource_id);
-    if (key == "Currency") return ReadCurrencyCode(ctx, f, a.currency);
-    if (key == "Nickname") return ReadString(ctx, f, a.name);
-    if (key == "Description") return ReadString(ctx, f, a.product);
-    if (key == "AccountSubType" || key == "AccountTypeCode") return ReadString(ctx, f, sub_type);
-    if (key == "AccountType" || key == "AccountCategory") return ReadString(ctx, f, type);
-    if (key == "Status") return ReadString(ctx, f, a.status);
-    if (key == "Servicer") return ReadAgentBic(ctx, f, a.bic);
-    if (key == "Account") {
+    if (KeyIs(key, "AccountId")) return ReadId(ctx, f, a.resource_id);
+    if (KeyIs(key, "Currency")) return ReadCurrencyCode(ctx, f, a.currency);
+    if (KeyIs(key, "Nickname")) return ReadString(ctx, f, a.name);
+    if (KeyIs(key, "Description")) return ReadString(ctx, f, a.product);
+    if (KeyIs(key, "AccountSubType") || KeyIs(key, "AccountTypeCode")) return ReadString(ctx, f, sub_type);
+    if (KeyIs(key, "AccountType") || KeyIs(key, "AccountCategory")) return ReadString(ctx, f, type);
+    if (KeyIs(key, "Status")) return ReadString(ctx, f, a.status);
+    if (KeyIs(key, "Servicer")) return ReadAgentBic(ctx, f, a.bic);
+    if (KeyIs(key, "Account")) {
       if (IsNull(f)) return {};
       return ForEachObject(ctx, f, [&](od::value item) -> Status {
         AccountRef ref;
@@ -333,9 +333,9 @@ std::optional<ConsentStatus> ConsentStatusFor(std::string_view s) {
 
 Status ReadConsentData(MapContext& ctx, od::value v, Consent& c) {
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (key == "ConsentId") return ReadId(ctx, f, c.consent_id);
-    if (key == "Status") return ReadConsentStatus(ctx, f, c, ConsentStatusFor);
-    if (key == "Permissions") {
+    if (KeyIs(key, "ConsentId")) return ReadId(ctx, f, c.consent_id);
+    if (KeyIs(key, "Status")) return ReadConsentStatus(ctx, f, c, ConsentStatusFor);
+    if (KeyIs(key, "Permissions")) {
       if (IsNull(f)) return {};
       return ForEachElement(ctx, f, [&](size_t, od::value item) -> Status {
         OptString p;
@@ -344,11 +344,11 @@ Status ReadConsentData(MapContext& ctx, od::value v, Consent& c) {
         return {};
       });
     }
-    if (key == "ExpirationDateTime") return ReadDate(ctx, f, c.valid_until, nullptr);
-    if (key == "CreationDateTime") return ReadDateTime(ctx, f, c.created_datetime);
-    if (key == "StatusUpdateDateTime") return ReadDateTime(ctx, f, c.status_updated_datetime);
-    if (key == "TransactionFromDateTime") return ReadDateTime(ctx, f, c.transaction_from_datetime);
-    if (key == "TransactionToDateTime") return ReadDateTime(ctx, f, c.transaction_to_datetime);
+    if (KeyIs(key, "ExpirationDateTime")) return ReadDate(ctx, f, c.valid_until, nullptr);
+    if (KeyIs(key, "CreationDateTime")) return ReadDateTime(ctx, f, c.created_datetime);
+    if (KeyIs(key, "StatusUpdateDateTime")) return ReadDateTime(ctx, f, c.status_updated_datetime);
+    if (KeyIs(key, "TransactionFromDateTime")) return ReadDateTime(ctx, f, c.transaction_from_datetime);
+    if (KeyIs(key, "TransactionToDateTime")) return ReadDateTime(ctx, f, c.transaction_to_datetime);
     return {};
   });
 }

@@ -1,6 +1,8 @@
 // Berlin Group mapping against CANONICAL.md: signs, shapes real banks send, remittance, parties, dates, twins.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "bankfeed/canonical_json.hpp"
 #include "bankfeed/ids.hpp"
 #include "bankfeed/normalize.hpp"
@@ -195,6 +197,39 @@ TEST(BerlinGroupMapping, EscapedKeysAreUnescaped) {
   EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"EUR","amount":"1"},)"
                   R"("creditorName":42}]}})"),
             "transactions.booked[0].creditorName: expected a string");
+}
+
+// Keys and strings without escapes are viewed in place, found by scanning 16 bytes at a time for the closing quote:
+// every length around the block size, and an escape at every position, read the same as the plain text.
+TEST(BerlinGroupMapping, StringsAndKeysOfEveryLengthAndEscapePosition) {
+  for (size_t n = 1; n <= 40; ++n) {
+    const std::string name(n, 'n');
+    const std::string unknown_key(n, 'k');
+    auto v = Txs(Booked("\"" + unknown_key + R"(":"x",)" + R"("creditorName":")" + name + "\""));
+    ASSERT_EQ(v.size(), 1u);
+    ASSERT_TRUE(v[0].creditor.has_value()) << n;
+    EXPECT_EQ(v[0].creditor->name, name) << n;
+    for (size_t k = 0; k <= n; ++k) {
+      std::string escaped = name, expected = name;
+      escaped.insert(k, "\\\"");
+      expected.insert(k, "\"");
+      auto w = Txs(Booked(R"("creditorName":")" + escaped + "\""));
+      ASSERT_EQ(w.size(), 1u);
+      ASSERT_TRUE(w[0].creditor.has_value()) << n << " " << k;
+      EXPECT_EQ(w[0].creditor->name, expected) << n << " " << k;
+    }
+  }
+  const std::string key = "creditorName";
+  for (size_t k = 0; k < key.size(); ++k) {
+    std::string escaped = key;
+    char unicode[7];
+    std::snprintf(unicode, sizeof unicode, "\\u%04x", static_cast<unsigned>(key[k]));
+    escaped.replace(k, 1, unicode);
+    auto v = Txs(Booked("\"" + escaped + R"(":"Lidl")"));
+    ASSERT_EQ(v.size(), 1u);
+    ASSERT_TRUE(v[0].creditor.has_value()) << escaped;
+    EXPECT_EQ(v[0].creditor->name, "Lidl") << escaped;
+  }
 }
 
 TEST(BerlinGroupMapping, RawJsonIsKeptForAudit) {
