@@ -121,7 +121,9 @@ Status ReadTransactionList(MapContext& ctx, od::value v, TransactionStatus statu
 // accountReport: {booked, pending, information, _links}. Rows come out booked, then pending, then information,
 // whatever order the keys arrive in. Banks send them in that order, so rows go straight into `out` and are only
 // reordered (stably) when a bank did not.
-bool IsTransactionList(std::string_view key) { return KeyIs(key, "booked") || KeyIs(key, "pending") || KeyIs(key, "information"); }
+bool IsTransactionList(std::string_view key) {
+  return KeyIs(key, "booked") || KeyIs(key, "pending") || KeyIs(key, "information");
+}
 
 // Counts the rows of all of the report's lists and reserves room for them at once: reserving list by list would
 // move every booked row again when the pending list arrives. Only counts; a value of the wrong type is left for the
@@ -275,7 +277,8 @@ Status ReadConsentLinks(MapContext& ctx, od::value v, Consent& c, std::string& s
 
 Status ReadAccess(MapContext& ctx, od::value v, Consent& c) {
   return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
-    if (KeyIs(key, "accounts") || KeyIs(key, "balances") || KeyIs(key, "transactions") || KeyIs(key, "additionalInformation")) {
+    if (KeyIs(key, "accounts") || KeyIs(key, "balances") || KeyIs(key, "transactions") ||
+        KeyIs(key, "additionalInformation")) {
       c.permissions.emplace_back(key);
       return {};
     }
