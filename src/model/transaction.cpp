@@ -195,9 +195,9 @@ TransactionIdAssigner::~TransactionIdAssigner() = default;
 // Occurrences are keyed by a 64-bit hash of the content bytes: two different rows whose hashes collide (odds about
 // 2^-64 per pair) would only get different occurrence indexes, and their ids differ anyway because the id hashes the
 // full content. So no row is ever merged with another, and the result stays deterministic. Open addressing over a
-// power-of-two table kept at most half full: no node per row.
+// power-of-two table kept at most half full: no node per row. The caller (Assign) has grown the table for one more
+// key first, so that it can prefetch the slot.
 uint32_t TransactionIdAssigner::NextOccurrence(uint64_t content_hash) {
-  if (2 * (used_ + 1) > slots_.size()) Grow();  // Assign has already grown it; kept so the invariant is local
   const uint64_t stored = content_hash | 1;
   const size_t mask = slots_.size() - 1;
   for (size_t i = (content_hash >> 1) & mask;; i = (i + 1) & mask) {
