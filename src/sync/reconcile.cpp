@@ -102,6 +102,7 @@ class Reconciler {
   }
 
   void MatchBankIds() {
+    if (s_.empty()) return;  // a first sync: no stored row to match, and no fetched row's id is hashed
     std::unordered_multimap<std::string, size_t> by_id;  // stored rows by bank id, in stored order
     for (size_t i = 0; i < s_.size(); ++i) {
       if (s_[i].tx->transaction_id) by_id.emplace(*s_[i].tx->transaction_id, i);
@@ -198,8 +199,17 @@ class Reconciler {
       // The last use of the fetched row (f_[fi].tx points at it): moved, not copied.
       out_.added.emplace_back().transaction = std::move(fetched_[fi]);
     }
-    // The batch's ids are distinct among themselves, so only a stored row's id can clash with a new one. `taken`
-    // views ids held by stored_ and out_.added, neither of which changes size from here on.
+    // The batch's ids are distinct among themselves (assigned over the whole batch), so only a stored row's id can
+    // clash with a new one: with no stored row (a first sync) there is nothing to check. A batch that breaks this
+    // is refused by the store's commit (an id that appears twice), never stored twice.
+    if (!stored_.empty()) RederiveClashingIds();
+    for (size_t si = 0; si < s_.size(); ++si) {
+      if (!s_[si].matched) out_.removed.push_back(stored_[si].transaction.id);
+    }
+  }
+
+  // `taken` views ids held by stored_ and out_.added, neither of which changes size from here on.
+  void RederiveClashingIds() {
     std::unordered_set<std::string_view> taken;
     taken.reserve(stored_.size() + out_.added.size());
     for (const FeedTransaction& s : stored_) taken.insert(s.transaction.id);
@@ -213,9 +223,6 @@ class Reconciler {
           break;
         }
       }
-    }
-    for (size_t si = 0; si < s_.size(); ++si) {
-      if (!s_[si].matched) out_.removed.push_back(stored_[si].transaction.id);
     }
   }
 
