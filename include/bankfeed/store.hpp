@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -179,8 +180,9 @@ class BANKFEED_EXPORT Store {
   // is on or after `from`, and every pending row, in the order they were added.
   virtual Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) = 0;
   // Which of `ids` the account already uses (for a row outside the window that a new row's id collides with).
+  // The ids are views: a sync asks about its new rows' ids without copying them.
   virtual Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
-                                                               const std::vector<std::string>& ids) = 0;
+                                                               std::span<const std::string_view> ids) = 0;
   // Writes one account sync atomically. Returns the tenant's sequence number after it. kInvalidArgument (nothing
   // written) for an added id already in use or a modified/removed id not stored.
   virtual Result<int64_t> CommitAccountSync(const AccountCommit& commit) = 0;

@@ -36,6 +36,13 @@ struct SealerSlot {
 struct SealerCache {
   std::mutex mu;  // guards the map, not the slots: a slot is only ever used by its own thread
   std::unordered_map<std::thread::id, std::unique_ptr<SealerSlot>> slots;
+  // Never 0 and never reused, unlike the cache's address: names the cache in a thread's LastSlot.
+  const uint64_t serial = NextSerial();
+
+  static uint64_t NextSerial() {
+    static std::atomic<uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
 };
 
 }  // namespace detail
@@ -149,12 +156,25 @@ class ThreadSlots {
 
 thread_local ThreadSlots thread_slots;
 
+// The cache this thread last used and its slot there, so that a run of envelopes under one Aead finds the slot
+// without the cache's lock. A slot lives until its thread ends or its cache is destroyed, and a live cache's serial
+// is its own, so a matching serial means the slot is still there.
+struct LastSlot {
+  uint64_t serial = 0;
+  detail::SealerSlot* slot = nullptr;
+};
+thread_local LastSlot last_slot;
+
 // This thread's slot in `cache`, made on first use.
 detail::SealerSlot& SlotOf(const std::shared_ptr<detail::SealerCache>& cache) {
+  if (last_slot.serial == cache->serial) return *last_slot.slot;
   const std::thread::id self = std::this_thread::get_id();
   {
     const std::lock_guard lock(cache->mu);
-    if (auto it = cache->slots.find(self); it != cache->slots.end()) return *it->second;
+    if (auto it = cache->slots.find(self); it != cache->slots.end()) {
+      last_slot = {cache->serial, it->second.get()};
+      return *it->second;
+    }
   }
   auto slot = std::make_unique<detail::SealerSlot>();
   detail::SealerSlot& mine = *slot;
@@ -163,6 +183,7 @@ detail::SealerSlot& SlotOf(const std::shared_ptr<detail::SealerCache>& cache) {
     cache->slots.emplace(self, std::move(slot));
   }
   thread_slots.Add(cache);
+  last_slot = {cache->serial, &mine};
   return mine;
 }
 
@@ -209,26 +230,38 @@ Aead::Aead(Keyring keys)
     : keys_(std::make_shared<const Keyring>(std::move(keys))), sealers_(std::make_shared<detail::SealerCache>()) {}
 
 Result<std::string> Aead::Encrypt(std::string_view plaintext, std::string_view associated_data) const {
+  Result<std::string> out(tl::in_place);
+  if (Status sealed = EncryptAppend(plaintext, associated_data, *out); !sealed) out = tl::unexpected(sealed.error());
+  return out;
+}
+
+Status Aead::EncryptAppend(std::string_view plaintext, std::string_view associated_data, std::string& out) const {
   if (plaintext.size() > kMaxPlaintext) {
     return MakeError(ErrorCode::kInvalidArgument, "envelope: plaintext too large for one AES-GCM message");
   }
   const KeyEntry& key = keys_->active();
   const std::string& id = key.id();
   const size_t header_size = 2 + id.size();
-  Result<std::string> out(tl::in_place, header_size + detail::kNonceBytes + plaintext.size() + detail::kTagBytes,
-                          '\0');
-  std::string& env = *out;
+  const size_t start = out.size();
+  out.resize(start + header_size + detail::kNonceBytes + plaintext.size() + detail::kTagBytes);
+  char* const env = out.data() + start;
   env[0] = static_cast<char>(kEnvelopeVersion);
   env[1] = static_cast<char>(static_cast<unsigned char>(id.size()));  // 1..255, checked when the key was added
-  env.replace(2, id.size(), id);
-  unsigned char* nonce = reinterpret_cast<unsigned char*>(env.data()) + header_size;
-  if (!nonce_pool.Take(nonce)) return MakeError(ErrorCode::kInternal, "envelope: the random generator failed");
-  BANKFEED_ASSIGN_OR_RETURN(detail::AesGcmSealer* const sealer, SealerFor(sealers_, key.aead_key()));
-  const std::string_view header(env.data(), header_size);
-  const Status sealed = sealer->Seal(detail::NonceView(nonce, detail::kNonceBytes), {header, associated_data},
-                                     plaintext, Tail(env, header_size + detail::kNonceBytes));
-  if (!sealed) return tl::unexpected(sealed.error());  // the sealer is spent; SealerFor makes a new one next time
-  return out;
+  std::memcpy(env + 2, id.data(), id.size());
+  unsigned char* nonce = reinterpret_cast<unsigned char*>(env) + header_size;
+  const auto fail = [&](Error error) -> Status {
+    out.resize(start);
+    return tl::unexpected(std::move(error));
+  };
+  if (!nonce_pool.Take(nonce)) return fail(MakeError(ErrorCode::kInternal, "envelope: the random generator failed").value());
+  Result<detail::AesGcmSealer*> sealer = SealerFor(sealers_, key.aead_key());
+  if (!sealer) return fail(std::move(sealer).error());
+  const std::string_view header(env, header_size);
+  // The sealer wipes the ciphertext it wrote if it fails (and is spent: SealerFor makes a new one next time).
+  const Status sealed = (*sealer)->Seal(detail::NonceView(nonce, detail::kNonceBytes), {header, associated_data},
+                                        plaintext, Tail(out, start + header_size + detail::kNonceBytes));
+  if (!sealed) return fail(sealed.error());
+  return {};
 }
 
 Result<std::string> Aead::Decrypt(std::string_view envelope, std::string_view associated_data) const {

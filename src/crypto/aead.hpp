@@ -51,6 +51,9 @@ class Aead {
 
   // Seals `plaintext` under the active key. kInternal only if OpenSSL or the random generator fails.
   Result<std::string> Encrypt(std::string_view plaintext, std::string_view associated_data) const;
+  // Encrypt, with the envelope appended to `out` (what `out` held is kept): many envelopes in one buffer, without
+  // an allocation each. On an error `out` is as it was.
+  Status EncryptAppend(std::string_view plaintext, std::string_view associated_data, std::string& out) const;
 
   // Opens an envelope made by Encrypt with the same associated data, under whichever key of the ring it names.
   Result<std::string> Decrypt(std::string_view envelope, std::string_view associated_data) const;

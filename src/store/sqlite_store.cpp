@@ -160,6 +160,10 @@ Result<std::string> SqliteStore::Seal(std::string_view plaintext, const std::str
   return aead_.Encrypt(plaintext, ad);
 }
 
+Status SqliteStore::SealAppend(std::string_view plaintext, const std::string& ad, std::string& out) const {
+  return aead_.EncryptAppend(plaintext, ad, out);
+}
+
 Result<std::string> SqliteStore::Open(std::string_view envelope, const std::string& ad, std::string_view column) const {
   auto opened = aead_.Decrypt(envelope, ad);
   if (!opened) {

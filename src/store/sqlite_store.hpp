@@ -82,7 +82,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) override;
   Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
-                                                       const std::vector<std::string>& ids) override;
+                                                       std::span<const std::string_view> ids) override;
   Result<int64_t> CommitAccountSync(const AccountCommit& commit) override;
 
   using Store::ReadFeed;
@@ -108,6 +108,7 @@ class SqliteStore final : public Store {
 
   // Seals / opens one envelope; `column` ("transactions.record_enc") names it in errors.
   Result<std::string> Seal(std::string_view plaintext, const std::string& ad) const;
+  Status SealAppend(std::string_view plaintext, const std::string& ad, std::string& out) const;  // appended to `out`
   Result<std::string> Open(std::string_view envelope, const std::string& ad, std::string_view column) const;
 
   // The caller holds mu_ for all of these.

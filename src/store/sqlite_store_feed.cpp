@@ -99,7 +99,7 @@ Result<std::vector<FeedTransaction>> SqliteStore::LoadWindow(const AccountRef& a
 }
 
 Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountRef& account,
-                                                                  const std::vector<std::string>& ids) {
+                                                                  std::span<const std::string_view> ids) {
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!IsHashId(ids[i], "tx_")) {
       return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("ids", i) + " is not a tx_ id");
@@ -119,13 +119,13 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
     if (!has_rows) return out;
   }
   std::set<std::string_view> seen;
-  for (const std::string& id : ids) {
+  for (const std::string_view id : ids) {
     if (!seen.insert(id).second) continue;
     BANKFEED_ASSIGN_OR_RETURN(
         Stmt stmt,
         db.Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 AND feed_id = ?2", "select transactions"));
     BANKFEED_ASSIGN_OR_RETURN(const bool used, stmt.Bind(1, row.id).BindText(2, id).Step());
-    if (used) out.push_back(id);
+    if (used) out.emplace_back(id);
   }
   return out;
 }
@@ -147,10 +147,12 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
     return list == &commit.added ? "added" : "modified";
   };
   size_t record_bytes = 0;  // the largest raw JSON: a transaction record's size but for its other fields
+  size_t raw_bytes = 0;     // all of them: the records' size but for their other fields
   for (const auto* list : {&commit.added, &commit.modified}) {
     for (size_t i = 0; i < list->size(); ++i) {
       BANKFEED_RETURN_IF_ERROR(check_id((*list)[i].transaction.id, list_name(list), i));
       record_bytes = std::max(record_bytes, (*list)[i].transaction.raw_json.size());
+      raw_bytes += (*list)[i].transaction.raw_json.size();
     }
   }
   for (size_t i = 0; i < commit.removed.size(); ++i)
@@ -171,12 +173,18 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   // row, so they are sealed for the row found now, under a short lock, and the rest outside the lock: another
   // account's commit (a parallel consent) writes meanwhile. Account rows are never reused, so if the account still
   // has that row inside the write transaction, the envelopes are the ones that row needs. Each transaction is
-  // encoded into one plaintext buffer, sealed, and the buffer reused for the next (wiped when done).
+  // encoded into one plaintext buffer, sealed, and the buffer reused for the next (wiped when done). The envelopes
+  // go one after another into one buffer (no allocation each), which `sealed` views once it is complete.
   Plaintexts plain;
   plain.v.emplace_back().reserve(2 + record_bytes + 512);
-  const auto seal_all = [&](const AccountRow& row) -> Result<std::vector<std::string>> {
-    std::vector<std::string> out;
-    out.reserve(commit.added.size() + commit.modified.size() + balances.v.size());
+  std::string envelopes;
+  std::vector<std::string_view> sealed;
+  const auto seal_all = [&](const AccountRow& row) -> Status {
+    const size_t count = commit.added.size() + commit.modified.size() + balances.v.size();
+    std::vector<size_t> ends;  // where each envelope ends in `envelopes`
+    ends.reserve(count);
+    envelopes.clear();
+    envelopes.reserve(raw_bytes + count * 512);  // a guess for the other fields and the envelope; it grows if short
     const std::string prefix = TransactionAdPrefix(row.tenant, row.id);
     std::string ad;  // TransactionAd(row.tenant, row.id, id), in one reused buffer
     std::string& record = plain.v.front();
@@ -188,30 +196,35 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
                            "store: " + Where(list_name(list), i) + ": " + encoded.error().message);
         }
         ad.assign(prefix).append(f.transaction.id);
-        BANKFEED_ASSIGN_OR_RETURN(std::string sealed, Seal(record, ad));
-        out.push_back(std::move(sealed));
+        BANKFEED_RETURN_IF_ERROR(SealAppend(record, ad, envelopes));
+        ends.push_back(envelopes.size());
       }
     }
     for (size_t ord = 0; ord < balances.v.size(); ++ord) {
-      BANKFEED_ASSIGN_OR_RETURN(std::string sealed,
-                                Seal(balances.v[ord], BalanceAd(row.tenant, row.id, static_cast<int64_t>(ord))));
-      out.push_back(std::move(sealed));
+      BANKFEED_RETURN_IF_ERROR(
+          SealAppend(balances.v[ord], BalanceAd(row.tenant, row.id, static_cast<int64_t>(ord)), envelopes));
+      ends.push_back(envelopes.size());
     }
-    return out;
+    sealed.clear();
+    sealed.reserve(count);
+    for (size_t i = 0, begin = 0; i < ends.size(); begin = ends[i++]) {
+      sealed.emplace_back(envelopes.data() + begin, ends[i] - begin);
+    }
+    return {};
   };
   AccountRow sealed_for;
   {
     std::lock_guard lock(mu_);
     BANKFEED_ASSIGN_OR_RETURN(sealed_for, AccountByRef(commit.account));
   }
-  BANKFEED_ASSIGN_OR_RETURN(std::vector<std::string> sealed, seal_all(sealed_for));
+  BANKFEED_RETURN_IF_ERROR(seal_all(sealed_for));
 
   std::lock_guard lock(mu_);
   BANKFEED_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(*db_, "commit account sync"));
   BANKFEED_ASSIGN_OR_RETURN(const AccountRow account, AccountByRef(commit.account));
   if (account.id != sealed_for.id || account.tenant != sealed_for.tenant) {
     // The customer was forgotten and the account created again in between: seal for its new row.
-    BANKFEED_ASSIGN_OR_RETURN(sealed, seal_all(account));
+    BANKFEED_RETURN_IF_ERROR(seal_all(account));
   }
   const auto exists = [&](const std::string& id) -> Result<bool> {
     BANKFEED_ASSIGN_OR_RETURN(

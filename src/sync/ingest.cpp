@@ -4,8 +4,10 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace bankfeed::sync {
 namespace {
@@ -23,9 +25,9 @@ void Lap(IngestTimings* timings, double IngestTimings::*field, Clock::time_point
 // Gives rows whose id another stored row of the account already has (outside the window) a fresh id.
 Status UniqueIds(Store& store, const AccountRef& ref, std::vector<FeedTransaction>& added) {
   for (int round = 1; round <= 8; ++round) {
-    std::vector<std::string> ids;
+    std::vector<std::string_view> ids;  // views of the rows' ids, which do not change until the answer is used
     ids.reserve(added.size());
-    for (const FeedTransaction& t : added) ids.push_back(t.transaction.id);
+    for (const FeedTransaction& t : added) ids.emplace_back(t.transaction.id);
     auto used = store.TransactionIdsInUse(ref, ids);
     if (!used) return tl::unexpected(used.error());
     if (used->empty()) return {};

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -281,6 +282,43 @@ TEST(CryptoAead, EachAeadSealsUnderItsOwnKey) {
     EXPECT_EQ(one.Decrypt(c, kAd).value_or("<failed>"), kIban);
     EXPECT_EQ(Refusal(one, b, kAd), "envelope: authentication failed");
     EXPECT_EQ(Refusal(two, a, kAd), "envelope: authentication failed");
+  }
+}
+
+// EncryptAppend puts the envelopes one after another into one buffer, after what it held: each is the envelope
+// Encrypt would make (but for its nonce), and each opens on its own.
+TEST(CryptoAead, EncryptAppendPutsEnvelopesOneAfterAnother) {
+  const Aead aead(SharedRing(KeyLine("k2026-11", kKey1)));
+  const std::vector<std::string> plaintexts{std::string(kIban), std::string(), std::string(1000, 'a'), "x"};
+  std::string buffer = "kept";
+  std::vector<size_t> ends;
+  for (size_t i = 0; i < plaintexts.size(); ++i) {
+    ASSERT_TRUE(aead.EncryptAppend(plaintexts[i], kAd + std::to_string(i), buffer).has_value());
+    ends.push_back(buffer.size());
+  }
+  EXPECT_TRUE(buffer.starts_with("kept"));
+  for (size_t i = 0, begin = 4; i < plaintexts.size(); begin = ends[i++]) {
+    SCOPED_TRACE(i);
+    const std::string_view env(buffer.data() + begin, ends[i] - begin);
+    EXPECT_EQ(env.size(), 2 + 8 + 12 + plaintexts[i].size() + 16);
+    EXPECT_EQ(EnvelopeKeyId(env).value_or(""), "k2026-11");
+    EXPECT_EQ(aead.Decrypt(env, kAd + std::to_string(i)).value_or("<failed>"), plaintexts[i]);
+    EXPECT_EQ(Refusal(aead, env, kAd, ""), "envelope: authentication failed") << "bound to its own associated data";
+  }
+  EXPECT_EQ(buffer.find(std::string(100, 'a')), std::string::npos) << "plaintext in the buffer";
+}
+
+// A thread remembers the Aead it sealed with last; destroying that Aead and making another (perhaps at the same
+// address, under another key) must not reuse the old one's context.
+TEST(CryptoAead, ANewAeadNeverSealsWithADestroyedOnesContext) {
+  for (int round = 0; round < 4; ++round) {
+    const std::string_view key = round % 2 == 0 ? kKey1 : kKey2;
+    auto aead = std::make_unique<Aead>(SharedRing(KeyLine("k1", key)));
+    const std::string env = *aead->Encrypt(kIban, kAd);
+    const Aead check(SharedRing(KeyLine("k1", key)));
+    EXPECT_EQ(check.Decrypt(env, kAd).value_or("<failed>"), kIban) << "round " << round;
+    const Aead other(SharedRing(KeyLine("k1", round % 2 == 0 ? kKey2 : kKey1)));
+    EXPECT_EQ(Refusal(other, env, kAd), "envelope: authentication failed");
   }
 }
 

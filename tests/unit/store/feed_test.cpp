@@ -281,10 +281,13 @@ TEST_F(StoreFeed, TransactionIdsInUse) {
   ASSERT_TRUE(Commit(acct_, {Tx(1, D(2020, 1, 1)), Tx(2, D(2025, 1, 1))}).has_value());
   const AccountRef other = MakeAccount(*store_, "t1", "psu-2", 2);
   ASSERT_TRUE(Commit(other, {Tx(3, D(2025, 1, 1))}).has_value());
-  auto used = store_->TransactionIdsInUse(acct_, {TxId(3), TxId(1), TxId(9), TxId(1), TxId(2)});
+  const std::vector<std::string> ids{TxId(3), TxId(1), TxId(9), TxId(1), TxId(2)};
+  const std::vector<std::string_view> views(ids.begin(), ids.end());
+  auto used = store_->TransactionIdsInUse(acct_, views);
   ASSERT_TRUE(used.has_value());
   EXPECT_EQ(*used, (std::vector<std::string>{TxId(1), TxId(2)}));
-  EXPECT_EQ(store_->TransactionIdsInUse(acct_, {"bad"}).error().code, ErrorCode::kInvalidArgument);
+  const std::vector<std::string_view> bad{"bad"};
+  EXPECT_EQ(store_->TransactionIdsInUse(acct_, bad).error().code, ErrorCode::kInvalidArgument);
 }
 
 // A page without the raw JSON is the same page but for Transaction::raw_json, which is empty.
