@@ -186,6 +186,12 @@ class BANKFEED_EXPORT Store {
   // Writes one account sync atomically. Returns the tenant's sequence number after it. kInvalidArgument (nothing
   // written) for an added id already in use or a modified/removed id not stored.
   virtual Result<int64_t> CommitAccountSync(const AccountCommit& commit) = 0;
+  // The same, for a commit the caller gives up (its rows are left moved-from, whatever the outcome): the store may
+  // release each row as soon as it has encoded it, while it is still in the CPU's caches, instead of leaving a
+  // large batch to be released cold afterwards. The default calls the version above.
+  virtual Result<int64_t> CommitAccountSync(AccountCommit&& commit) {
+    return CommitAccountSync(static_cast<const AccountCommit&>(commit));
+  }
 
   // --- the feed
   // Changes of `tenant` with seq > after_seq, at most `limit` entries (limit >= 1).

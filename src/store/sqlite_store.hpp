@@ -84,6 +84,7 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
                                                        std::span<const std::string_view> ids) override;
   Result<int64_t> CommitAccountSync(const AccountCommit& commit) override;
+  Result<int64_t> CommitAccountSync(AccountCommit&& commit) override;
 
   using Store::ReadFeed;
   Result<FeedRead> ReadFeed(std::string_view tenant, int64_t after_seq, size_t limit,
@@ -108,6 +109,8 @@ class SqliteStore final : public Store {
 
   // Seals / opens one envelope; `column` ("transactions.record_enc") names it in errors.
   Result<std::string> Seal(std::string_view plaintext, const std::string& ad) const;
+  // CommitAccountSync; `owned` is &commit when the caller gave the commit up, else null.
+  Result<int64_t> Commit(const AccountCommit& commit, AccountCommit* owned);
   Status SealAppend(std::string_view plaintext, const std::string& ad, std::string& out) const;  // appended to `out`
   Result<std::string> Open(std::string_view envelope, const std::string& ad, std::string_view column) const;
 

@@ -8,10 +8,11 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <bit>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
-#include <unordered_set>
 #include <utility>
 
 #include "store/record_codec.hpp"
@@ -43,6 +44,26 @@ std::optional<int32_t> RowDay(const Transaction& t) {
 }
 
 std::string Where(std::string_view list, size_t index) { return std::string(list) + "[" + std::to_string(index) + "]"; }
+
+// A commit's ids, to refuse one that appears twice: open addressing over views, no allocation per id. Never
+// holds an empty id (only tx_ ids are inserted), so an empty slot is a null view.
+class IdSet {
+ public:
+  explicit IdSet(size_t ids) : slots_(std::bit_ceil(std::max<size_t>(2 * ids, 16))) {}
+  bool Insert(std::string_view id) {  // false if `id` is already in the set
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = std::hash<std::string_view>{}(id) & mask;; i = (i + 1) & mask) {
+      if (slots_[i].data() == nullptr) {
+        slots_[i] = id;
+        return true;
+      }
+      if (slots_[i] == id) return false;
+    }
+  }
+
+ private:
+  std::vector<std::string_view> slots_;
+};
 
 // Plaintext records, wiped when the scope ends (to their capacity: a reused buffer held longer records before).
 struct Plaintexts {
@@ -130,15 +151,19 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
   return out;
 }
 
-Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
+Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) { return Commit(commit, nullptr); }
+
+Result<int64_t> SqliteStore::CommitAccountSync(AccountCommit&& commit) { return Commit(commit, &commit); }
+
+// `owned` is null, or `commit` itself when the caller gave it up: then each row is released as soon as it is sealed.
+Result<int64_t> SqliteStore::Commit(const AccountCommit& commit, AccountCommit* owned) {
   // Everything that can be checked without the database, before the lock: ids, duplicates, the balances' and the
   // sync state's encodings. The transactions' records are encoded as they are sealed (below), also before the lock.
-  std::unordered_set<std::string_view> ids;
-  ids.reserve(commit.added.size() + commit.modified.size() + commit.removed.size());
+  IdSet ids(commit.added.size() + commit.modified.size() + commit.removed.size());
   const auto check_id = [&](std::string_view id, std::string_view list, size_t i) -> Status {
     if (!IsHashId(id, "tx_"))
       return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + " is not a tx_ id");
-    if (!ids.insert(id).second) {
+    if (!ids.Insert(id)) {
       return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + ": id appears twice in the commit");
     }
     return {};
@@ -157,6 +182,7 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   }
   for (size_t i = 0; i < commit.removed.size(); ++i)
     BANKFEED_RETURN_IF_ERROR(check_id(commit.removed[i], "removed", i));
+  ids = IdSet(0);  // its views are of ids that a consumed commit moves below
   Plaintexts balances;  // the balances' records
   if (commit.balances) {
     balances.v.reserve(commit.balances->size());
@@ -169,26 +195,44 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   }
   BANKFEED_RETURN_IF_ERROR(EncodeSyncState(commit.state));
 
+  // What the rows' statements bind besides the envelope: added rows first, then modified ones. A consumed row's
+  // id is moved into `kept_ids` (reserved, so the views stay valid) before the row is released.
+  struct RowKey {
+    int64_t status;
+    std::optional<int32_t> day;
+    std::string_view id;
+  };
+  const size_t rows = commit.added.size() + commit.modified.size();
+  std::vector<RowKey> keys;
+  keys.reserve(rows);
+  std::vector<std::string> kept_ids;
+  if (owned != nullptr) kept_ids.reserve(rows);
+
   // The envelopes: the added and modified rows', then the balances'. Their associated data names the account's
   // row, so they are sealed for the row found now, under a short lock, and the rest outside the lock: another
   // account's commit (a parallel consent) writes meanwhile. Account rows are never reused, so if the account still
   // has that row inside the write transaction, the envelopes are the ones that row needs. Each transaction is
   // encoded into one plaintext buffer, sealed, and the buffer reused for the next (wiped when done). The envelopes
-  // go one after another into one buffer (no allocation each), which `sealed` views once it is complete.
+  // go one after another into one buffer (no allocation each), which `sealed` views once it is complete. A
+  // consumed row is released right after it is sealed, while it is still in the CPU's caches: after the database
+  // work it would not be, and a large batch's release would cost as much again.
   Plaintexts plain;
   plain.v.emplace_back().reserve(2 + record_bytes + 512);
   std::string envelopes;
   std::vector<std::string_view> sealed;
   const auto seal_all = [&](const AccountRow& row) -> Status {
-    const size_t count = commit.added.size() + commit.modified.size() + balances.v.size();
+    const size_t count = rows + balances.v.size();
     std::vector<size_t> ends;  // where each envelope ends in `envelopes`
     ends.reserve(count);
     envelopes.clear();
     envelopes.reserve(raw_bytes + count * 512);  // a guess for the other fields and the envelope; it grows if short
+    keys.clear();
     const std::string prefix = TransactionAdPrefix(row.tenant, row.id);
     std::string ad;  // TransactionAd(row.tenant, row.id, id), in one reused buffer
     std::string& record = plain.v.front();
     for (const auto* list : {&commit.added, &commit.modified}) {
+      std::vector<FeedTransaction>* const mine =
+          owned == nullptr ? nullptr : list == &commit.added ? &owned->added : &owned->modified;
       for (size_t i = 0; i < list->size(); ++i) {
         const FeedTransaction& f = (*list)[i];
         if (Status encoded = EncodeFeedTransactionInto(f, record); !encoded) {
@@ -198,6 +242,12 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
         ad.assign(prefix).append(f.transaction.id);
         BANKFEED_RETURN_IF_ERROR(SealAppend(record, ad, envelopes));
         ends.push_back(envelopes.size());
+        RowKey& key = keys.emplace_back(RowKey{static_cast<int64_t>(f.transaction.status), RowDay(f.transaction),
+                                               f.transaction.id});
+        if (mine != nullptr) {
+          FeedTransaction spent = std::move((*mine)[i]);  // released at the end of this block
+          key.id = kept_ids.emplace_back(std::move(spent.transaction.id));
+        }
       }
     }
     for (size_t ord = 0; ord < balances.v.size(); ++ord) {
@@ -223,10 +273,15 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   BANKFEED_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(*db_, "commit account sync"));
   BANKFEED_ASSIGN_OR_RETURN(const AccountRow account, AccountByRef(commit.account));
   if (account.id != sealed_for.id || account.tenant != sealed_for.tenant) {
-    // The customer was forgotten and the account created again in between: seal for its new row.
+    // The account's row was deleted and made again in between (only forgetting its customer deletes it, and a
+    // forgotten customer's handle is never given out again, so this is a safeguard): seal for the new row.
+    if (owned != nullptr) {
+      return MakeError(ErrorCode::kUnavailable, "store: the account was deleted while its sync was being committed; "
+                                                "nothing written");
+    }
     BANKFEED_RETURN_IF_ERROR(seal_all(account));
   }
-  const auto exists = [&](const std::string& id) -> Result<bool> {
+  const auto exists = [&](std::string_view id) -> Result<bool> {
     BANKFEED_ASSIGN_OR_RETURN(
         Stmt stmt,
         db_->Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 AND feed_id = ?2", "select transactions"));
@@ -234,8 +289,10 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   };
   // Added ids are not looked up here: the UNIQUE (account_id, feed_id) constraint refuses one the account already
   // uses, below.
-  for (size_t i = 0; i < commit.modified.size(); ++i) {
-    BANKFEED_ASSIGN_OR_RETURN(const bool stored, exists(commit.modified[i].transaction.id));
+  const std::span<const RowKey> added_keys(keys.data(), commit.added.size());
+  const std::span<const RowKey> modified_keys(keys.data() + commit.added.size(), keys.size() - commit.added.size());
+  for (size_t i = 0; i < modified_keys.size(); ++i) {
+    BANKFEED_ASSIGN_OR_RETURN(const bool stored, exists(modified_keys[i].id));
     if (!stored)
       return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("modified", i) + ": no such transaction");
   }
@@ -249,12 +306,11 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
   int64_t seq = head;
   size_t record = 0;
   // One statement per kind for all its rows; each row's values are bound without a copy (they outlive the Stmt).
-  const auto write_row = [&](Stmt& stmt, const FeedTransaction& f, int64_t kind) -> Status {
-    const Transaction& t = f.transaction;
+  const auto write_row = [&](Stmt& stmt, const RowKey& key, int64_t kind) -> Status {
     stmt.Reset();
-    stmt.Bind(1, static_cast<int64_t>(t.status));
-    if (const auto day = RowDay(t)) {
-      stmt.Bind(2, *day);
+    stmt.Bind(1, key.status);
+    if (key.day) {
+      stmt.Bind(2, *key.day);
     } else {
       stmt.BindNull(2);
     }
@@ -263,29 +319,29 @@ Result<int64_t> SqliteStore::CommitAccountSync(const AccountCommit& commit) {
         .BindBlobNoCopy(5, sealed[record++])
         .BindTextNoCopy(6, account.tenant)
         .Bind(7, account.id)
-        .BindTextNoCopy(8, t.id)
+        .BindTextNoCopy(8, key.id)
         .Run();
   };
-  if (!commit.added.empty()) {
+  if (!added_keys.empty()) {
     BANKFEED_ASSIGN_OR_RETURN(Stmt insert, db_->Prepare("INSERT INTO transactions(status, day, seq, kind, record_enc, "
                                                         "tenant, account_id, feed_id) "
                                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                                         "insert transactions"));
-    for (size_t i = 0; i < commit.added.size(); ++i) {
-      Status written = write_row(insert, commit.added[i], kKindAdded);
+    for (size_t i = 0; i < added_keys.size(); ++i) {
+      Status written = write_row(insert, added_keys[i], kKindAdded);
       if (!written && written.error().code == ErrorCode::kInvalidArgument) {  // a constraint refused the row
-        BANKFEED_ASSIGN_OR_RETURN(const bool used, exists(commit.added[i].transaction.id));
+        BANKFEED_ASSIGN_OR_RETURN(const bool used, exists(added_keys[i].id));
         if (used) return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("added", i) + ": id already in use");
       }
       BANKFEED_RETURN_IF_ERROR(written);
     }
   }
-  if (!commit.modified.empty()) {
+  if (!modified_keys.empty()) {
     BANKFEED_ASSIGN_OR_RETURN(Stmt update, db_->Prepare("UPDATE transactions SET status = ?1, day = ?2, seq = ?3, "
                                                         "kind = ?4, record_enc = ?5 "
                                                         "WHERE tenant = ?6 AND account_id = ?7 AND feed_id = ?8",
                                                         "update transactions"));
-    for (const FeedTransaction& f : commit.modified) BANKFEED_RETURN_IF_ERROR(write_row(update, f, kKindModified));
+    for (const RowKey& key : modified_keys) BANKFEED_RETURN_IF_ERROR(write_row(update, key, kKindModified));
   }
   for (const std::string& id : commit.removed) {
     BANKFEED_ASSIGN_OR_RETURN(Stmt del, db_->Prepare("DELETE FROM transactions WHERE account_id = ?1 AND feed_id = ?2",

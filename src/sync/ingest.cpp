@@ -75,12 +75,12 @@ Result<IngestResult> IngestBatch(Store& store, const AccountRecord& account, Tra
   commit.state.last_attempt = commit.state.last_success = now;
   commit.state.pages = batch.pages;
   commit.state.fetched = result.fetched;
-  BANKFEED_ASSIGN_OR_RETURN(result.head_seq, store.CommitAccountSync(commit));
-  Lap(timings, &IngestTimings::commit, lap);
-
   result.added = static_cast<int>(commit.added.size());
   result.modified = static_cast<int>(commit.modified.size());
   result.removed = static_cast<int>(commit.removed.size());
+  // Given up: the store releases each row as soon as it has sealed it (the batch is not used again).
+  BANKFEED_ASSIGN_OR_RETURN(result.head_seq, store.CommitAccountSync(std::move(commit)));
+  Lap(timings, &IngestTimings::commit, lap);
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,14 +28,20 @@ class StoreFeed : public StoreTest {
     acct_ = MakeAccount(*store_, "t1", "psu-1", 1);
   }
 
-  Result<int64_t> Commit(const AccountRef& ref, std::vector<FeedTransaction> added,
-                         std::vector<FeedTransaction> modified = {}, std::vector<std::string> removed = {}) {
+  static AccountCommit CommitOf(const AccountRef& ref, std::vector<FeedTransaction> added,
+                                std::vector<FeedTransaction> modified = {}, std::vector<std::string> removed = {}) {
     AccountCommit c;
     c.account = ref;
     c.added = std::move(added);
     c.modified = std::move(modified);
     c.removed = std::move(removed);
     c.state.outcome = SyncOutcome::kOk;
+    return c;
+  }
+
+  Result<int64_t> Commit(const AccountRef& ref, std::vector<FeedTransaction> added,
+                         std::vector<FeedTransaction> modified = {}, std::vector<std::string> removed = {}) {
+    const AccountCommit c = CommitOf(ref, std::move(added), std::move(modified), std::move(removed));
     return store_->CommitAccountSync(c);
   }
 
@@ -205,6 +212,60 @@ TEST_F(StoreFeed, ABadCommitWritesNothing) {
   AccountCommit unknown;
   unknown.account = AccountRef{acct_.customer_handle, testing::AccId(42)};
   EXPECT_EQ(store_->CommitAccountSync(unknown).error().code, ErrorCode::kNotFound);
+}
+
+// A commit the caller gives up (CommitAccountSync(AccountCommit&&), as a sync does) is released row by row as it is
+// sealed; it writes exactly what the same commit passed by reference writes, and a bad one still writes nothing.
+TEST_F(StoreFeed, AGivenUpCommitWritesWhatACopiedOneWrites) {
+  const AccountRef other = MakeAccount(*store_, "t1", "psu-2", 2);
+  std::vector<FeedTransaction> added;
+  for (int i = 1; i <= 300; ++i) added.push_back(Tx(i, D(2025, 1, 1 + i % 28)));
+  added.push_back(testing::FullTx());
+  added.back().transaction.id = TxId(1000);
+  added.back().pending_transaction_id = TxId(999);
+  const AccountCommit copied = CommitOf(acct_, added, {}, {});
+  ASSERT_TRUE(store_->CommitAccountSync(copied).has_value());
+  ASSERT_TRUE(store_->CommitAccountSync(CommitOf(other, added, {}, {})).has_value());
+  const std::vector<FeedTransaction> modified{Tx(5, D(2025, 1, 6), " changed"), Tx(7, D(2025, 1, 8), " changed")};
+  const AccountCommit copied_next = CommitOf(acct_, {Tx(400, D(2025, 2, 1))}, modified, {TxId(9)});
+  ASSERT_TRUE(store_->CommitAccountSync(copied_next));
+  ASSERT_TRUE(store_->CommitAccountSync(CommitOf(other, {Tx(400, D(2025, 2, 1))}, modified, {TxId(9)})));
+
+  // A bad given-up commit: an id twice, far apart. Nothing is written.
+  std::vector<FeedTransaction> twice;
+  for (int i = 500; i < 800; ++i) twice.push_back(Tx(i, D(2025, 3, 1)));
+  twice.push_back(Tx(510, D(2025, 3, 2)));
+  const int64_t head = *store_->HeadSeq("t1");
+  auto refused = store_->CommitAccountSync(CommitOf(other, std::move(twice), {}, {}));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message, "store: added[300]: id appears twice in the commit");
+  EXPECT_EQ(*store_->HeadSeq("t1"), head);
+  // Refused by the database, after every row was sealed and released: the kept ids still name the row.
+  refused = store_->CommitAccountSync(CommitOf(other, {Tx(801, D(2025, 3, 1)), Tx(12, D(2025, 3, 1))}, {}, {}));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message, "store: added[1]: id already in use");
+  refused = store_->CommitAccountSync(CommitOf(other, {Tx(802, D(2025, 3, 1))}, {Tx(803, D(2025, 3, 1))}, {}));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().message, "store: modified[0]: no such transaction");
+  EXPECT_EQ(*store_->HeadSeq("t1"), head);
+
+  std::map<std::string, std::vector<const FeedEntry*>> by_account;
+  const std::vector<FeedEntry> all = ReadAll("t1");
+  for (const FeedEntry& e : all) by_account[e.customer_handle].push_back(&e);
+  ASSERT_EQ(by_account.size(), 2u);
+  const auto& a = by_account[acct_.customer_handle];
+  const auto& b = by_account[other.customer_handle];
+  ASSERT_EQ(a.size(), 302u);  // 301 + 1 added, 2 modified (their adds superseded), 1 removed
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(a[i]->kind, b[i]->kind);
+    EXPECT_EQ(a[i]->transaction_id, b[i]->transaction_id);
+    ASSERT_EQ(a[i]->transaction.has_value(), b[i]->transaction.has_value());
+    if (a[i]->transaction) {
+      EXPECT_TRUE(testing::SameFeedTransaction(*a[i]->transaction, *b[i]->transaction));
+    }
+  }
 }
 
 TEST_F(StoreFeed, AFullDatabaseFailsAsUnavailableAndKeepsThePriorData) {
