@@ -180,7 +180,8 @@ class BANKFEED_EXPORT Store {
   // is on or after `from`, and every pending row, in the order they were added.
   virtual Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) = 0;
   // Which of `ids` the account already uses (for a row outside the window that a new row's id collides with).
-  // The ids are views: a sync asks about its new rows' ids without copying them.
+  // The ids are views: a sync asks about its new rows' ids without copying them. kInvalidArgument for an id that is
+  // not a tx_ id, unless the account has no rows at all (then none is in use, whatever they are).
   virtual Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
                                                                std::span<const std::string_view> ids) = 0;
   // Writes one account sync atomically. Returns the tenant's sequence number after it. kInvalidArgument (nothing

@@ -121,11 +121,6 @@ Result<std::vector<FeedTransaction>> SqliteStore::LoadWindow(const AccountRef& a
 
 Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountRef& account,
                                                                   std::span<const std::string_view> ids) {
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (!IsHashId(ids[i], "tx_")) {
-      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("ids", i) + " is not a tx_ id");
-    }
-  }
   std::lock_guard lock(read_mu_);
   Db& db = *read_db_;
   // One read transaction for every lookup (in autocommit mode each SELECT would open and close its own).
@@ -133,11 +128,17 @@ Result<std::vector<std::string>> SqliteStore::TransactionIdsInUse(const AccountR
   BANKFEED_ASSIGN_OR_RETURN(const AccountRow row, AccountByRef(db, account));
   std::vector<std::string> out;
   {
-    // An account without rows (its first sync) uses no id: one lookup instead of one per id.
+    // An account without rows (its first sync) uses none of them, whatever they are: one lookup instead of one per
+    // id (the ids are not even read; the commit checks them).
     BANKFEED_ASSIGN_OR_RETURN(
         Stmt any, db.Prepare("SELECT 1 FROM transactions WHERE account_id = ?1 LIMIT 1", "select transactions"));
     BANKFEED_ASSIGN_OR_RETURN(const bool has_rows, any.Bind(1, row.id).Step());
     if (!has_rows) return out;
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!IsHashId(ids[i], "tx_")) {
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where("ids", i) + " is not a tx_ id");
+    }
   }
   std::set<std::string_view> seen;
   for (const std::string_view id : ids) {
@@ -157,32 +158,8 @@ Result<int64_t> SqliteStore::CommitAccountSync(AccountCommit&& commit) { return 
 
 // `owned` is null, or `commit` itself when the caller gave it up: then each row is released as soon as it is sealed.
 Result<int64_t> SqliteStore::Commit(const AccountCommit& commit, AccountCommit* owned) {
-  // Everything that can be checked without the database, before the lock: ids, duplicates, the balances' and the
-  // sync state's encodings. The transactions' records are encoded as they are sealed (below), also before the lock.
-  IdSet ids(commit.added.size() + commit.modified.size() + commit.removed.size());
-  const auto check_id = [&](std::string_view id, std::string_view list, size_t i) -> Status {
-    if (!IsHashId(id, "tx_"))
-      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + " is not a tx_ id");
-    if (!ids.Insert(id)) {
-      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + ": id appears twice in the commit");
-    }
-    return {};
-  };
-  const auto list_name = [&](const std::vector<FeedTransaction>* list) -> std::string_view {
-    return list == &commit.added ? "added" : "modified";
-  };
-  size_t record_bytes = 0;  // the largest raw JSON: a transaction record's size but for its other fields
-  size_t raw_bytes = 0;     // all of them: the records' size but for their other fields
-  for (const auto* list : {&commit.added, &commit.modified}) {
-    for (size_t i = 0; i < list->size(); ++i) {
-      BANKFEED_RETURN_IF_ERROR(check_id((*list)[i].transaction.id, list_name(list), i));
-      record_bytes = std::max(record_bytes, (*list)[i].transaction.raw_json.size());
-      raw_bytes += (*list)[i].transaction.raw_json.size();
-    }
-  }
-  for (size_t i = 0; i < commit.removed.size(); ++i)
-    BANKFEED_RETURN_IF_ERROR(check_id(commit.removed[i], "removed", i));
-  ids = IdSet(0);  // its views are of ids that a consumed commit moves below
+  // Everything that can be checked without the database is checked before the lock: the balances' and the sync
+  // state's encodings here, the ids (form, repeats) and the transactions' records as they are sealed, below.
   Plaintexts balances;  // the balances' records
   if (commit.balances) {
     balances.v.reserve(commit.balances->size());
@@ -195,71 +172,93 @@ Result<int64_t> SqliteStore::Commit(const AccountCommit& commit, AccountCommit* 
   }
   BANKFEED_RETURN_IF_ERROR(EncodeSyncState(commit.state));
 
-  // What the rows' statements bind besides the envelope: added rows first, then modified ones. A consumed row's
-  // id is moved into `kept_ids` (reserved, so the views stay valid) before the row is released.
+  // The sizes, taken now: a given-up commit's lists empty as their rows are sealed.
+  const size_t added_rows = commit.added.size();
+  const size_t rows = added_rows + commit.modified.size();
+  // What the rows' statements bind besides the envelope, by row (added rows first, then modified ones). A given-up
+  // row's id is moved into `kept_ids` (reserved, so the views stay valid) before the row is released.
   struct RowKey {
-    int64_t status;
+    int64_t status = 0;
     std::optional<int32_t> day;
     std::string_view id;
   };
-  const size_t rows = commit.added.size() + commit.modified.size();
-  std::vector<RowKey> keys;
-  keys.reserve(rows);
+  std::vector<RowKey> keys(rows);
   std::vector<std::string> kept_ids;
   if (owned != nullptr) kept_ids.reserve(rows);
 
   // The envelopes: the added and modified rows', then the balances'. Their associated data names the account's
   // row, so they are sealed for the row found now, under a short lock, and the rest outside the lock: another
   // account's commit (a parallel consent) writes meanwhile. Account rows are never reused, so if the account still
-  // has that row inside the write transaction, the envelopes are the ones that row needs. Each transaction is
-  // encoded into one plaintext buffer, sealed, and the buffer reused for the next (wiped when done). The envelopes
-  // go one after another into one buffer (no allocation each), which `sealed` views once it is complete. A
-  // consumed row is released right after it is sealed, while it is still in the CPU's caches: after the database
-  // work it would not be, and a large batch's release would cost as much again.
+  // has that row inside the write transaction, the envelopes are the ones that row needs.
+  // Each transaction's id is checked, its record encoded into one plaintext buffer (reused for the next, wiped when
+  // done) and sealed; the envelopes go one after another into one buffer (no allocation each), which `sealed`
+  // views, by row, once it is complete. The rows are taken from the back, so that a given-up row is released
+  // (popped) right after it is sealed, while it is still in the CPU's caches: after the database work it would not
+  // be, and a large batch's release would cost as much again.
   Plaintexts plain;
-  plain.v.emplace_back().reserve(2 + record_bytes + 512);
+  plain.v.emplace_back();
   std::string envelopes;
   std::vector<std::string_view> sealed;
-  const auto seal_all = [&](const AccountRow& row) -> Status {
+  IdSet ids(rows + commit.removed.size());  // views of ids in the commit or in kept_ids, which outlive it
+  const auto check_form = [&](std::string_view id, std::string_view list, size_t i) -> Status {
+    if (!IsHashId(id, "tx_"))
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + " is not a tx_ id");
+    return {};
+  };
+  const auto check_repeat = [&](std::string_view id, std::string_view list, size_t i) -> Status {
+    if (!ids.Insert(id)) {
+      return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(list, i) + ": id appears twice in the commit");
+    }
+    return {};
+  };
+  const auto seal_all = [&](const AccountRow& row, bool first_time) -> Status {
     const size_t count = rows + balances.v.size();
-    std::vector<size_t> ends;  // where each envelope ends in `envelopes`
-    ends.reserve(count);
+    std::vector<std::pair<size_t, size_t>> spans(count);  // each envelope's [begin, end) in `envelopes`
     envelopes.clear();
-    envelopes.reserve(raw_bytes + count * 512);  // a guess for the other fields and the envelope; it grows if short
-    keys.clear();
+    envelopes.reserve(count * 1024);  // a guess: a record with its bank JSON and the envelope; it grows if short
     const std::string prefix = TransactionAdPrefix(row.tenant, row.id);
     std::string ad;  // TransactionAd(row.tenant, row.id, id), in one reused buffer
     std::string& record = plain.v.front();
     for (const auto* list : {&commit.added, &commit.modified}) {
-      std::vector<FeedTransaction>* const mine =
-          owned == nullptr ? nullptr : list == &commit.added ? &owned->added : &owned->modified;
-      for (size_t i = 0; i < list->size(); ++i) {
+      const bool added = list == &commit.added;
+      const std::string_view name = added ? "added" : "modified";
+      const size_t first = added ? 0 : added_rows;
+      std::vector<FeedTransaction>* const mine = owned == nullptr ? nullptr : added ? &owned->added : &owned->modified;
+      for (size_t i = list->size(); i-- > 0;) {
         const FeedTransaction& f = (*list)[i];
+        if (first_time) BANKFEED_RETURN_IF_ERROR(check_form(f.transaction.id, name, i));
         if (Status encoded = EncodeFeedTransactionInto(f, record); !encoded) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           "store: " + Where(list_name(list), i) + ": " + encoded.error().message);
+          return MakeError(ErrorCode::kInvalidArgument, "store: " + Where(name, i) + ": " + encoded.error().message);
         }
         ad.assign(prefix).append(f.transaction.id);
+        const size_t begin = envelopes.size();
         BANKFEED_RETURN_IF_ERROR(SealAppend(record, ad, envelopes));
-        ends.push_back(envelopes.size());
-        RowKey& key = keys.emplace_back(RowKey{static_cast<int64_t>(f.transaction.status), RowDay(f.transaction),
-                                               f.transaction.id});
+        spans[first + i] = {begin, envelopes.size()};
+        RowKey& key = keys[first + i];
+        key = RowKey{static_cast<int64_t>(f.transaction.status), RowDay(f.transaction), f.transaction.id};
         if (mine != nullptr) {
-          FeedTransaction spent = std::move((*mine)[i]);  // released at the end of this block
-          key.id = kept_ids.emplace_back(std::move(spent.transaction.id));
+          key.id = kept_ids.emplace_back(std::move(mine->back().transaction.id));
+          mine->pop_back();  // the last row is row i (and `f`): released now
         }
+        if (first_time) BANKFEED_RETURN_IF_ERROR(check_repeat(key.id, name, i));
+      }
+    }
+    if (first_time) {
+      // After the rows, so that a removed id that repeats a row's is the one named.
+      for (size_t i = 0; i < commit.removed.size(); ++i) {
+        BANKFEED_RETURN_IF_ERROR(check_form(commit.removed[i], "removed", i));
+        BANKFEED_RETURN_IF_ERROR(check_repeat(commit.removed[i], "removed", i));
       }
     }
     for (size_t ord = 0; ord < balances.v.size(); ++ord) {
+      const size_t begin = envelopes.size();
       BANKFEED_RETURN_IF_ERROR(
           SealAppend(balances.v[ord], BalanceAd(row.tenant, row.id, static_cast<int64_t>(ord)), envelopes));
-      ends.push_back(envelopes.size());
+      spans[rows + ord] = {begin, envelopes.size()};
     }
     sealed.clear();
     sealed.reserve(count);
-    for (size_t i = 0, begin = 0; i < ends.size(); begin = ends[i++]) {
-      sealed.emplace_back(envelopes.data() + begin, ends[i] - begin);
-    }
+    for (const auto& [begin, end] : spans) sealed.emplace_back(envelopes.data() + begin, end - begin);
     return {};
   };
   AccountRow sealed_for;
@@ -267,7 +266,7 @@ Result<int64_t> SqliteStore::Commit(const AccountCommit& commit, AccountCommit* 
     std::lock_guard lock(mu_);
     BANKFEED_ASSIGN_OR_RETURN(sealed_for, AccountByRef(commit.account));
   }
-  BANKFEED_RETURN_IF_ERROR(seal_all(sealed_for));
+  BANKFEED_RETURN_IF_ERROR(seal_all(sealed_for, true));
 
   std::lock_guard lock(mu_);
   BANKFEED_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(*db_, "commit account sync"));
@@ -279,7 +278,7 @@ Result<int64_t> SqliteStore::Commit(const AccountCommit& commit, AccountCommit* 
       return MakeError(ErrorCode::kUnavailable, "store: the account was deleted while its sync was being committed; "
                                                 "nothing written");
     }
-    BANKFEED_RETURN_IF_ERROR(seal_all(account));
+    BANKFEED_RETURN_IF_ERROR(seal_all(account, false));
   }
   const auto exists = [&](std::string_view id) -> Result<bool> {
     BANKFEED_ASSIGN_OR_RETURN(
@@ -289,8 +288,8 @@ Result<int64_t> SqliteStore::Commit(const AccountCommit& commit, AccountCommit* 
   };
   // Added ids are not looked up here: the UNIQUE (account_id, feed_id) constraint refuses one the account already
   // uses, below.
-  const std::span<const RowKey> added_keys(keys.data(), commit.added.size());
-  const std::span<const RowKey> modified_keys(keys.data() + commit.added.size(), keys.size() - commit.added.size());
+  const std::span<const RowKey> added_keys(keys.data(), added_rows);
+  const std::span<const RowKey> modified_keys(keys.data() + added_rows, rows - added_rows);
   for (size_t i = 0; i < modified_keys.size(); ++i) {
     BANKFEED_ASSIGN_OR_RETURN(const bool stored, exists(modified_keys[i].id));
     if (!stored)

@@ -238,7 +238,7 @@ TEST_F(StoreFeed, AGivenUpCommitWritesWhatACopiedOneWrites) {
   const int64_t head = *store_->HeadSeq("t1");
   auto refused = store_->CommitAccountSync(CommitOf(other, std::move(twice), {}, {}));
   ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().message, "store: added[300]: id appears twice in the commit");
+  EXPECT_EQ(refused.error().message, "store: added[10]: id appears twice in the commit");  // checked from the back
   EXPECT_EQ(*store_->HeadSeq("t1"), head);
   // Refused by the database, after every row was sealed and released: the kept ids still name the row.
   refused = store_->CommitAccountSync(CommitOf(other, {Tx(801, D(2025, 3, 1)), Tx(12, D(2025, 3, 1))}, {}, {}));
@@ -349,6 +349,10 @@ TEST_F(StoreFeed, TransactionIdsInUse) {
   EXPECT_EQ(*used, (std::vector<std::string>{TxId(1), TxId(2)}));
   const std::vector<std::string_view> bad{"bad"};
   EXPECT_EQ(store_->TransactionIdsInUse(acct_, bad).error().code, ErrorCode::kInvalidArgument);
+  const AccountRef empty = MakeAccount(*store_, "t1", "psu-3", 3);  // no rows: nothing is in use
+  auto none = store_->TransactionIdsInUse(empty, views);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
 }
 
 // A page without the raw JSON is the same page but for Transaction::raw_json, which is empty.
