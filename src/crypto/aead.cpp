@@ -253,7 +253,9 @@ Status Aead::EncryptAppend(std::string_view plaintext, std::string_view associat
     out.resize(start);
     return tl::unexpected(std::move(error));
   };
-  if (!nonce_pool.Take(nonce)) return fail(MakeError(ErrorCode::kInternal, "envelope: the random generator failed").value());
+  if (!nonce_pool.Take(nonce)) {
+    return fail(MakeError(ErrorCode::kInternal, "envelope: the random generator failed").value());
+  }
   Result<detail::AesGcmSealer*> sealer = SealerFor(sealers_, key.aead_key());
   if (!sealer) return fail(std::move(sealer).error());
   const std::string_view header(env, header_size);
