@@ -17,7 +17,9 @@
 //   load        store.LoadWindow(account, window_from);
 //   reconcile   the last-booked-date scan and sync::Reconcile(stored window, batch, window_from, rules);
 //   in_use      unique ids: store.TransactionIdsInUse over the added ids (re-derived if taken);
-//   commit      store.CommitAccountSync: added rows, the balances and the sync state in one database transaction.
+//   commit      store.CommitAccountSync: added rows, the balances and the sync state in one database transaction;
+//               the batch is given up to it, and each row is released as soon as it is sealed (so this phase also
+//               holds the freeing of the rows).
 // into a fresh encrypted store (OpenSqliteStore, key file from crypto::Keyring::Generate) whose customers,
 // consents and accounts were created before the clock starts (4 accounts per customer, one consent each). The
 // engine's two SaveConsent calls per account (the grant's quota bookkeeping after each bank call) are not ingest
@@ -624,7 +626,7 @@ void PrintPhases(const PathTimes& t, int threads) {
   if (t.grants > 0) std::printf(", grant saves %.3f (%.0f%%)", t.grants, pct(t.grants));
   const double rest = t.total * threads - (t.normalize + t.ids + t.balances + t.load + t.reconcile + t.in_use +
                                            t.commit + t.grants);
-  std::printf(",\n      rest (freeing each account's rows, the loop) %.3f (%.0f%%)\n", rest, pct(rest));
+  std::printf(",\n      rest (the loop, the emptied batch's vectors) %.3f (%.0f%%)\n", rest, pct(rest));
 }
 
 int Main(int argc, char** argv) {
