@@ -7,6 +7,7 @@
 
 #include "adapters/berlin_group/links.hpp"
 #include "adapters/berlin_group/mapping.hpp"
+#include "adapters/common/pages.hpp"
 #include "adapters/common/quota.hpp"
 #include "bankfeed/canonical_json.hpp"
 #include "bankfeed/ids.hpp"
@@ -213,7 +214,9 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
   options.assign_ids = false;  // assigned once, over the whole batch, below
 
   std::set<std::string> visited{url};
-  size_t previous_page_start = 0;
+  // Each page's rows (a declared overlap dropped), joined once at the end: a batch grown page by page would move
+  // its rows again at every reallocation.
+  std::vector<std::vector<Transaction>> pages;
   for (int page = 1;; ++page) {
     const std::string what = "transactions page " + std::to_string(page);
     BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, url, "read " + what)));
@@ -226,23 +229,21 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
 
     // A declared overlap: the page starts with the previous page's last rows. They are checked, then dropped.
     std::vector<bool> drop(rows->size(), false);
-    if (page > 1 && profile_.quirks.page_overlap > 0) {
-      std::span<const Transaction> previous(batch.transactions.data() + previous_page_start,
-                                            batch.transactions.size() - previous_page_start);
-      if (!DropOverlap(previous, *rows, static_cast<size_t>(profile_.quirks.page_overlap), drop)) {
+    if (!pages.empty() && profile_.quirks.page_overlap > 0) {
+      if (!DropOverlap(pages.back(), *rows, static_cast<size_t>(profile_.quirks.page_overlap), drop)) {
         return tl::unexpected(BodyError(Error(ErrorCode::kProtocol, "the first rows do not repeat the previous "
                                                                     "page's last rows (profile page_overlap)"),
                                         what, response));
       }
-    }
-    previous_page_start = batch.transactions.size();
-    if (batch.transactions.empty() && std::find(drop.begin(), drop.end(), true) == drop.end()) {
-      batch.transactions = std::move(*rows);  // the first rows: taken whole, no row is moved
-    } else {
+      size_t kept = 0;
       for (size_t i = 0; i < rows->size(); ++i) {
-        if (!drop[i]) batch.transactions.push_back(std::move((*rows)[i]));
+        if (drop[i]) continue;
+        if (kept != i) (*rows)[kept] = std::move((*rows)[i]);
+        ++kept;
       }
+      rows->erase(rows->begin() + static_cast<std::ptrdiff_t>(kept), rows->end());
     }
+    pages.push_back(std::move(*rows));
 
     auto next = links->find("next");
     if (next == links->end()) break;
@@ -260,6 +261,7 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
     }
     url = std::move(*next_url);
   }
+  batch.transactions = adapters::JoinPages(pages);
   // Ids over the whole query: twins on different pages stay twins, and the ids do not depend on page boundaries.
   TransactionIdAssigner ids;
   for (auto& t : batch.transactions) ids.Assign(t);

@@ -9,7 +9,8 @@
 // engine (src/sync/engine.cpp SyncAccount) behind the Berlin Group connector (adapters/berlin_group/adapter.cpp
 // GetTransactions / GetBalances), without the HTTP:
 //   normalize   per page: copy the body into a simdjson::padded_string and berlin_group::MapTransactions (with the
-//               connector's options: keep_raw_json on, assign_ids off), rows appended to the batch;
+//               connector's options: keep_raw_json on, assign_ids off); the pages' rows joined into the batch once
+//               at the end (adapters::JoinPages);
 //   ids         a TransactionIdAssigner over the whole batch (twins on different pages stay twins);
 //   balances    padded copy + berlin_group::MapBalances of the /balances body;
 // then SyncAccount's store half, by calling the library's own sync::IngestBatch (src/sync/ingest.cpp), the function
@@ -90,6 +91,7 @@
 #include <simdjson.h>
 
 #include "adapters/berlin_group/mapping.hpp"
+#include "adapters/common/pages.hpp"
 #include "bankfeed/ids.hpp"
 #include "bankfeed/store.hpp"
 #include "crypto/keyring.hpp"
@@ -228,17 +230,15 @@ bool SyncOneAccount(StoreSetup& s, const Input& input, const Options& opt, size_
   TransactionBatch batch;
   batch.date_from = kWindowFrom;
   batch.date_to = kWindowTo;
+  std::vector<std::vector<Transaction>> pages;  // as the connector: kept page by page, joined once at the end
   for (const std::string& page : a.pages) {
     simdjson::padded_string body(page);
     auto rows = berlin_group::MapTransactions(body, options);
     if (!rows) return Fail("account " + std::to_string(ai) + ": MapTransactions: " + rows.error().ToString());
     ++batch.pages;
-    if (batch.transactions.empty()) {
-      batch.transactions = std::move(*rows);  // as the connector: the first rows are taken whole
-    } else {
-      for (Transaction& row : *rows) batch.transactions.push_back(std::move(row));
-    }
+    pages.push_back(std::move(*rows));
   }
+  batch.transactions = adapters::JoinPages(pages);
   times.normalize += Since(t);
   t = Clock::now();
   {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "bankfeed/canonical_json.hpp"
 #include "sandbox_fixture.hpp"
 
 namespace bankfeed::testing {
@@ -62,6 +63,24 @@ TEST_F(Quirks, DeclaredPageOverlapIsCheckedAndDropped) {
   auto raw = ReadAll(undeclared, Present());
   ASSERT_TRUE(raw);
   EXPECT_GT(raw->transactions.size(), 23u);
+}
+
+// With the overlap dropped, the rows are exactly those of the same bank without the quirk: in order, none lost.
+TEST_F(Quirks, ADroppedOverlapLeavesTheRowsOfABankWithoutIt) {
+  StartBank(ScenarioYaml(20, 3, "  page_size: 6\n  ids: stable\n"));
+  auto plain = ReadAll(Profile(), Present());
+  ASSERT_TRUE(plain) << plain.error().ToString();
+  TearDown();
+  StartBank(ScenarioYaml(20, 3, "  page_size: 6\n  page_overlap: 2\n  ids: stable\n"));
+  BankProfile p = Profile();
+  p.quirks.page_overlap = 2;
+  auto dropped = ReadAll(p, Present());
+  ASSERT_TRUE(dropped) << dropped.error().ToString();
+  EXPECT_GT(dropped->pages, plain->pages) << "the overlap makes more pages";
+  ASSERT_EQ(dropped->transactions.size(), plain->transactions.size());
+  for (size_t i = 0; i < plain->transactions.size(); ++i) {
+    EXPECT_EQ(ToCanonicalJson(dropped->transactions[i]), ToCanonicalJson(plain->transactions[i])) << "row " << i;
+  }
 }
 
 TEST_F(Quirks, PsuIdRequiredWithItsTypeAndExtraHeaders) {
