@@ -10,10 +10,10 @@
 namespace bankfeed::adapters {
 namespace {
 
-std::vector<std::vector<std::string>> Pages(std::vector<std::vector<std::string>> pages) { return pages; }
+using Pages = std::vector<std::vector<std::string>>;
 
 TEST(JoinPages, RowsInPageOrderAcrossEmptyPages) {
-  auto pages = Pages({{"a", "b"}, {}, {"c"}, {"d", "e", "f"}, {}});
+  Pages pages{{"a", "b"}, {}, {"c"}, {"d", "e", "f"}, {}};
   const std::vector<std::string> joined = JoinPages(pages);
   EXPECT_EQ(joined, (std::vector<std::string>{"a", "b", "c", "d", "e", "f"}));
   EXPECT_EQ(joined.capacity(), joined.size()) << "reserved once for every row";
@@ -21,9 +21,9 @@ TEST(JoinPages, RowsInPageOrderAcrossEmptyPages) {
 }
 
 TEST(JoinPages, NoPagesAndOnePage) {
-  std::vector<std::vector<std::string>> none;
+  Pages none;
   EXPECT_TRUE(JoinPages(none).empty());
-  auto one = Pages({{"x", "y"}});
+  Pages one{{"x", "y"}};
   const std::string* first = one.front().data();
   const std::vector<std::string> joined = JoinPages(one);
   EXPECT_EQ(joined, (std::vector<std::string>{"x", "y"}));
