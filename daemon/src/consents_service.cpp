@@ -122,14 +122,15 @@ grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v
     if (auto s = ReadRequest(*request, core_, consent); !s.ok()) return s;
     auto connector = core_.ConnectorFor(request->bank_id());
     if (!connector) return ToGrpcStatus(connector.error());
-    auto customer = core_.store().EnsureCustomer(tenant, request->psu_id());
-    if (!customer) return ToGrpcStatus(customer.error());
     ConsentRecord record;
     record.tenant = tenant;
-    record.customer_handle = customer->handle;
     record.bank_id = request->bank_id();
     auto step = (*connector)->StartConsent(consent, Psu(request->psu_id(), request->psu_ip_address()), record.grant);
     if (!step) return ToGrpcStatus(step.error());
+    // Only now, with a consent the bank accepted: a refused start stores nothing about the customer.
+    auto customer = core_.store().EnsureCustomer(tenant, request->psu_id());
+    if (!customer) return ToGrpcStatus(customer.error());
+    record.customer_handle = customer->handle;
     auto handle = core_.store().SaveConsent(record);
     if (!handle) return ToGrpcStatus(handle.error());
     response->set_consent_id(*handle);

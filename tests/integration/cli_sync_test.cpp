@@ -178,5 +178,36 @@ TEST_F(CliSync, SyncFeedAndForgetAsAUserRunsThem) {
   EXPECT_EQ(again.exit_code, 66) << again.err;  // no such customer any more
 }
 
+// A consent the bank refuses (a PSU it does not know) stores nothing about that customer: no row in any table, and
+// `forget` finds nobody. A consent it accepts stores the customer with it.
+TEST_F(CliSync, ARefusedConsentStartStoresNothingAboutTheCustomer) {
+  SimulationSpec spec;
+  spec.days = 5;
+  StartBank(SimulationScenario(spec));
+  bank().clock().Set(Date{spec.first.days_since_epoch + spec.days - 1});
+  CliWorkspace cli("cli-refused", pki_, bank().BaseUrl(), "");
+  const std::vector<std::string> start = {"consent", "start", "--bank", "test-bank", "--valid-until", "2025-12-31"};
+  std::vector<std::string> stranger = start;
+  stranger.insert(stranger.end(), {"--psu", "psu-stranger"});
+  const CliResult refused = cli.Run(stranger);
+  EXPECT_NE(refused.exit_code, 0) << refused.out << refused.err;
+  EXPECT_EQ(refused.err.find("psu-stranger"), std::string::npos) << refused.err;
+  const std::map<std::string, int64_t> after_refusal = RowCounts(cli.dir() + "/feed.db");
+  ASSERT_TRUE(after_refusal.contains("customers"));  // the store was opened (and migrated) before the bank was asked
+  for (const auto& [table, count] : after_refusal) {
+    if (table == "meta" || table == "sequences") continue;  // the store's id and key check; per-tenant positions
+    EXPECT_EQ(count, 0) << table;
+  }
+  EXPECT_EQ(cli.Run({"forget", "--psu", "psu-stranger"}).exit_code, 66);  // no such customer
+
+  std::vector<std::string> known = start;
+  known.insert(known.end(), {"--psu", "psu-1"});
+  const CliResult accepted = cli.Run(known);
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.out << accepted.err;
+  const std::map<std::string, int64_t> counts = RowCounts(cli.dir() + "/feed.db");
+  EXPECT_EQ(counts.at("customers"), 1);
+  EXPECT_EQ(counts.at("consents"), 1);
+}
+
 }  // namespace
 }  // namespace bankfeed::testing

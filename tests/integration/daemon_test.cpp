@@ -419,6 +419,18 @@ TEST_F(DaemonTest, BadArgumentsGetTypedErrorsNamingTheFieldAndNoPersonalData) {
   start.set_valid_until("31.12.2025");
   expect(d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started), grpc::StatusCode::INVALID_ARGUMENT,
          "valid_until: ");
+  // The bank refuses the consent (a PSU it does not know): nothing about that customer is stored, so there is
+  // nobody to forget.
+  start.set_valid_until("2025-12-31");
+  start.set_psu_id("psu-stranger");
+  grpc::Status refused = d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << refused.error_message();
+  EXPECT_EQ(refused.error_message().find("psu-stranger"), std::string::npos) << refused.error_message();
+  v1::ForgetRequest forget_stranger;
+  forget_stranger.set_psu_id("psu-stranger");
+  v1::ForgetResponse stranger_forgotten;
+  EXPECT_EQ(d.admin()->Forget(d.Context(kTenantA).get(), forget_stranger, &stranger_forgotten).error_code(),
+            grpc::StatusCode::NOT_FOUND);
   v1::TriggerSyncRequest trigger;
   v1::TriggerSyncResponse synced;
   expect(d.admin()->TriggerSync(d.Context(kTenantA).get(), trigger, &synced), grpc::StatusCode::INVALID_ARGUMENT,

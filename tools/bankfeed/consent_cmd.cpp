@@ -84,14 +84,15 @@ int RunStart(const ConsentArgs& args) {
   }
   auto store = OpenStore(session->config);
   if (!store) return Fail(store.error());
-  auto customer = (*store)->EnsureCustomer(session->config.tenant, args.psu);
-  if (!customer) return Fail(customer.error());
   ConsentRecord record;
   record.tenant = session->config.tenant;
-  record.customer_handle = customer->handle;
   record.bank_id = args.bank;
   auto step = session->connector->StartConsent(request, Psu(args, nullptr), record.grant);
   if (!step) return Fail(step.error());
+  // Only now, with a consent the bank accepted: a refused start stores nothing about the customer.
+  auto customer = (*store)->EnsureCustomer(session->config.tenant, args.psu);
+  if (!customer) return Fail(customer.error());
+  record.customer_handle = customer->handle;
   auto handle = (*store)->SaveConsent(record);
   if (!handle) return Fail(handle.error());
   const ConsentGrant& grant = record.grant;
