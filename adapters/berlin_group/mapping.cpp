@@ -112,10 +112,12 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
   return {};
 }
 
+// The report's lists, counted together by ReserveReportRows (below): the room is already there.
 Status ReadTransactionList(MapContext& ctx, od::value v, TransactionStatus status, std::vector<Transaction>& out) {
   if (IsNull(v)) return {};
-  return AppendTransactions(ctx, v, out,
-                            [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, status, t); });
+  return AppendTransactions(
+      ctx, v, out, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, status, t); },
+      Reserved::kYes);
 }
 
 // accountReport: {booked, pending, information, _links}. Rows come out booked, then pending, then information,

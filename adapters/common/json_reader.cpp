@@ -113,18 +113,19 @@ Status ReadStringView(MapContext& ctx, od::value v, std::string_view& out) {
   }
   if (type != od::json_type::string) return ctx.Fail("expected a string");
   // A string without escapes is exactly its bytes between the quotes (simdjson's first pass has already checked
-  // UTF-8 and control characters for the whole document), so it is viewed in place; only a string with a backslash
-  // is unescaped into simdjson's string buffer.
+  // UTF-8 and control characters for the whole document, a raw NUL byte included), so it is viewed in place; only
+  // a string with a backslash is unescaped into simdjson's string buffer, where \u0000 can make a NUL byte.
   const std::string_view token = v.raw_json_token();  // from the opening quote
   const char* const end = FindQuoteOrBackslash(token.data() + 1);
   std::string_view s;
-  if (*end == '"') {
+  const bool escaped = *end != '"';
+  if (!escaped) {
     s = std::string_view(token.data() + 1, static_cast<size_t>(end - token.data() - 1));
   } else if (auto e = v.get_string().get(s)) {
     return ctx.Fail(e);
   }
   if (s.size() > kMaxStringBytes) return ctx.Fail("string too long (at most 4096 bytes)");
-  if (std::memchr(s.data(), '\0', s.size()) != nullptr) return ctx.Fail("NUL byte in a string");
+  if (escaped && std::memchr(s.data(), '\0', s.size()) != nullptr) return ctx.Fail("NUL byte in a string");
   out = TrimSpace(s);
   return {};
 }
@@ -251,23 +252,42 @@ Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std:
 }
 
 Status AppendStrings(MapContext& ctx, od::value v, OptString& out) {
-  auto append = [&](od::value item) -> Status {
-    OptString s;
-    BANKFEED_RETURN_IF_ERROR(ReadString(ctx, item, s));
-    if (!s) return {};
-    if (out) {
-      *out += '\n';
-      *out += *s;
-    } else {
-      out = std::move(s);
+  // The parts are viewed in the document (valid while it lives) and joined into `out` with one allocation for a
+  // handful of them, rather than one string per part and a reallocation per join.
+  std::array<std::string_view, 8> parts;
+  size_t count = 0;
+  const auto join = [&] {
+    if (count == 0) return;  // nothing to add: a null or empty text stays null
+    size_t size = out ? out->size() : 0;
+    for (size_t i = 0; i < count; ++i) size += (size > 0 ? 1 : 0) + parts[i].size();
+    if (!out) out.emplace();
+    out->reserve(size);
+    for (size_t i = 0; i < count; ++i) {
+      if (!out->empty()) out->push_back('\n');
+      out->append(parts[i]);
     }
-    if (out->size() > kMaxJoinedBytes) return ctx.Fail("text too long (at most 16384 bytes joined)");
+    count = 0;
+  };
+  size_t joined = out ? out->size() : 0;  // what `out` will hold, separators included
+  const auto add = [&](od::value item) -> Status {
+    std::string_view s;
+    BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, item, s));
+    if (s.empty()) return {};
+    joined += (joined > 0 ? 1 : 0) + s.size();
+    if (joined > kMaxJoinedBytes) return ctx.Fail("text too long (at most 16384 bytes joined)");
+    if (count == parts.size()) join();
+    parts[count++] = s;
     return {};
   };
   od::json_type type;
   if (auto e = v.type().get(type)) return ctx.Fail(e);
-  if (type == od::json_type::array) return ForEachElement(ctx, v, [&](size_t, od::value item) { return append(item); });
-  return append(v);
+  if (type == od::json_type::array) {
+    BANKFEED_RETURN_IF_ERROR(ForEachElement(ctx, v, [&](size_t, od::value item) { return add(item); }));
+  } else {
+    BANKFEED_RETURN_IF_ERROR(add(v));
+  }
+  join();
+  return {};
 }
 
 Status ReadStringMember(MapContext& ctx, od::value v, std::string_view key, OptString& out) {

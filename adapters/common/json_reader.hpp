@@ -243,15 +243,21 @@ void ReserveRows(std::vector<T>& out, size_t rows) {
   AdviseLargeArray(out.data(), out.capacity() * sizeof(T));
 }
 
-// Appends one record per array element. The elements are counted first so the vector grows once: rows are large
-// and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
+// Whether the caller has already made room in the vector for an array's elements (a mapping that counts a report's
+// lists together, so that they share one reservation), or AppendEach should count them first.
+enum class Reserved { kNo, kYes };
+
+// Appends one record per array element. Unless the caller reserved, the elements are counted first so the vector
+// grows once: rows are large and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
 template <typename T, typename F>
-Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f) {
+Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f, Reserved reserved = Reserved::kNo) {
   od::array arr;
   if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
-  size_t count = 0;
-  if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
-  ReserveRows(out, out.size() + count);
+  if (reserved == Reserved::kNo) {
+    size_t count = 0;
+    if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
+    ReserveRows(out, out.size() + count);
+  }
   size_t i = 0;
   for (auto element_result : arr) {
     PathScope scope(ctx, i++);
@@ -317,8 +323,9 @@ auto FinishingRows(MapContext& ctx, F read) {
 
 // Appends one transaction per array element, each finished as it is read.
 template <typename F>
-Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read) {
-  return AppendEach(ctx, v, out, FinishingRows(ctx, std::forward<F>(read)));
+Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read,
+                          Reserved reserved = Reserved::kNo) {
+  return AppendEach(ctx, v, out, FinishingRows(ctx, std::forward<F>(read)), reserved);
 }
 
 // Signs an amount by its credit/debit indicator (UK OB, STET): the indicator decides, so a debit is negative even
