@@ -196,8 +196,14 @@ class Reconciler {
     out_.added.reserve(out_.added.size() + static_cast<size_t>(unmatched));
     for (size_t fi = 0; fi < f_.size(); ++fi) {
       if (f_[fi].matched) continue;
-      // The last use of the fetched row (f_[fi].tx points at it): moved, not copied.
+      // The last use of the fetched row (f_[fi].tx points at it): moved, not copied; constructed in place where the
+      // compiler takes an aggregate's members in parentheses (C++20 P0960: GCC 10, not clang 14), rather than
+      // value-initialised (1.3 KB zeroed) and then assigned.
+#if defined(__cpp_aggregate_paren_init) && __cpp_aggregate_paren_init >= 201902L
+      out_.added.emplace_back(std::move(fetched_[fi]));
+#else
       out_.added.emplace_back().transaction = std::move(fetched_[fi]);
+#endif
     }
     // The batch's ids are distinct among themselves (assigned over the whole batch), so only a stored row's id can
     // clash with a new one: with no stored row (a first sync) there is nothing to check. A batch that breaks this
