@@ -142,6 +142,13 @@ struct ForgetReport {
   int64_t customers = 0, consents = 0, accounts = 0, transactions = 0, balances = 0, changes = 0;
 };
 
+// A consent held by one holder (a sync, or an update of its grant) until the lease is destroyed. See
+// Store::TryLeaseConsent.
+class BANKFEED_EXPORT ConsentLease {
+ public:
+  virtual ~ConsentLease() = default;
+};
+
 class BANKFEED_EXPORT Store {
  public:
   virtual ~Store() = default;
@@ -162,6 +169,13 @@ class BANKFEED_EXPORT Store {
   virtual Result<std::vector<ConsentRecord>> ListConsents(std::string_view tenant) = 0;
   virtual Result<std::vector<ConsentRecord>> ListCustomerConsents(std::string_view tenant,
                                                                   std::string_view customer_handle) = 0;
+  // Holds the tenant's consent for the caller alone while the returned lease lives, against every other lease on it
+  // through any Store on the same database, in this process or another: the daemon's scheduler and a `bankfeed sync`
+  // run never sync one consent at the same time, nor refresh its tokens over each other. Null when another holder
+  // has it (nothing waits). A process that dies releases its leases. Load the grant (LoadConsent) after taking the
+  // lease, so that what is saved back is what the last holder left. kNotFound when the tenant has no such consent.
+  virtual Result<std::unique_ptr<ConsentLease>> TryLeaseConsent(std::string_view tenant,
+                                                                std::string_view consent_handle) = 0;
 
   // --- accounts
   // Adds or updates the consent's accounts (keyed by Account::id); accounts not in the list are kept.

@@ -72,6 +72,8 @@ class SqliteStore final : public Store {
   Result<std::vector<ConsentRecord>> ListConsents(std::string_view tenant) override;
   Result<std::vector<ConsentRecord>> ListCustomerConsents(std::string_view tenant,
                                                           std::string_view customer_handle) override;
+  Result<std::unique_ptr<ConsentLease>> TryLeaseConsent(std::string_view tenant,
+                                                        std::string_view consent_handle) override;
 
   Status SaveAccounts(std::string_view tenant, std::string_view consent_handle,
                       const std::vector<Account>& accounts) override;
