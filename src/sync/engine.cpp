@@ -250,6 +250,43 @@ class ConsentSync {
   PsuContext psu_;
 };
 
+// A consent that failed before any of its accounts was asked for.
+AccountSyncResult ConsentFailed(const ConsentRecord& record, const Error& e) {
+  AccountSyncResult r;
+  r.tenant = record.tenant;
+  r.bank_id = record.bank_id;
+  r.consent_handle = record.handle;
+  r.account.customer_handle = record.customer_handle;
+  r.outcome = OutcomeFor(e);
+  r.error = e;
+  return r;
+}
+
+// A consent another holder has (a sync or a grant update, maybe in another process): its accounts are not asked
+// for this time, and keep their stored outcome.
+std::vector<AccountSyncResult> Busy(Store& store, const ConsentRecord& record, std::string_view only_account) {
+  const Error busy(ErrorCode::kUnavailable,
+                   "consent " + record.handle + " is busy: another sync or consent update holds it");
+  auto accounts = store.ListAccounts(record.tenant, record.customer_handle);
+  if (!accounts) return {ConsentFailed(record, accounts.error())};
+  std::vector<AccountSyncResult> out;
+  for (const AccountRecord& a : *accounts) {
+    if (a.consent_handle != record.handle || (!only_account.empty() && a.ref.account_id != only_account)) continue;
+    AccountSyncResult r = ConsentFailed(record, busy);
+    r.account = a.ref;
+    r.outcome = a.state.outcome;
+    r.skipped = true;
+    out.push_back(std::move(r));
+  }
+  if (out.empty() && only_account.empty()) {  // no account known yet: the consent itself is reported
+    AccountSyncResult r = ConsentFailed(record, busy);
+    r.outcome = SyncOutcome::kNever;
+    r.skipped = true;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
 
 SyncOutcome OutcomeFor(const Error& error) {
@@ -292,6 +329,7 @@ bool SyncReport::all_ok() const {
 
 SyncEngine::SyncEngine(Store& store, ConnectorFactory factory) : store_(store), factory_(std::move(factory)) {}
 
+
 Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
   auto consents = store_.ListConsents(options.tenant);
   if (!consents) return tl::unexpected(consents.error());
@@ -306,6 +344,21 @@ Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
   Scheduler scheduler(std::move(*consents), options.per_bank_parallel);
   std::mutex mu;
   SyncReport report;
+  // One consent, held for this run alone while it syncs (another process may be syncing it or updating its grant),
+  // with its grant as the last holder left it: tokens may have been refreshed since the listing.
+  const auto sync_leased = [&](const ConsentRecord& listed) -> std::vector<AccountSyncResult> {
+    auto lease = store_.TryLeaseConsent(listed.tenant, listed.handle);
+    if (lease && *lease == nullptr) return Busy(store_, listed, options.account_id);
+    Result<ConsentRecord> current = lease ? store_.LoadConsent(listed.tenant, listed.handle)
+                                          : Result<ConsentRecord>(tl::unexpected(lease.error()));
+    if (!current) {
+      if (current.error().code == ErrorCode::kNotFound) return {};  // forgotten since the listing
+      return {ConsentFailed(listed, current.error())};
+    }
+    auto connector = factory_(listed.bank_id);
+    if (!connector) return {ConsentFailed(listed, connector.error())};
+    return ConsentSync(store_, **connector, std::move(*current), options).Run();
+  };
   const auto worker = [&] {
     while (std::optional<ConsentRecord> record = scheduler.Next()) {
       const std::string bank = record->bank_id;
@@ -313,19 +366,7 @@ Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
         scheduler.Done(bank);
         continue;
       }
-      std::vector<AccountSyncResult> results;
-      if (auto connector = factory_(bank); connector) {
-        results = ConsentSync(store_, **connector, std::move(*record), options).Run();
-      } else {
-        AccountSyncResult r;
-        r.tenant = record->tenant;
-        r.bank_id = bank;
-        r.consent_handle = record->handle;
-        r.account.customer_handle = record->customer_handle;
-        r.outcome = OutcomeFor(connector.error());
-        r.error = connector.error();
-        results.push_back(std::move(r));
-      }
+      std::vector<AccountSyncResult> results = sync_leased(*record);
       scheduler.Done(bank);
       std::lock_guard lock(mu);
       for (auto& r : results) report.accounts.push_back(std::move(r));

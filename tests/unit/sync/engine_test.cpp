@@ -290,6 +290,64 @@ TEST_F(SyncEngineTest, AConsentThatIsNotValidNeedsReconsentWithoutAskingTheBank)
   for (const auto& a : r.accounts) EXPECT_EQ(a.outcome, SyncOutcome::kNeedsReconsent);
 }
 
+TEST_F(SyncEngineTest, AConsentAnotherHolderHasIsNotAskedAndIsSyncedOnceReleased) {
+  const std::string free = AddConsent("t1", "psu-1");  // listed first, so synced first in a one-at-a-time run
+  const std::string held = AddConsent("t1", "psu-2");
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a")};
+  ASSERT_TRUE(Run({.tenant = "t1"}).all_ok());  // both consents' accounts are known now
+  bank_.rows.push_back(Booked("2025-03-05", "-5.00", "new"));
+
+  // Another process (here: another Store on the same database) holds the first consent, as a running
+  // `bankfeed sync` or a consent update would.
+  SqliteStoreOptions options;
+  options.path = (dir_ / "db").string();
+  options.key_file = (dir_ / "keys").string();
+  auto other = OpenSqliteStore(options);
+  ASSERT_TRUE(other) << other.error().ToString();
+  auto lease = (*other)->TryLeaseConsent("t1", held);
+  ASSERT_TRUE(lease && *lease);
+  const size_t asked = bank_.queries.size();
+  const SyncReport busy = Run({.tenant = "t1"});
+  ASSERT_EQ(busy.accounts.size(), 4u);
+  for (const AccountSyncResult& a : busy.accounts) {
+    if (a.consent_handle == held) {
+      EXPECT_TRUE(a.skipped);
+      EXPECT_EQ(a.outcome, SyncOutcome::kOk) << "the stored outcome, unchanged";
+      ASSERT_TRUE(a.error.has_value());
+      EXPECT_NE(a.error->message.find("busy"), std::string::npos) << a.error->message;
+      EXPECT_EQ(a.added, 0);
+    } else {
+      EXPECT_EQ(a.consent_handle, free);
+      EXPECT_FALSE(a.skipped);
+      EXPECT_EQ(a.added, 1);
+    }
+  }
+  EXPECT_EQ(bank_.queries.size(), asked + 2) << "only the free consent's two accounts were asked for";
+
+  // Next run, one consent at a time. While it syncs the free consent (it listed both grants before), the holder
+  // refreshes the held consent's tokens and lets go: the run must sync that consent from the holder's grant, not
+  // from the copy it listed, which would also be saved back over the refreshed tokens.
+  bank_.delay = std::chrono::milliseconds(50);
+  SyncReport next;
+  std::thread run([&] { next = Run({.tenant = "t1", .max_parallel = 1, .per_bank_parallel = 1}); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (bank_.running.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto record = (*other)->LoadConsent("t1", held);
+  ASSERT_TRUE(record);
+  record->grant.access_token = "refreshed-by-the-other-holder";
+  ASSERT_TRUE((*other)->SaveConsent(*record));
+  lease->reset();
+  run.join();
+  EXPECT_TRUE(next.all_ok());
+  for (const AccountSyncResult& a : next.accounts) EXPECT_FALSE(a.skipped);
+  EXPECT_EQ(next.added(), 2) << "the held consent's two accounts catch up";
+  auto after = store_->LoadConsent("t1", held);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->grant.access_token, "refreshed-by-the-other-holder");
+}
+
 TEST_F(SyncEngineTest, ConsentsRunInParallelButAtMostThePerBankLimitAtOneBank) {
   for (int i = 0; i < 6; ++i) AddConsent("t1", "psu-" + std::to_string(i));
   bank_.delay = std::chrono::milliseconds(30);
