@@ -95,6 +95,12 @@ grpc::Status WithConsent(Core& core, const std::string& tenant, const std::strin
     const std::string& handle;
     ~Unlock() { core.locks().Unlock({handle}); }
   } unlock{core, handle};
+  // And against another process on the store (a `bankfeed sync`, a CLI consent command).
+  auto lease = core.store().TryLeaseConsent(tenant, handle);
+  if (!lease) return NotFoundOr(lease.error(), "consent_id");
+  if (*lease == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "consent_id: busy (another process is syncing or updating it)");
+  }
   auto record = core.store().LoadConsent(tenant, handle);
   if (!record) return NotFoundOr(record.error(), "consent_id");
   auto connector = core.ConnectorFor(record->bank_id);

@@ -67,7 +67,9 @@ struct AccountSyncResult {
   std::optional<DateTime> retry_at;   // quota exhausted / rate limited: not before this
   int added = 0, modified = 0, removed = 0;
   int pages = 0;
-  bool skipped = false;               // not asked: retry_at had not come yet, or the run was stopped
+  // Not asked: retry_at had not come yet, the run was stopped, or another holder had the consent (Store::
+  // TryLeaseConsent; `error` then says it was busy). The outcome is the stored one.
+  bool skipped = false;
 };
 
 struct SyncReport {

@@ -209,5 +209,31 @@ TEST_F(CliSync, ARefusedConsentStartStoresNothingAboutTheCustomer) {
   EXPECT_EQ(counts.at("consents"), 1);
 }
 
+// A consent another process holds (here: a lease through another Store, as bankfeedd's sync takes one) is not
+// touched by a CLI consent command: it says the consent is busy and exits with 69 (unavailable: try again).
+TEST_F(CliSync, ConsentCommandsLeaveAConsentAnotherProcessHoldsAlone) {
+  SimulationSpec spec;
+  spec.days = 5;
+  StartBank(SimulationScenario(spec));
+  bank().clock().Set(Date{spec.first.days_since_epoch + spec.days - 1});
+  CliWorkspace cli("cli-held", pki_, bank().BaseUrl(), "");
+  const CliResult started =
+      cli.Run({"consent", "start", "--bank", "test-bank", "--valid-until", "2025-12-31", "--psu", "psu-1"});
+  ASSERT_EQ(started.exit_code, 0) << started.out << started.err;
+  auto store = cli.OpenStore();
+  ASSERT_TRUE(store);
+  auto consents = store->ListConsents("default");
+  ASSERT_TRUE(consents && consents->size() == 1u);
+  const std::string handle = consents->front().handle;
+  auto lease = store->TryLeaseConsent("default", handle);
+  ASSERT_TRUE(lease && *lease);
+  const CliResult busy = cli.Run({"consent", "status", "--consent", handle});
+  EXPECT_EQ(busy.exit_code, 69) << busy.out << busy.err;
+  EXPECT_NE(busy.err.find("busy"), std::string::npos) << busy.err;
+  lease->reset();
+  const CliResult free = cli.Run({"consent", "status", "--consent", handle});
+  EXPECT_EQ(free.exit_code, 0) << free.out << free.err;
+}
+
 }  // namespace
 }  // namespace bankfeed::testing

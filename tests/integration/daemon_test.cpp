@@ -431,6 +431,30 @@ TEST_F(DaemonTest, BadArgumentsGetTypedErrorsNamingTheFieldAndNoPersonalData) {
   v1::ForgetResponse stranger_forgotten;
   EXPECT_EQ(d.admin()->Forget(d.Context(kTenantA).get(), forget_stranger, &stranger_forgotten).error_code(),
             grpc::StatusCode::NOT_FOUND);
+  // Another process holds the consent (a `bankfeed sync`, a CLI consent command; here a lease through a Store of
+  // its own): the daemon neither updates it nor syncs it meanwhile, and says so.
+  {
+    auto other = workspace_->OpenStore();
+    ASSERT_TRUE(other);
+    auto lease = other->TryLeaseConsent(kTenantA, c.consent_id);
+    ASSERT_TRUE(lease && *lease);
+    v1::GetConsentStatusRequest status_request;
+    status_request.set_consent_id(c.consent_id);
+    v1::ConsentState state;
+    expect(d.consents()->GetConsentStatus(d.Context(kTenantA).get(), status_request, &state),
+           grpc::StatusCode::UNAVAILABLE, "consent_id: busy");
+    v1::TriggerSyncRequest held;
+    held.set_customer_id(c.customer_id);
+    v1::TriggerSyncResponse skipped;
+    ASSERT_TRUE(d.admin()->TriggerSync(d.Context(kTenantA).get(), held, &skipped).ok());
+    ASSERT_GT(skipped.accounts_size(), 0);
+    for (const v1::AccountSyncResult& a : skipped.accounts()) {
+      EXPECT_TRUE(a.skipped());
+      EXPECT_NE(a.error_message().find("busy"), std::string::npos) << a.error_message();
+    }
+    lease->reset();
+    EXPECT_TRUE(d.consents()->GetConsentStatus(d.Context(kTenantA).get(), status_request, &state).ok());
+  }
   v1::TriggerSyncRequest trigger;
   v1::TriggerSyncResponse synced;
   expect(d.admin()->TriggerSync(d.Context(kTenantA).get(), trigger, &synced), grpc::StatusCode::INVALID_ARGUMENT,

@@ -150,6 +150,11 @@ Result<GrantSession> OpenGrant(const std::string& config_path, const std::string
   BANKFEED_ASSIGN_OR_RETURN(g.session.config, LoadClientConfig(config_path));
   if (!store::IsHandle(handle, "cg_")) return MakeError(ErrorCode::kInvalidArgument, "--consent: not a consent handle (cg_...)");
   BANKFEED_ASSIGN_OR_RETURN(g.store, OpenStore(g.session.config));
+  BANKFEED_ASSIGN_OR_RETURN(g.lease, g.store->TryLeaseConsent(g.session.config.tenant, handle));
+  if (!g.lease) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "--consent: busy (a sync or another command is using it, maybe in bankfeedd); try again");
+  }
   BANKFEED_ASSIGN_OR_RETURN(g.record, g.store->LoadConsent(g.session.config.tenant, handle));
   BANKFEED_ASSIGN_OR_RETURN(g.session.connector, ConnectorFor(g.session.config, g.record.bank_id, std::move(env)));
   return g;

@@ -73,7 +73,8 @@ Result<std::unique_ptr<Store>> OpenStore(const ClientConfig& config);
 struct GrantSession {
   Session session;
   std::unique_ptr<Store> store;
-  ConsentRecord record;
+  std::unique_ptr<ConsentLease> lease;  // the consent, for this command alone (a sync elsewhere waits its turn)
+  ConsentRecord record;                 // loaded under the lease
 };
 Result<GrantSession> OpenGrant(const std::string& config_path, const std::string& handle,
                                ConnectorEnvironment env = {});
