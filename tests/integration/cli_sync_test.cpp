@@ -73,7 +73,17 @@ std::map<std::string, int64_t> RowCounts(const std::string& db_path) {
   return counts;
 }
 
-class CliSync : public SandboxTest {};
+class CliSync : public SandboxTest {
+ protected:
+  // A five-day simulation bank, its clock on the last day, and a CLI workspace against it.
+  std::unique_ptr<CliWorkspace> SmallBank(const std::string& name) {
+    SimulationSpec spec;
+    spec.days = 5;
+    StartBank(SimulationScenario(spec));
+    bank().clock().Set(Date{spec.first.days_since_epoch + spec.days - 1});
+    return std::make_unique<CliWorkspace>(name, pki_, bank().BaseUrl(), "");
+  }
+};
 
 TEST_F(CliSync, SyncFeedAndForgetAsAUserRunsThem) {
   SimulationSpec spec;
@@ -181,11 +191,8 @@ TEST_F(CliSync, SyncFeedAndForgetAsAUserRunsThem) {
 // A consent the bank refuses (a PSU it does not know) stores nothing about that customer: no row in any table, and
 // `forget` finds nobody. A consent it accepts stores the customer with it.
 TEST_F(CliSync, ARefusedConsentStartStoresNothingAboutTheCustomer) {
-  SimulationSpec spec;
-  spec.days = 5;
-  StartBank(SimulationScenario(spec));
-  bank().clock().Set(Date{spec.first.days_since_epoch + spec.days - 1});
-  CliWorkspace cli("cli-refused", pki_, bank().BaseUrl(), "");
+  const std::unique_ptr<CliWorkspace> workspace = SmallBank("cli-refused");
+  const CliWorkspace& cli = *workspace;
   const std::vector<std::string> start = {"consent", "start", "--bank", "test-bank", "--valid-until", "2025-12-31"};
   std::vector<std::string> stranger = start;
   stranger.insert(stranger.end(), {"--psu", "psu-stranger"});
@@ -212,11 +219,8 @@ TEST_F(CliSync, ARefusedConsentStartStoresNothingAboutTheCustomer) {
 // A consent another process holds (here: a lease through another Store, as bankfeedd's sync takes one) is not
 // touched by a CLI consent command: it says the consent is busy and exits with 69 (unavailable: try again).
 TEST_F(CliSync, ConsentCommandsLeaveAConsentAnotherProcessHoldsAlone) {
-  SimulationSpec spec;
-  spec.days = 5;
-  StartBank(SimulationScenario(spec));
-  bank().clock().Set(Date{spec.first.days_since_epoch + spec.days - 1});
-  CliWorkspace cli("cli-held", pki_, bank().BaseUrl(), "");
+  const std::unique_ptr<CliWorkspace> workspace = SmallBank("cli-held");
+  const CliWorkspace& cli = *workspace;
   const CliResult started =
       cli.Run({"consent", "start", "--bank", "test-bank", "--valid-until", "2025-12-31", "--psu", "psu-1"});
   ASSERT_EQ(started.exit_code, 0) << started.out << started.err;
