@@ -329,7 +329,6 @@ bool SyncReport::all_ok() const {
 
 SyncEngine::SyncEngine(Store& store, ConnectorFactory factory) : store_(store), factory_(std::move(factory)) {}
 
-
 Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
   auto consents = store_.ListConsents(options.tenant);
   if (!consents) return tl::unexpected(consents.error());
