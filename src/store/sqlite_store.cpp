@@ -337,6 +337,17 @@ Result<std::vector<ConsentRecord>> SqliteStore::QueryConsents(std::string_view t
   return out;
 }
 
+Result<SqliteStore::ConsentRow> SqliteStore::ConsentByHandle(std::string_view tenant, std::string_view handle) {
+  BANKFEED_ASSIGN_OR_RETURN(
+      Stmt find, db_->Prepare("SELECT c.id, c.customer_id, cu.handle FROM consents c "
+                              "JOIN customers cu ON cu.id = c.customer_id WHERE c.handle = ?1 AND cu.tenant = ?2",
+                              "select consents"));
+  find.BindText(1, handle).BindText(2, tenant);
+  BANKFEED_ASSIGN_OR_RETURN(const bool found, find.Step());
+  if (!found) return MakeError(ErrorCode::kNotFound, "store: no such consent");
+  return ConsentRow{find.Int(0), find.Int(1), std::string(find.Text(2))};
+}
+
 Result<ConsentRecord> SqliteStore::LoadConsent(std::string_view tenant, std::string_view consent_handle) {
   BANKFEED_RETURN_IF_ERROR(CheckTenant(tenant));
   BANKFEED_RETURN_IF_ERROR(CheckHandle(consent_handle, "cg_", "consent handle"));

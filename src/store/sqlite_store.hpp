@@ -108,6 +108,11 @@ class SqliteStore final : public Store {
     int64_t customer_id = 0;
     std::string tenant;
   };
+  struct ConsentRow {
+    int64_t id = 0;
+    int64_t customer_id = 0;
+    std::string customer_handle;
+  };
 
   // Seals / opens one envelope; `column` ("transactions.record_enc") names it in errors.
   Result<std::string> Seal(std::string_view plaintext, const std::string& ad) const;
@@ -120,6 +125,8 @@ class SqliteStore final : public Store {
   Result<std::optional<CustomerRow>> FindCustomerRow(std::string_view tenant, std::string_view psu_id);
   Result<CustomerRow> CustomerByHandle(std::string_view tenant, std::string_view handle);  // tenant "" = any
   Result<CustomerRecord> ToCustomerRecord(const CustomerRow& row) const;
+  // The tenant's consent with this handle; kNotFound for none, or another tenant's.
+  Result<ConsentRow> ConsentByHandle(std::string_view tenant, std::string_view handle);
   Result<AccountRow> AccountByRef(const AccountRef& ref) { return AccountByRef(*db_, ref); }
   Result<AccountRow> AccountByRef(Db& db, const AccountRef& ref);  // on `db`, whose mutex the caller holds
   // Consents of the tenant ("": all), of one customer (0: all), with one handle ("": all).

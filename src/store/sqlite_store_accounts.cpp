@@ -75,26 +75,17 @@ Status SqliteStore::SaveAccounts(std::string_view tenant, std::string_view conse
 
   std::lock_guard lock(mu_);
   BANKFEED_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(*db_, "save accounts"));
-  BANKFEED_ASSIGN_OR_RETURN(
-      Stmt find, db_->Prepare("SELECT c.id, c.customer_id, cu.handle FROM consents c "
-                              "JOIN customers cu ON cu.id = c.customer_id WHERE c.handle = ?1 AND cu.tenant = ?2",
-                              "select consents"));
-  find.BindText(1, consent_handle).BindText(2, tenant);
-  BANKFEED_ASSIGN_OR_RETURN(const bool found, find.Step());
-  if (!found) return MakeError(ErrorCode::kNotFound, "store: no such consent");
-  const int64_t consent_row = find.Int(0);
-  const int64_t customer_row = find.Int(1);
-  const std::string customer_handle(find.Text(2));
+  BANKFEED_ASSIGN_OR_RETURN(const ConsentRow consent, ConsentByHandle(tenant, consent_handle));
   for (size_t i = 0; i < accounts.size(); ++i) {
     BANKFEED_ASSIGN_OR_RETURN(const std::string sealed,
-                              Seal(records[i], AccountAd(tenant, customer_handle, accounts[i].id)));
+                              Seal(records[i], AccountAd(tenant, consent.customer_handle, accounts[i].id)));
     BANKFEED_ASSIGN_OR_RETURN(Stmt upsert,
                               db_->Prepare("INSERT INTO accounts(customer_id, consent_id, account_id, account_enc) "
                                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(customer_id, account_id) DO UPDATE SET "
                                            "consent_id = excluded.consent_id, account_enc = excluded.account_enc",
                                            "upsert accounts"));
     BANKFEED_RETURN_IF_ERROR(
-        upsert.Bind(1, customer_row).Bind(2, consent_row).BindText(3, accounts[i].id).BindBlob(4, sealed).Run());
+        upsert.Bind(1, consent.customer_id).Bind(2, consent.id).BindText(3, accounts[i].id).BindBlob(4, sealed).Run());
   }
   return txn.Commit();
 }

@@ -43,13 +43,7 @@ Result<std::unique_ptr<ConsentLease>> SqliteStore::TryLeaseConsent(std::string_v
   {
     // Only the tenant's own consents: a caller cannot hold (and so block) another tenant's.
     std::lock_guard lock(mu_);
-    BANKFEED_ASSIGN_OR_RETURN(
-        Stmt stmt, db_->Prepare("SELECT 1 FROM consents JOIN customers ON customers.id = consents.customer_id "
-                                "WHERE customers.tenant = ?1 AND consents.handle = ?2",
-                                "find consent to lease"));
-    stmt.BindText(1, tenant).BindText(2, consent_handle);
-    BANKFEED_ASSIGN_OR_RETURN(const bool found, stmt.Step());
-    if (!found) return MakeError(ErrorCode::kNotFound, "store: no such consent");
+    BANKFEED_RETURN_IF_ERROR(ConsentByHandle(tenant, consent_handle));
   }
   const std::string dir = db_->path() + ".locks";
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return LockError(dir, "cannot create the directory", errno);

@@ -346,14 +346,15 @@ Result<SyncReport> SyncEngine::Run(const SyncOptions& options) {
   // One consent, held for this run alone while it syncs (another process may be syncing it or updating its grant),
   // with its grant as the last holder left it: tokens may have been refreshed since the listing.
   const auto sync_leased = [&](const ConsentRecord& listed) -> std::vector<AccountSyncResult> {
+    const auto failed = [&](const Error& e) -> std::vector<AccountSyncResult> {
+      if (e.code == ErrorCode::kNotFound) return {};  // forgotten since the listing
+      return {ConsentFailed(listed, e)};
+    };
     auto lease = store_.TryLeaseConsent(listed.tenant, listed.handle);
-    if (lease && *lease == nullptr) return Busy(store_, listed, options.account_id);
-    Result<ConsentRecord> current = lease ? store_.LoadConsent(listed.tenant, listed.handle)
-                                          : Result<ConsentRecord>(tl::unexpected(lease.error()));
-    if (!current) {
-      if (current.error().code == ErrorCode::kNotFound) return {};  // forgotten since the listing
-      return {ConsentFailed(listed, current.error())};
-    }
+    if (!lease) return failed(lease.error());
+    if (*lease == nullptr) return Busy(store_, listed, options.account_id);
+    auto current = store_.LoadConsent(listed.tenant, listed.handle);
+    if (!current) return failed(current.error());
     auto connector = factory_(listed.bank_id);
     if (!connector) return {ConsentFailed(listed, connector.error())};
     return ConsentSync(store_, **connector, std::move(*current), options).Run();

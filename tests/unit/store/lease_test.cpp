@@ -17,22 +17,11 @@ using testing::StoreTest;
 
 class StoreLease : public StoreTest {
  protected:
-  // A customer of `tenant` with one consent; returns the consent's handle.
+  // A consent of `tenant`'s customer `psu`; returns its handle.
   std::string MakeConsent(Store& store, std::string_view tenant, std::string_view psu) {
-    auto customer = store.EnsureCustomer(tenant, psu);
-    EXPECT_TRUE(customer.has_value()) << customer.error().ToString();
-    if (!customer) return {};
-    ConsentRecord consent;
-    consent.tenant = std::string(tenant);
-    consent.customer_handle = customer->handle;
-    consent.bank_id = "sandbox-alpha";
-    consent.grant.bank_id = "sandbox-alpha";
-    auto handle = store.SaveConsent(consent);
-    EXPECT_TRUE(handle.has_value()) << handle.error().ToString();
-    return handle ? *handle : std::string();
+    return StoreTest::MakeConsent(store, tenant, psu).first;
   }
 };
-
 TEST_F(StoreLease, OneHolderAtATimeAcrossStoresUntilReleased) {
   auto a = OpenStore();
   auto b = OpenStore();  // another connection to the same database, as another process would have

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bankfeed/store.hpp"
@@ -212,8 +213,9 @@ class StoreTest : public ::testing::Test {
   }
   std::unique_ptr<Store> OpenStore() { return OpenStore(Options()); }
 
-  // A customer with one consent and one account; returns the account.
-  AccountRef MakeAccount(Store& store, std::string_view tenant, std::string_view psu, uint64_t account_n) {
+  // The customer `psu` of `tenant` (made if new) with one more consent; returns the consent's handle and the
+  // customer's, or empty ones after a test failure.
+  std::pair<std::string, std::string> MakeConsent(Store& store, std::string_view tenant, std::string_view psu) {
     auto customer = store.EnsureCustomer(tenant, psu);
     EXPECT_TRUE(customer.has_value()) << customer.error().ToString();
     if (!customer) return {};
@@ -226,9 +228,16 @@ class StoreTest : public ::testing::Test {
     auto handle = store.SaveConsent(consent);
     EXPECT_TRUE(handle.has_value()) << handle.error().ToString();
     if (!handle) return {};
-    auto saved = store.SaveAccounts(tenant, *handle, {SampleAccount(account_n, "DE89370400440532013000", "Owner")});
+    return {*handle, customer->handle};
+  }
+
+  // A customer with one consent and one account; returns the account.
+  AccountRef MakeAccount(Store& store, std::string_view tenant, std::string_view psu, uint64_t account_n) {
+    const auto [consent, customer] = MakeConsent(store, tenant, psu);
+    if (consent.empty()) return {};
+    auto saved = store.SaveAccounts(tenant, consent, {SampleAccount(account_n, "DE89370400440532013000", "Owner")});
     EXPECT_TRUE(saved.has_value()) << saved.error().ToString();
-    return AccountRef{customer->handle, AccId(account_n)};
+    return AccountRef{customer, AccId(account_n)};
   }
 
   bankfeed::testing::ScratchDir dir_;
