@@ -16,6 +16,8 @@ void Set(std::string* out, const std::optional<DateTime>& t) {
   if (t) *out = t->ToString();
 }
 
+}  // namespace
+
 void ToProto(const Money& m, v1::Money& out) {
   out.set_amount(m.ToString());
   out.set_currency(std::string(m.currency.code()));
@@ -29,8 +31,6 @@ void ToProto(Party&& p, v1::Party& out) {
   Set(out.mutable_masked_pan(), std::move(p.masked_pan));
   Set(out.mutable_ultimate_name(), std::move(p.ultimate_name));
 }
-
-}  // namespace
 
 v1::TransactionStatus ToProto(TransactionStatus s) {
   switch (s) {

@@ -13,7 +13,9 @@
 
 namespace bankfeed::daemon {
 
-// Moves the strings out of `t` (the feed's copy is not needed afterwards).
+void ToProto(const Money& m, v1::Money& out);
+// Moves the strings out of `p`, `t` and the rest (the feed's copy is not needed afterwards).
+void ToProto(Party&& p, v1::Party& out);
 void ToProto(Transaction&& t, bool include_raw_json, v1::Transaction& out);
 void ToProto(FeedEntry&& e, bool include_raw_json, v1::Change& out);
 void ToProto(FeedPage&& page, bool include_raw_json, v1::SyncResponse& out);

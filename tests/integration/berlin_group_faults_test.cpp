@@ -5,13 +5,6 @@
 namespace bankfeed::testing {
 namespace {
 
-Account Acc1() {
-  Account a;
-  a.id = "acc_test";
-  a.resource_id = "acc-1";
-  return a;
-}
-
 class Faults : public SandboxTest {
  protected:
   Result<TransactionBatch> Read(const std::string& faults, int rows = 50, int page_size = 5,

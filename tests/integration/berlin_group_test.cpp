@@ -9,13 +9,6 @@ namespace {
 
 constexpr char kPlain[] = "  page_size: 10\n";
 
-Account Acc1() {
-  Account a;
-  a.id = "acc_test";
-  a.resource_id = "acc-1";
-  return a;
-}
-
 TransactionQuery January() { return {*Date::Parse("2025-01-01"), std::nullopt}; }
 
 class BerlinGroup : public SandboxTest {};

@@ -149,4 +149,11 @@ ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach, in
   return grant;
 }
 
+Account Acc1() {
+  Account a;
+  a.id = "acc_test";
+  a.resource_id = "acc-1";
+  return a;
+}
+
 }  // namespace bankfeed::testing

@@ -24,6 +24,9 @@ inline constexpr char kToday[] = "2025-01-31";
 // then `behaviour` (YAML lines, indented by two spaces, under `behaviour:`).
 std::string ScenarioYaml(int booked, int pending, const std::string& behaviour);
 
+// The sandbox's first account (resource id "acc-1"), as the connector is asked for it.
+Account Acc1();
+
 class SandboxTest : public ::testing::Test {
  protected:
   void TearDown() override;

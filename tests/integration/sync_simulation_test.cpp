@@ -20,7 +20,7 @@ namespace bankfeed::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::system_clock;
+using SystemClock = std::chrono::system_clock;
 
 constexpr char kTenant[] = "tenant-sim";
 
@@ -51,8 +51,8 @@ class SyncSimulation : public SandboxTest, public ::testing::WithParamInterface<
     SandboxTest::TearDown();
   }
 
-  Clock::time_point Noon() const {
-    return Clock::time_point(std::chrono::seconds(int64_t{today_.load()} * 86400 + 12 * 3600));
+  SystemClock::time_point Noon() const {
+    return SystemClock::time_point(std::chrono::seconds(int64_t{today_.load()} * 86400 + 12 * 3600));
   }
 
   fs::path dir_;

@@ -30,7 +30,7 @@ NormalizeOptions StetIn(std::string_view zone) {
 std::string Body(const std::string& rows) { return R"({"transactions":[)" + rows + R"(],"_links":{}})"; }
 
 // A row with the required fields; `extra` is spliced in (with its leading comma).
-std::string Row(const std::string& amount, const std::string& cdi, const std::string& status = "BOOK",
+std::string StetRow(const std::string& amount, const std::string& cdi, const std::string& status = "BOOK",
                 const std::string& extra = "") {
   return R"({"transactionAmount":{"currency":"EUR","amount":)" + amount + R"(},"creditDebitIndicator":")" + cdi +
          R"(","status":")" + status + R"(","bookingDate":"2018-02-12","remittanceInformation":["x"])" + extra + "}";
@@ -46,7 +46,7 @@ Transaction One(const std::string& body, const NormalizeOptions& o = Stet()) {
   return (*r)[0];
 }
 
-std::string TxError(const std::string& body, const NormalizeOptions& o = Stet()) {
+std::string StetTxError(const std::string& body, const NormalizeOptions& o = Stet()) {
   auto r = NormalizeTransactions(body, o);
   EXPECT_FALSE(r.has_value());
   if (r) return "";
@@ -99,50 +99,54 @@ TEST(StetTransactions, SpecExample) {
 // ---------------------------------------------------------------------------------------------------------------
 // Sign: the indicator decides; a debit is always negative.
 
-TEST(StetTransactions, CreditIsPositive) { EXPECT_EQ(One(Body(Row(R"("12.25")", "CRDT"))).amount.ToString(), "12.25"); }
+TEST(StetTransactions, CreditIsPositive) {
+  EXPECT_EQ(One(Body(StetRow(R"("12.25")", "CRDT"))).amount.ToString(), "12.25");
+}
 
-TEST(StetTransactions, DebitIsNegative) { EXPECT_EQ(One(Body(Row(R"("12.25")", "DBIT"))).amount.ToString(), "-12.25"); }
+TEST(StetTransactions, DebitIsNegative) {
+  EXPECT_EQ(One(Body(StetRow(R"("12.25")", "DBIT"))).amount.ToString(), "-12.25");
+}
 
 TEST(StetTransactions, DebitWithMinusStaysNegative) {
-  EXPECT_EQ(One(Body(Row(R"("-12.25")", "DBIT"))).amount.ToString(), "-12.25");
+  EXPECT_EQ(One(Body(StetRow(R"("-12.25")", "DBIT"))).amount.ToString(), "-12.25");
 }
 
 TEST(StetTransactions, ZeroDebitIsNeverNegative) {
-  EXPECT_EQ(One(Body(Row(R"("0.00")", "DBIT"))).amount.ToString(), "0.00");
+  EXPECT_EQ(One(Body(StetRow(R"("0.00")", "DBIT"))).amount.ToString(), "0.00");
 }
 
 // CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
 TEST(StetTransactions, CreditWithMinusIsStillACredit) {
-  EXPECT_EQ(One(Body(Row(R"("-3")", "CRDT"))).amount.ToString(), "3.00");
+  EXPECT_EQ(One(Body(StetRow(R"("-3")", "CRDT"))).amount.ToString(), "3.00");
 }
 
 TEST(StetTransactions, AmountFormatsToCurrencyMinorUnits) {
-  EXPECT_EQ(One(Body(Row(R"("5")", "CRDT"))).amount.ToString(), "5.00");
-  EXPECT_EQ(One(Body(Row(R"("12.340")", "DBIT"))).amount.ToString(), "-12.34");
-  EXPECT_EQ(One(Body(Row(R"("12.345")", "CRDT"))).amount.ToString(), "12.345");
+  EXPECT_EQ(One(Body(StetRow(R"("5")", "CRDT"))).amount.ToString(), "5.00");
+  EXPECT_EQ(One(Body(StetRow(R"("12.340")", "DBIT"))).amount.ToString(), "-12.34");
+  EXPECT_EQ(One(Body(StetRow(R"("12.345")", "CRDT"))).amount.ToString(), "12.345");
 }
 
 TEST(StetTransactions, AmountAsJsonNumberIsReadFromItsLiteral) {
-  EXPECT_EQ(One(Body(Row("256.67", "DBIT"))).amount.ToString(), "-256.67");
-  EXPECT_EQ(One(Body(Row("-256.67", "DBIT"))).amount.ToString(), "-256.67");
-  EXPECT_EQ(One(Body(Row("12.5", "CRDT"))).amount.ToString(), "12.50");
-  EXPECT_EQ(One(Body(Row("0.100000000000000005", "CRDT"))).amount.ToString(), "0.100000000000000005")
+  EXPECT_EQ(One(Body(StetRow("256.67", "DBIT"))).amount.ToString(), "-256.67");
+  EXPECT_EQ(One(Body(StetRow("-256.67", "DBIT"))).amount.ToString(), "-256.67");
+  EXPECT_EQ(One(Body(StetRow("12.5", "CRDT"))).amount.ToString(), "12.50");
+  EXPECT_EQ(One(Body(StetRow("0.100000000000000005", "CRDT"))).amount.ToString(), "0.100000000000000005")
       << "never through double";
-  EXPECT_EQ(One(Body(Row("90071992547409931.01", "CRDT"))).amount.ToString(), "90071992547409931.01");
+  EXPECT_EQ(One(Body(StetRow("90071992547409931.01", "CRDT"))).amount.ToString(), "90071992547409931.01");
 }
 
 TEST(StetTransactions, MissingIndicatorIsAnError) {
-  EXPECT_EQ(TxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"status":"BOOK"})")),
+  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"status":"BOOK"})")),
             "transactions[0].creditDebitIndicator: missing");
-  EXPECT_EQ(TxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"creditDebitIndicator":null,)"
+  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"creditDebitIndicator":null,)"
                          R"("status":"BOOK"})")),
             "transactions[0].creditDebitIndicator: missing");
 }
 
 TEST(StetTransactions, UnknownIndicatorIsAnError) {
-  const std::string msg = TxError(Body(Row(R"("1")", "CREDIT")));
+  const std::string msg = StetTxError(Body(StetRow(R"("1")", "CREDIT")));
   EXPECT_EQ(msg, "transactions[0].creditDebitIndicator: unknown credit/debit indicator");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "dbit"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "dbit"))),
             "transactions[0].creditDebitIndicator: unknown credit/debit indicator")
       << "codes are upper case in the spec";
 }
@@ -151,9 +155,9 @@ TEST(StetTransactions, UnknownIndicatorIsAnError) {
 // Status.
 
 TEST(StetTransactions, StatusCodes) {
-  auto r = NormalizeTransactions(
-      Body(Row(R"("1")", "CRDT", "BOOK") + "," + Row(R"("2")", "CRDT", "PDNG") + "," + Row(R"("3")", "CRDT", "OTHR")),
-      Stet());
+  auto r = NormalizeTransactions(Body(StetRow(R"("1")", "CRDT", "BOOK") + "," + StetRow(R"("2")", "CRDT", "PDNG") +
+                                      "," + StetRow(R"("3")", "CRDT", "OTHR")),
+                                 Stet());
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->size(), 3u);
   EXPECT_EQ((*r)[0].status, TransactionStatus::kBooked);
@@ -166,14 +170,16 @@ TEST(StetTransactions, StatusCodes) {
 }
 
 TEST(StetTransactions, UnknownStatusIsAnError) {
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "CRDT", "BOOKED"))), "transactions[0].status: unknown transaction status");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "CRDT", "booked"))), "transactions[0].status: unknown transaction status");
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "CRDT", "BOOKED"))),
+            "transactions[0].status: unknown transaction status");
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "CRDT", "booked"))),
+            "transactions[0].status: unknown transaction status");
 }
 
 TEST(StetTransactions, MissingStatusIsAnError) {
-  EXPECT_EQ(TxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"creditDebitIndicator":"CRDT"})")),
+  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"creditDebitIndicator":"CRDT"})")),
             "transactions[0].status: missing");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "CRDT", " "))), "transactions[0].status: missing");
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "CRDT", " "))), "transactions[0].status: missing");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -181,7 +187,7 @@ TEST(StetTransactions, MissingStatusIsAnError) {
 
 TEST(StetTransactions, DatesOnly) {
   const Transaction t =
-      One(Body(Row(R"("1")", "CRDT", "BOOK", R"(,"valueDate":"2018-02-13","transactionDate":"2018-02-10")")));
+      One(Body(StetRow(R"("1")", "CRDT", "BOOK", R"(,"valueDate":"2018-02-13","transactionDate":"2018-02-10")")));
   EXPECT_EQ(t.booking_date->ToString(), "2018-02-12");
   EXPECT_EQ(t.value_date->ToString(), "2018-02-13");
   EXPECT_EQ(t.transaction_date->ToString(), "2018-02-10");
@@ -219,9 +225,9 @@ TEST(StetTransactions, DateTimesWithoutOffsetAreReadInTheBanksZone) {
 }
 
 TEST(StetTransactions, MalformedDateNamesThePath) {
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "CRDT", "BOOK", R"(,"valueDate":"2024-02-30")"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "CRDT", "BOOK", R"(,"valueDate":"2024-02-30")"))),
             "transactions[0].valueDate: not a calendar date");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "CRDT", "BOOK", R"(,"transactionDate":20240101)"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "CRDT", "BOOK", R"(,"transactionDate":20240101)"))),
             "transactions[0].transactionDate: expected a string");
 }
 
@@ -265,11 +271,11 @@ TEST(StetTransactions, RemittanceObjectWithOnlyStructured) {
 TEST(StetTransactions, RemittanceOfWrongTypeIsAnError) {
   const std::string base =
       R"({"transactionAmount":{"currency":"EUR","amount":"1"},"creditDebitIndicator":"CRDT","status":"BOOK",)";
-  EXPECT_EQ(TxError(Body(base + R"("remittanceInformation":5})")),
+  EXPECT_EQ(StetTxError(Body(base + R"("remittanceInformation":5})")),
             "transactions[0].remittanceInformation: expected an array or an object");
-  EXPECT_EQ(TxError(Body(base + R"("remittanceInformation":["ok",7]})")),
+  EXPECT_EQ(StetTxError(Body(base + R"("remittanceInformation":["ok",7]})")),
             "transactions[0].remittanceInformation[1]: expected a string");
-  EXPECT_EQ(TxError(Body(base + R"("remittanceInformation":{"structured":[{"reference":{}}]}})")),
+  EXPECT_EQ(StetTxError(Body(base + R"("remittanceInformation":{"structured":[{"reference":{}}]}})")),
             "transactions[0].remittanceInformation.structured[0].reference: expected a string");
 }
 
@@ -286,7 +292,7 @@ const char kBothSides[] =
     R"("debtorAgent":{"bicFi":"BNPAFRPPXXX"},"ultimateDebtor":{"name":"Famille Dupont"})";
 
 TEST(StetTransactions, PartiesAreMapped) {
-  const Transaction t = One(Body(Row(R"("1")", "DBIT", "BOOK", kBothSides)));
+  const Transaction t = One(Body(StetRow(R"("1")", "DBIT", "BOOK", kBothSides)));
   EXPECT_EQ(PartyJson(t.creditor),
             R"({"name":"Boulangerie Paul","iban":"FR7630006000011234567890189","bban":null,"bic":"AGRIFRPPXXX",)"
             R"("masked_pan":null,"ultimate_name":"Paul SA"})");
@@ -296,33 +302,33 @@ TEST(StetTransactions, PartiesAreMapped) {
 }
 
 TEST(StetTransactions, DebitCounterpartyIsTheCreditor) {
-  const Transaction t = One(Body(Row(R"("1")", "DBIT", "BOOK", kBothSides)));
+  const Transaction t = One(Body(StetRow(R"("1")", "DBIT", "BOOK", kBothSides)));
   ASSERT_TRUE(t.Counterparty());
   EXPECT_EQ(t.Counterparty()->name, "Boulangerie Paul");
 }
 
 TEST(StetTransactions, CreditCounterpartyIsTheDebtor) {
-  const Transaction t = One(Body(Row(R"("1")", "CRDT", "BOOK", kBothSides)));
+  const Transaction t = One(Body(StetRow(R"("1")", "CRDT", "BOOK", kBothSides)));
   ASSERT_TRUE(t.Counterparty());
   EXPECT_EQ(t.Counterparty()->name, "M. Dupont");
 }
 
 TEST(StetTransactions, CounterpartyFallsBackToTheSidePresent) {
   const Transaction debit_with_debtor_only =
-      One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"debtor":{"name":"Only Debtor"})")));
+      One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"debtor":{"name":"Only Debtor"})")));
   ASSERT_TRUE(debit_with_debtor_only.Counterparty());
   EXPECT_EQ(debit_with_debtor_only.Counterparty()->name, "Only Debtor");
   EXPECT_FALSE(debit_with_debtor_only.creditor);
 
   const Transaction credit_with_creditor_only =
-      One(Body(Row(R"("1")", "CRDT", "BOOK", R"(,"creditorAccount":{"iban":"FR7630006000011234567890189"})")));
+      One(Body(StetRow(R"("1")", "CRDT", "BOOK", R"(,"creditorAccount":{"iban":"FR7630006000011234567890189"})")));
   ASSERT_TRUE(credit_with_creditor_only.Counterparty());
   EXPECT_EQ(credit_with_creditor_only.Counterparty()->iban, "FR7630006000011234567890189");
   EXPECT_FALSE(credit_with_creditor_only.Counterparty()->name);
 }
 
 TEST(StetTransactions, EmptyOrNullPartiesAreNull) {
-  const Transaction t = One(Body(Row(
+  const Transaction t = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK",
       R"(,"creditor":{"name":"  "},"creditorAccount":null,"creditorAgent":null,"debtor":null,"ultimateDebtor":{})")));
   EXPECT_FALSE(t.creditor);
@@ -331,35 +337,35 @@ TEST(StetTransactions, EmptyOrNullPartiesAreNull) {
 }
 
 TEST(StetTransactions, CardSchemeIsMasked) {
-  const Transaction full = One(Body(Row(
+  const Transaction full = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK",
       R"(,"creditorAccount":{"other":{"identification":"4970100000000154","schemeName":"CPAN"}})")));
   ASSERT_TRUE(full.creditor);
   EXPECT_EQ(full.creditor->masked_pan, "497010******0154");
   EXPECT_FALSE(full.creditor->bban);
 
-  const Transaction masked = One(Body(Row(
+  const Transaction masked = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK",
       R"(,"creditorAccount":{"other":{"schemeName":"MPAN","identification":"497010XXXXXX0154"}})")));
   EXPECT_EQ(masked.creditor->masked_pan, "497010XXXXXX0154") << "already masked by the bank: kept";
 
-  const Transaction mislabelled = One(Body(Row(
+  const Transaction mislabelled = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK",
       R"(,"creditorAccount":{"other":{"schemeName":"TPAN","identification":"4970100000000154"}})")));
   EXPECT_EQ(mislabelled.creditor->masked_pan, "497010******0154") << "a full PAN is masked whatever the scheme";
 }
 
 TEST(StetTransactions, AgentAsBareBicString) {
-  const Transaction t = One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"creditorAgent":"AGRIFRPPXXX")")));
+  const Transaction t = One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"creditorAgent":"AGRIFRPPXXX")")));
   EXPECT_EQ(t.creditor->bic, "AGRIFRPPXXX");
 }
 
 TEST(StetTransactions, PartyOfWrongTypeIsAnError) {
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"creditor":"Paul")"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"creditor":"Paul")"))),
             "transactions[0].creditor: expected an object");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"debtorAccount":{"iban":12})"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"debtorAccount":{"iban":12})"))),
             "transactions[0].debtorAccount.iban: expected a string");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"debtorAgent":{"bicFi":true})"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"debtorAgent":{"bicFi":true})"))),
             "transactions[0].debtorAgent.bicFi: expected a string");
 }
 
@@ -367,14 +373,14 @@ TEST(StetTransactions, PartyOfWrongTypeIsAnError) {
 // Codes, exchange, original amount.
 
 TEST(StetTransactions, BankTransactionCodeIsoTriple) {
-  const Transaction t = One(Body(Row(
+  const Transaction t = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"domain":"PMNT","family":"ICDT","subFamily":"ESCT"})")));
   EXPECT_EQ(t.bank_transaction_code, "PMNT-ICDT-ESCT");
   EXPECT_FALSE(t.proprietary_code);
 }
 
 TEST(StetTransactions, BankTransactionCodeFrenchCodificationWithProprietaryCode) {
-  const Transaction t = One(Body(Row(
+  const Transaction t = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK",
       R"(,"bankTransactionCode":{"domain":"FR","family":"OPCA","subFamily":"05","code":"B1","issuer":"BANK"})")));
   EXPECT_EQ(t.bank_transaction_code, "FR-OPCA-05");
@@ -383,26 +389,26 @@ TEST(StetTransactions, BankTransactionCodeFrenchCodificationWithProprietaryCode)
 
 TEST(StetTransactions, BankTransactionCodePartial) {
   const Transaction t =
-      One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"domain":"PMNT","subFamily":"ESCT"})")));
+      One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"domain":"PMNT","subFamily":"ESCT"})")));
   EXPECT_EQ(t.bank_transaction_code, "PMNT-ESCT");
 }
 
 TEST(StetTransactions, BankTransactionCodeProprietaryOnly) {
   const Transaction t =
-      One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"code":"VIR SEPA","issuer":"BNKA"})")));
+      One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"code":"VIR SEPA","issuer":"BNKA"})")));
   EXPECT_FALSE(t.bank_transaction_code);
   EXPECT_EQ(t.proprietary_code, "VIR SEPA");
 }
 
 TEST(StetTransactions, BankTransactionCodeWrongTypes) {
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"domain":1})"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":{"domain":1})"))),
             "transactions[0].bankTransactionCode.domain: expected a string");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":[])"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"bankTransactionCode":[])"))),
             "transactions[0].bankTransactionCode: expected an object");
 }
 
 TEST(StetTransactions, MerchantExchangeAndInstructedAmount) {
-  const Transaction t = One(Body(Row(
+  const Transaction t = One(Body(StetRow(
       R"("13.31")", "DBIT", "BOOK",
       R"(,"merchantCategoryCode":"5411","instructedAmount":{"amount":"15.00","currency":"USD"},)"
       R"("exchangeRate":{"unitCurrency":"EUR","exchangeRate":"1.1270","rateType":"SPOT"})")));
@@ -415,17 +421,18 @@ TEST(StetTransactions, MerchantExchangeAndInstructedAmount) {
 }
 
 TEST(StetTransactions, ExchangeRateShapes) {
-  EXPECT_EQ(One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"exchangeRate":"0.8571")"))).exchange_rate->ToString(),
+  EXPECT_EQ(One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"exchangeRate":"0.8571")"))).exchange_rate->ToString(),
             "0.8571");
-  EXPECT_EQ(One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"exchangeRate":1.0835)"))).exchange_rate->ToString(), "1.0835");
-  EXPECT_EQ(One(Body(Row(R"("1")", "DBIT", "BOOK",
+  EXPECT_EQ(One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"exchangeRate":1.0835)"))).exchange_rate->ToString(),
+            "1.0835");
+  EXPECT_EQ(One(Body(StetRow(R"("1")", "DBIT", "BOOK",
                          R"(,"currencyExchange":[{"exchangeRate":"1.5"},{"exchangeRate":"2.5"}])")))
                 .exchange_rate->ToString(),
             "1.5")
       << "the first rate wins";
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"exchangeRate":"1e3")"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"exchangeRate":"1e3")"))),
             "transactions[0].exchangeRate: not a decimal (exponents are not allowed)");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"instructedAmount":{"amount":"1"})"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"instructedAmount":{"amount":"1"})"))),
             "transactions[0].instructedAmount.currency: missing currency");
 }
 
@@ -433,7 +440,7 @@ TEST(StetTransactions, ExchangeRateShapes) {
 // Identifiers and the placeholder rule.
 
 TEST(StetTransactions, IdentifiersAreMapped) {
-  const Transaction t = One(Body(Row(
+  const Transaction t = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK",
       R"(,"resourceId":"TX-1","entryReference":"E1","endToEndId":"E2E","mandateId":"M1",)"
       R"("creditorId":"FR12ZZZ123456")")));
@@ -445,7 +452,7 @@ TEST(StetTransactions, IdentifiersAreMapped) {
 }
 
 TEST(StetTransactions, PlaceholderIdsAreNull) {
-  const Transaction t = One(Body(Row(
+  const Transaction t = One(Body(StetRow(
       R"("1")", "DBIT", "BOOK",
       R"(,"resourceId":"NOTPROVIDED","entryReference":"n/a","endToEndId":"NONREF","mandateId":" none ",)"
       R"("creditorId":"-")")));
@@ -457,20 +464,20 @@ TEST(StetTransactions, PlaceholderIdsAreNull) {
 }
 
 TEST(StetTransactions, TransactionIdIsTheFallbackForResourceId) {
-  EXPECT_EQ(One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"transactionId":"B-7")"))).transaction_id, "B-7");
-  EXPECT_EQ(One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"transactionId":"B-7","resourceId":"R-7")"))).transaction_id,
+  EXPECT_EQ(One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"transactionId":"B-7")"))).transaction_id, "B-7");
+  EXPECT_EQ(One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"transactionId":"B-7","resourceId":"R-7")"))).transaction_id,
             "R-7")
       << "resourceId, the spec's field, wins";
-  EXPECT_EQ(
-      One(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"resourceId":"NOT PROVIDED","transactionId":"B-7")"))).transaction_id,
-      "B-7");
+  EXPECT_EQ(One(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"resourceId":"NOT PROVIDED","transactionId":"B-7")")))
+                .transaction_id,
+            "B-7");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ids, account id, raw JSON.
 
 TEST(StetTransactions, TwinsGetDistinctDeterministicIds) {
-  const std::string body = Body(Row(R"("9.99")", "DBIT") + "," + Row(R"("9.99")", "DBIT"));
+  const std::string body = Body(StetRow(R"("9.99")", "DBIT") + "," + StetRow(R"("9.99")", "DBIT"));
   auto first = NormalizeTransactions(body, Stet());
   auto second = NormalizeTransactions(body, Stet());
   ASSERT_TRUE(first && second);
@@ -484,15 +491,15 @@ TEST(StetTransactions, TwinsGetDistinctDeterministicIds) {
 TEST(StetTransactions, AccountIdIsStampedAndChangesTheId) {
   NormalizeOptions with = Stet();
   with.account_id = "acc_0123";
-  const Transaction a = One(Body(Row(R"("1")", "DBIT")), with);
-  const Transaction b = One(Body(Row(R"("1")", "DBIT")));
+  const Transaction a = One(Body(StetRow(R"("1")", "DBIT")), with);
+  const Transaction b = One(Body(StetRow(R"("1")", "DBIT")));
   EXPECT_EQ(a.account_id, "acc_0123");
   EXPECT_FALSE(b.account_id);
   EXPECT_NE(a.id, b.id);
 }
 
 TEST(StetTransactions, RawJsonIsKeptUnlessDisabled) {
-  const std::string row = Row(R"("1")", "DBIT");
+  const std::string row = StetRow(R"("1")", "DBIT");
   EXPECT_EQ(One(Body(row)).raw_json, row);
   NormalizeOptions o = Stet();
   o.keep_raw_json = false;
@@ -500,7 +507,7 @@ TEST(StetTransactions, RawJsonIsKeptUnlessDisabled) {
 }
 
 TEST(StetTransactions, LinksAndUnknownFieldsAreIgnored) {
-  const std::string body = R"({"transactions":[)" + Row(R"("1")", "DBIT", "BOOK",
+  const std::string body = R"({"transactions":[)" + StetRow(R"("1")", "DBIT", "BOOK",
                                                         R"(,"_links":[{"self":{"href":"x"}}],"unknown":{"a":[1,2]})") +
                            R"(],"_links":[{"next":{"href":"v1/accounts/A/transactions?page=2"}}],"other":5})";
   EXPECT_EQ(One(body).amount.ToString(), "-1.00");
@@ -519,61 +526,61 @@ TEST(StetTransactions, EmptyOrNullListHasNoRows) {
 // Transaction error paths.
 
 TEST(StetTransactions, MissingTransactions) {
-  EXPECT_EQ(TxError(R"({"_links":{"self":{"href":"x"}}})"), "transactions: missing");
-  EXPECT_EQ(TxError(R"({"entryReference":"AF5T2","transactionAmount":{"currency":"EUR","amount":"12.25"}})"),
+  EXPECT_EQ(StetTxError(R"({"_links":{"self":{"href":"x"}}})"), "transactions: missing");
+  EXPECT_EQ(StetTxError(R"({"entryReference":"AF5T2","transactionAmount":{"currency":"EUR","amount":"12.25"}})"),
             "transactions: missing");
-  EXPECT_EQ(TxError(R"({"transactions":{}})"), "transactions: expected an array");
-  EXPECT_EQ(TxError(R"([])"), "$: expected an object");
-  EXPECT_EQ(TxError(R"({"transactions":[{"transactionAmount":)"), "transactions: truncated or malformed JSON");
-  EXPECT_EQ(TxError(R"({"transactions":[]} x)"), "$: unexpected content after the JSON value");
+  EXPECT_EQ(StetTxError(R"({"transactions":{}})"), "transactions: expected an array");
+  EXPECT_EQ(StetTxError(R"([])"), "$: expected an object");
+  EXPECT_EQ(StetTxError(R"({"transactions":[{"transactionAmount":)"), "transactions: truncated or malformed JSON");
+  EXPECT_EQ(StetTxError(R"({"transactions":[]} x)"), "$: unexpected content after the JSON value");
 }
 
 TEST(StetTransactions, MissingAmount) {
-  EXPECT_EQ(TxError(Body(R"({"creditDebitIndicator":"CRDT","status":"BOOK"})")),
+  EXPECT_EQ(StetTxError(Body(R"({"creditDebitIndicator":"CRDT","status":"BOOK"})")),
             "transactions[0].transactionAmount: missing");
 }
 
 TEST(StetTransactions, MissingCurrency) {
-  EXPECT_EQ(TxError(Body(R"({"transactionAmount":{"amount":"1"},"creditDebitIndicator":"CRDT","status":"BOOK"})")),
+  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"amount":"1"},"creditDebitIndicator":"CRDT","status":"BOOK"})")),
             "transactions[0].transactionAmount.currency: missing currency");
-  EXPECT_EQ(TxError(Body(R"({"transactionAmount":{"amount":"1","currency":""},"creditDebitIndicator":"CRDT",)"
+  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"amount":"1","currency":""},"creditDebitIndicator":"CRDT",)"
                          R"("status":"BOOK"})")),
             "transactions[0].transactionAmount.currency: missing currency");
 }
 
 TEST(StetTransactions, BadCurrency) {
-  const std::string msg = TxError(
+  const std::string msg = StetTxError(
       Body(R"({"transactionAmount":{"amount":"1","currency":"eur1"},"creditDebitIndicator":"CRDT","status":"BOOK"})"));
   EXPECT_EQ(msg, "transactions[0].transactionAmount.currency: not an ISO 4217 currency code (three letters A-Z)");
   EXPECT_EQ(msg.find("eur1"), std::string::npos) << "never echo the value";
 }
 
 TEST(StetTransactions, ExponentAmountInTheThirdRow) {
-  const std::string msg = TxError(Body(Row(R"("1")", "CRDT") + "," + Row(R"("2")", "CRDT") + "," +
-                                       Row(R"("1.5E3")", "DBIT")));
+  const std::string msg = StetTxError(Body(StetRow(R"("1")", "CRDT") + "," + StetRow(R"("2")", "CRDT") + "," +
+                                       StetRow(R"("1.5E3")", "DBIT")));
   EXPECT_EQ(msg, "transactions[2].transactionAmount.amount: not a decimal (exponents are not allowed)");
-  EXPECT_EQ(TxError(Body(Row("1e3", "DBIT"))),
+  EXPECT_EQ(StetTxError(Body(StetRow("1e3", "DBIT"))),
             "transactions[0].transactionAmount.amount: not a decimal (exponents are not allowed)")
       << "a JSON number with an exponent too";
 }
 
 TEST(StetTransactions, MalformedAmounts) {
-  EXPECT_EQ(TxError(Body(Row(R"("12,50")", "DBIT"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("12,50")", "DBIT"))),
             "transactions[0].transactionAmount.amount: not a decimal (commas are not allowed)");
-  EXPECT_EQ(TxError(Body(Row(R"("")", "DBIT"))), "transactions[0].transactionAmount.amount: empty amount");
-  EXPECT_EQ(TxError(Body(Row("true", "DBIT"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("")", "DBIT"))), "transactions[0].transactionAmount.amount: empty amount");
+  EXPECT_EQ(StetTxError(Body(StetRow("true", "DBIT"))),
             "transactions[0].transactionAmount.amount: expected a decimal string or number");
-  EXPECT_EQ(TxError(Body(Row(R"("1234567890123456789")", "DBIT"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1234567890123456789")", "DBIT"))),
             "transactions[0].transactionAmount.amount: too many integer digits (at most 18)");
 }
 
 TEST(StetTransactions, WrongTypes) {
-  EXPECT_EQ(TxError(Body(R"({"transactionAmount":"12.25","creditDebitIndicator":"CRDT","status":"BOOK"})")),
+  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":"12.25","creditDebitIndicator":"CRDT","status":"BOOK"})")),
             "transactions[0].transactionAmount: expected an object");
-  EXPECT_EQ(TxError(Body(R"("row")")), "transactions[0]: expected an object");
-  EXPECT_EQ(TxError(Body(Row(R"("1")", "DBIT", "BOOK", R"(,"entryReference":42)"))),
+  EXPECT_EQ(StetTxError(Body(R"("row")")), "transactions[0]: expected an object");
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DBIT", "BOOK", R"(,"entryReference":42)"))),
             "transactions[0].entryReference: expected a string");
-  EXPECT_EQ(TxError(Body(R"({"transactionAmount":{"amount":"1","currency":"EUR"},"creditDebitIndicator":1,)"
+  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"amount":"1","currency":"EUR"},"creditDebitIndicator":1,)"
                          R"("status":"BOOK"})")),
             "transactions[0].creditDebitIndicator: expected a string");
 }

@@ -4,18 +4,13 @@
 #include <string>
 
 #include "bankfeed/profile.hpp"
+#include "tests/unit/config/minimal_profile.hpp"
 
 namespace bankfeed {
 namespace {
 
 // Six lines; the cases below add theirs from line 7 or replace one of these.
-constexpr char kMinimal[] =
-    "id: bank-x\n"
-    "name: Bank X\n"
-    "standard: berlin-group\n"
-    "standard_version: \"1.3.11\"\n"
-    "base_url: https://api.bank-x.example/psd2\n"
-    "timezone: Europe/Berlin\n";
+using config_test::kMinimal;
 
 constexpr char kUkMinimal[] =
     "id: bank-x\n"

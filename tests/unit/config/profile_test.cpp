@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/config/minimal_profile.hpp"
+
 namespace bankfeed {
 namespace {
 
@@ -20,13 +22,7 @@ using Approaches = std::vector<ScaApproach>;
 
 const std::string kBanksDir = std::string(BANKFEED_SOURCE_DIR) + "/specs/banks";
 
-constexpr char kMinimal[] =
-    "id: bank-x\n"
-    "name: Bank X\n"
-    "standard: berlin-group\n"
-    "standard_version: \"1.3.11\"\n"
-    "base_url: https://api.bank-x.example/psd2\n"
-    "timezone: Europe/Berlin\n";
+using config_test::kMinimal;
 
 BankProfile ParseOk(const std::string& text, const std::string& source = "specs/banks/bank-x.yaml") {
   auto p = ParseBankProfile(text, source);

@@ -28,7 +28,7 @@ using testing::kKey3;
 using testing::SharedRing;
 
 constexpr char kAd[] = "accounts.iban:acc_1f3c";
-constexpr char kIban[] = "DE89370400440532013000";
+using testing::kIban;
 
 // Decrypts what must be refused; returns the message after checking the code and that nothing secret is in it.
 std::string Refusal(const Aead& aead, std::string_view envelope, std::string_view ad,

@@ -17,6 +17,9 @@ inline constexpr std::string_view kKey1 = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobH
 inline constexpr std::string_view kKey2 = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpbXF1eX2A=";
 inline constexpr std::string_view kKey3 = "paWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaU=";
 
+// A personal value the tests encrypt and look up.
+inline constexpr char kIban[] = "DE89370400440532013000";
+
 inline std::string KeyLine(std::string_view id, std::string_view b64) {
   return std::string(id) + " " + std::string(b64) + "\n";
 }

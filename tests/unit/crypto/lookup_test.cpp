@@ -15,7 +15,7 @@ using testing::kKey1;
 using testing::kKey2;
 using testing::SharedRing;
 
-constexpr char kIban[] = "DE89370400440532013000";
+using testing::kIban;
 
 std::string Hex(const LookupHasher& h, std::string_view purpose, std::string_view value,
                 Normalization mode = Normalization::kExact) {

@@ -13,16 +13,12 @@ namespace {
 using test::Bank;
 using test::ConsentBody;
 using test::ErrorCode;
+using test::Header;
 using test::JsonArraySize;
 using test::JsonString;
 using test::Signing;
 
 constexpr char kTx[] = "/v1/accounts/acc-1/transactions?bookingStatus=both&dateFrom=2024-01-01";
-
-std::string Header(const http::Response& r, std::string_view name) {
-  auto v = r.HeaderValue(name);
-  return v ? std::string(*v) : std::string();
-}
 
 TEST(SandboxAis, AccountsAndBalances) {
   auto bank = Bank::Start(test::MiniScenario(), Date::FromYmd(2025, 1, 6));

@@ -185,6 +185,11 @@ std::string Bank::ValidConsent(const std::string& psu) {
   return id;
 }
 
+std::string Header(const http::Response& r, std::string_view name) {
+  auto v = r.HeaderValue(name);
+  return v ? std::string(*v) : std::string();
+}
+
 std::string JsonString(const std::string& json, const std::string& pointer) {
   simdjson::dom::parser parser;
   simdjson::dom::element e;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bankfeed/transport.hpp"
@@ -70,6 +71,8 @@ int64_t JsonInt(const std::string& json, const std::string& pointer);
 size_t JsonArraySize(const std::string& json, const std::string& pointer);  // 0 when absent
 bool JsonHas(const std::string& json, const std::string& pointer);
 std::string JsonRaw(const std::string& json, const std::string& pointer);  // minified value, "" when absent
+// A response header's value, "" when absent.
+std::string Header(const http::Response& response, std::string_view name);
 // The tppMessages[0].code of a Berlin Group error body.
 std::string ErrorCode(const http::Response& response);
 

@@ -12,17 +12,13 @@ namespace {
 using test::Bank;
 using test::ConsentBody;
 using test::ErrorCode;
+using test::Header;
 using test::Identity;
 using test::JsonString;
 using test::Signing;
 
 constexpr char kRedirect[] = "https://tpp.example.test/done?session=a%20b";
 constexpr char kNok[] = "https://tpp.example.test/failed";
-
-std::string Header(const http::Response& r, std::string_view name) {
-  auto v = r.HeaderValue(name);
-  return v ? std::string(*v) : std::string();
-}
 
 std::string TargetOf(const Bank& bank, const std::string& url) {
   const std::string base = bank.Url("");

@@ -10,7 +10,6 @@
 namespace bankfeed::sandbox::berlin_group {
 namespace {
 
-ApiError Refuse(int status, std::string code, std::string text) { return {status, std::move(code), std::move(text), {}}; }
 ApiError FormatError(std::string text) { return Refuse(400, "FORMAT_ERROR", std::move(text)); }
 
 // Pending rows first (newest value date first), then booked rows (newest booking date first); ties keep the

@@ -13,8 +13,6 @@ namespace {
 
 constexpr std::string_view kPsuMessage = "Please confirm the consent in your banking app.";
 
-ApiError Refuse(int status, std::string code, std::string text) { return {status, std::move(code), std::move(text), {}}; }
-
 bool IsUri(std::string_view uri) {
   return (uri.starts_with("https://") || uri.starts_with("http://")) && uri.size() <= 2048 &&
          uri.find_first_of(" \t") == std::string_view::npos && IsPrintableAscii(uri);

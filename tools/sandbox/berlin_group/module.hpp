@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tools/sandbox/berlin_group/consents.hpp"
@@ -55,5 +56,10 @@ class BerlinGroupModule final : public StandardModule {
   Services& s_;
   ConsentStore consents_;
 };
+
+// An error answer without extra headers.
+inline ApiError Refuse(int status, std::string code, std::string text) {
+  return {status, std::move(code), std::move(text), {}};
+}
 
 }  // namespace bankfeed::sandbox::berlin_group
