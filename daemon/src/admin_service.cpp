@@ -10,6 +10,10 @@
 namespace bankfeed::daemon {
 namespace {
 
+// How long Admin.Forget waits for another process (a `bankfeed sync` on the same store) holding one of the
+// customer's consents, after this daemon's own syncs of them have finished. Then it answers UNAVAILABLE.
+constexpr std::chrono::milliseconds kForgetLeaseWait{10'000};
+
 int64_t NowSeconds(const Core& core) {
   return std::chrono::duration_cast<std::chrono::seconds>(core.Now().time_since_epoch()).count();
 }
@@ -135,8 +139,9 @@ grpc::Status AdminService::Forget(grpc::ServerContext* context, const v1::Forget
     if (!core_.locks().Lock(handles, core_.stopping())) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the daemon is stopping");
     }
-    auto outcome = cli::ForgetCustomer(core_.store(), [this](const std::string& bank) { return core_.ConnectorFor(bank); },
-                                       tenant, customer, request->even_if_revoke_fails());
+    const ConnectorFactory factory = [this](const std::string& bank) { return core_.ConnectorFor(bank); };
+    auto outcome = cli::ForgetCustomer(core_.store(), factory, tenant, customer, request->even_if_revoke_fails(),
+                                       kForgetLeaseWait);
     core_.locks().Unlock(handles);
     core_.pages().Invalidate(tenant);  // no page read ahead before the erasure may be served after it
     if (!outcome) return ToGrpcStatus(outcome.error());

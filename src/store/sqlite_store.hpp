@@ -136,6 +136,10 @@ class SqliteStore final : public Store {
   Result<int64_t> ReadHead(std::string_view tenant) { return ReadHead(*db_, tenant); }
   Result<int64_t> ReadHead(Db& db, std::string_view tenant);  // on `db`, whose mutex the caller holds
   Status PurgeFreedPages();
+  // Consent leases (sqlite_store_leases.cpp): the directory of their lock files, and the removal of a forgotten
+  // customer's (best effort: a file left behind is empty and named by a handle nothing refers to any more).
+  std::string LockDir() const;
+  void RemoveConsentLocks(const std::vector<std::string>& handles) const;
 
   std::mutex mu_;
   std::unique_ptr<Db> db_;

@@ -176,9 +176,18 @@ Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::s
   if (tenant.empty()) return MakeError(ErrorCode::kInvalidArgument, "store: tenant is empty");
   std::lock_guard lock(mu_);
   ForgetReport report;
+  std::vector<std::string> consent_handles;  // their lease files go too
   {
     BANKFEED_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(*db_, "forget customer"));
     BANKFEED_ASSIGN_OR_RETURN(const CustomerRow customer, CustomerByHandle(tenant, customer_handle));
+    BANKFEED_ASSIGN_OR_RETURN(Stmt handles,
+                              db_->Prepare("SELECT handle FROM consents WHERE customer_id = ?1", "forget customer"));
+    handles.Bind(1, customer.id);
+    while (true) {
+      BANKFEED_ASSIGN_OR_RETURN(const bool row, handles.Step());
+      if (!row) break;
+      consent_handles.emplace_back(handles.Text(0));
+    }
     // Children first, so each count is of this customer's rows (the foreign keys would cascade the same way).
     struct Step {
       const char* sql;
@@ -202,6 +211,7 @@ Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::s
     report.changes += report.transactions;
     BANKFEED_RETURN_IF_ERROR(txn.Commit());
   }
+  RemoveConsentLocks(consent_handles);
   if (auto purged = PurgeFreedPages(); !purged) {
     purge_pending_ = true;  // retried by the next ForgetCustomer and when the store closes
     return tl::unexpected(std::move(purged).error());

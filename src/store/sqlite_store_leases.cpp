@@ -45,7 +45,7 @@ Result<std::unique_ptr<ConsentLease>> SqliteStore::TryLeaseConsent(std::string_v
     std::lock_guard lock(mu_);
     BANKFEED_RETURN_IF_ERROR(ConsentByHandle(tenant, consent_handle));
   }
-  const std::string dir = db_->path() + ".locks";
+  const std::string dir = LockDir();
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return LockError(dir, "cannot create the directory", errno);
   const std::string path = dir + "/" + std::string(consent_handle);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -57,6 +57,14 @@ Result<std::unique_ptr<ConsentLease>> SqliteStore::TryLeaseConsent(std::string_v
     return LockError(path, "cannot lock", error);
   }
   return std::make_unique<FileLease>(fd);
+}
+
+std::string SqliteStore::LockDir() const { return db_->path() + ".locks"; }
+
+void SqliteStore::RemoveConsentLocks(const std::vector<std::string>& handles) const {
+  // The caller (ForgetCustomer's) holds the leases, if any: a waiting TryLeaseConsent then finds the consent gone
+  // before it would open a new file.
+  for (const std::string& handle : handles) ::unlink((LockDir() + "/" + handle).c_str());
 }
 
 }  // namespace bankfeed::store

@@ -217,8 +217,9 @@ TEST_F(CliSync, ARefusedConsentStartStoresNothingAboutTheCustomer) {
 }
 
 // A consent another process holds (here: a lease through another Store, as bankfeedd's sync takes one) is not
-// touched by a CLI consent command: it says the consent is busy and exits with 69 (unavailable: try again).
-TEST_F(CliSync, ConsentCommandsLeaveAConsentAnotherProcessHoldsAlone) {
+// touched by a CLI consent command or by forget: they say the consent is busy and exit with 69 (unavailable: try
+// again).
+TEST_F(CliSync, ConsentCommandsAndForgetLeaveAConsentAnotherProcessHoldsAlone) {
   const std::unique_ptr<CliWorkspace> workspace = SmallBank("cli-held");
   const CliWorkspace& cli = *workspace;
   const CliResult started =
@@ -234,9 +235,17 @@ TEST_F(CliSync, ConsentCommandsLeaveAConsentAnotherProcessHoldsAlone) {
   const CliResult busy = cli.Run({"consent", "status", "--consent", handle});
   EXPECT_EQ(busy.exit_code, 69) << busy.out << busy.err;
   EXPECT_NE(busy.err.find("busy"), std::string::npos) << busy.err;
+  // forget waits for the holder, then gives up with nothing revoked or deleted.
+  const CliResult held_forget = cli.Run({"forget", "--psu", "psu-1", "--wait", "0.2"});
+  EXPECT_EQ(held_forget.exit_code, 69) << held_forget.out << held_forget.err;
+  EXPECT_NE(held_forget.err.find("nothing revoked or deleted"), std::string::npos) << held_forget.err;
+  EXPECT_TRUE(store->LoadConsent("default", handle));
   lease->reset();
   const CliResult free = cli.Run({"consent", "status", "--consent", handle});
   EXPECT_EQ(free.exit_code, 0) << free.out << free.err;
+  const CliResult forget = cli.Run({"forget", "--psu", "psu-1"});
+  EXPECT_EQ(forget.exit_code, 0) << forget.out << forget.err;
+  EXPECT_NE(forget.out.find(": revoked"), std::string::npos) << forget.out;
 }
 
 }  // namespace

@@ -1,16 +1,60 @@
 #include "tools/bankfeed/forget.hpp"
 
+#include <algorithm>
+#include <memory>
+#include <thread>
+
 namespace bankfeed::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The consent's lease, taken within `wait` (polled: a lease never queues). Null when a holder kept it all along.
+Result<std::unique_ptr<ConsentLease>> LeaseWithin(Store& store, const std::string& tenant, const std::string& handle,
+                                                  std::chrono::milliseconds wait) {
+  constexpr std::chrono::milliseconds kPoll{25};
+  const Clock::time_point deadline = Clock::now() + wait;
+  while (true) {
+    BANKFEED_ASSIGN_OR_RETURN(std::unique_ptr<ConsentLease> lease, store.TryLeaseConsent(tenant, handle));
+    if (lease || Clock::now() >= deadline) return lease;
+    std::this_thread::sleep_for(std::min<Clock::duration>(kPoll, deadline - Clock::now()));
+  }
+}
+
+bool Live(ConsentStatus s) {
+  return s == ConsentStatus::kValid || s == ConsentStatus::kReceived || s == ConsentStatus::kPartiallyAuthorised;
+}
+
+}  // namespace
 
 Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& factory, const std::string& tenant,
-                                     const std::string& customer_handle, bool even_if_revoke_fails) {
-  BANKFEED_ASSIGN_OR_RETURN(std::vector<ConsentRecord> consents, store.ListCustomerConsents(tenant, customer_handle));
+                                     const std::string& customer_handle, bool even_if_revoke_fails,
+                                     std::chrono::milliseconds lease_wait) {
+  BANKFEED_ASSIGN_OR_RETURN(std::vector<ConsentRecord> listed, store.ListCustomerConsents(tenant, customer_handle));
+  // Every consent is leased, and its grant loaded again under the lease, before any is revoked: a holder may have
+  // refreshed its tokens meanwhile, and a busy consent must stop the erasure before the bank is told anything. The
+  // leases are held until the rows are gone, so no sync writes any back.
+  std::vector<std::unique_ptr<ConsentLease>> leases;
+  std::vector<ConsentRecord> consents;
+  for (const ConsentRecord& record : listed) {
+    auto lease = LeaseWithin(store, tenant, record.handle, lease_wait);
+    if (!lease && lease.error().code == ErrorCode::kNotFound) continue;  // forgotten meanwhile
+    if (!lease) return tl::unexpected(std::move(lease).error());
+    if (!*lease) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "forget: consent " + record.handle + " is busy (a sync or a consent command holds it for longer "
+                       "than the " + std::to_string(lease_wait.count()) + " ms waited); nothing revoked or deleted");
+    }
+    auto loaded = store.LoadConsent(tenant, record.handle);
+    if (!loaded && loaded.error().code == ErrorCode::kNotFound) continue;
+    if (!loaded) return tl::unexpected(std::move(loaded).error());
+    leases.push_back(std::move(*lease));
+    consents.push_back(std::move(*loaded));
+  }
   ForgetOutcome out;
   for (ConsentRecord& record : consents) {
-    const bool live = record.grant.status == ConsentStatus::kValid || record.grant.status == ConsentStatus::kReceived ||
-                      record.grant.status == ConsentStatus::kPartiallyAuthorised;
     Status revoked;
-    if (live && !record.grant.consent_id.empty()) {
+    if (Live(record.grant.status) && !record.grant.consent_id.empty()) {
       auto connector = factory(record.bank_id);
       revoked = connector ? (*connector)->RevokeConsent(record.grant) : Status(tl::unexpected(connector.error()));
     }

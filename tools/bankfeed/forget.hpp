@@ -3,8 +3,13 @@
 //
 // A consent the bank no longer honours (expired, revoked, unknown) needs no revocation. Any other failure to revoke
 // stops before anything is deleted (the tokens are still needed to try again), unless `even_if_revoke_fails`.
+//
+// Each consent is leased first (Store::TryLeaseConsent), waiting up to `lease_wait` for a sync or a consent command
+// that holds it, and its grant is read again under the lease. A consent still held after the wait is a kUnavailable
+// error before anything is revoked or deleted. The leases are held until the rows are deleted.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -26,6 +31,7 @@ struct ForgetOutcome {
 };
 
 Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& factory, const std::string& tenant,
-                                     const std::string& customer_handle, bool even_if_revoke_fails);
+                                     const std::string& customer_handle, bool even_if_revoke_fails,
+                                     std::chrono::milliseconds lease_wait);
 
 }  // namespace bankfeed::cli

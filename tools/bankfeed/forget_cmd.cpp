@@ -13,6 +13,7 @@ struct ForgetArgs {
   std::string config;
   std::string psu;
   bool even_if_revoke_fails = false;
+  double wait_seconds = 30;  // for a sync or a consent command that holds one of the customer's consents
 };
 
 int RunForget(const ForgetArgs& args) {
@@ -23,7 +24,8 @@ int RunForget(const ForgetArgs& args) {
   auto customer = (*store)->FindCustomer(config->tenant, args.psu);
   if (!customer) return (PrintError(customer.error().ToString()), ExitCodeFor(customer.error()));
   auto outcome = ForgetCustomer(**store, FactoryFor(*config), config->tenant, customer->handle,
-                                args.even_if_revoke_fails);
+                                args.even_if_revoke_fails,
+                                std::chrono::milliseconds(static_cast<int64_t>(args.wait_seconds * 1000)));
   if (!outcome) return (PrintError(outcome.error().ToString()), ExitCodeFor(outcome.error()));
   std::string out;
   for (const ConsentRevocation& c : outcome->consents) {
@@ -51,6 +53,10 @@ void AddForgetCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--psu", args->psu, "The customer's PSU id")->required();
   cmd->add_flag("--even-if-revoke-fails", args->even_if_revoke_fails,
                 "Delete the data even when a bank could not be told to revoke the consent");
+  cmd->add_option("--wait", args->wait_seconds,
+                  "Seconds to wait for a sync or consent command that holds one of the customer's consents")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
   cmd->callback([args, &exit_code] { exit_code = RunForget(*args); });
 }
 

@@ -1,7 +1,6 @@
 // The sync engine against a scripted connector and a real (temporary) SQLite store: per-account outcomes, windows,
 // retry_at, per-bank limits, and the feed's cursors.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -11,7 +10,7 @@
 #include "bankfeed/feed.hpp"
 #include "bankfeed/ids.hpp"
 #include "bankfeed/sync.hpp"
-#include "crypto/keyring.hpp"
+#include "unit/temp_store.hpp"
 
 namespace bankfeed {
 namespace {
@@ -107,18 +106,9 @@ class FakeConnector : public Connector {
 class SyncEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bankfeed-engine-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto keys = crypto::Keyring::Generate("k1");
-    ASSERT_TRUE(keys && keys->WriteKeyFile((dir_ / "keys").string()));
-    SqliteStoreOptions options;
-    options.path = (dir_ / "db").string();
-    options.key_file = (dir_ / "keys").string();
-    auto store = OpenSqliteStore(options);
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
+    dir_ = testing::FreshTestDir("engine");
+    store_ = testing::OpenTempStore(dir_);
+    ASSERT_TRUE(store_);
     profile_.id = "fake-bank";
     profile_.timezone = *TimeZone::Locate("Europe/Berlin");
   }

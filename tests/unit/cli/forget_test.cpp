@@ -1,0 +1,160 @@
+// The customer's erasure (tools/bankfeed/forget.hpp) against a real SQLite store and a recording connector: each
+// consent is leased before any is revoked, revoked with the grant its last holder saved, and held until the rows are
+// gone; a consent held past the wait stops the erasure with nothing revoked or deleted.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "tools/bankfeed/forget.hpp"
+#include "unit/temp_store.hpp"
+
+namespace bankfeed::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+// Revokes every consent, recording the access token each revocation was given. It also checks that the erasure
+// holds the consent's lease while the bank is told.
+class RecordingConnector : public Connector {
+ public:
+  struct Log {
+    std::mutex mu;
+    std::vector<std::string> revoked_with;  // access tokens
+    std::vector<bool> leased_meanwhile;     // whether the consent was held during its revocation
+  };
+  RecordingConnector(Store& store, Log& log) : store_(store), log_(log) { profile_.id = "fake-bank"; }
+
+  const BankProfile& profile() const override { return profile_; }
+  Result<ScaStep> StartConsent(const ConsentRequest&, const PsuContext&, ConsentGrant&) override { return Refused(); }
+  Result<ConsentStatus> CompleteConsent(ConsentGrant&, const CallbackParams&, const PsuContext&) override {
+    return Refused();
+  }
+  Result<Consent> GetConsent(ConsentGrant&) override { return Refused(); }
+  Status RevokeConsent(ConsentGrant& grant) override {
+    std::lock_guard lock(log_.mu);
+    log_.revoked_with.push_back(grant.access_token);
+    bool held = false;
+    const Result<std::vector<ConsentRecord>> consents = store_.ListConsents("t1");
+    if (!consents) return tl::unexpected(consents.error());
+    for (const ConsentRecord& c : *consents) {
+      if (c.grant.consent_id != grant.consent_id) continue;
+      auto lease = store_.TryLeaseConsent("t1", c.handle);
+      held = lease && *lease == nullptr;
+    }
+    log_.leased_meanwhile.push_back(held);
+    grant.status = ConsentStatus::kRevoked;
+    return {};
+  }
+  Result<std::vector<Account>> ListAccounts(ConsentGrant&, const PsuContext&) override { return Refused(); }
+  Result<std::vector<Balance>> GetBalances(ConsentGrant&, const Account&, const PsuContext&) override {
+    return Refused();
+  }
+  Result<TransactionBatch> GetTransactions(ConsentGrant&, const Account&, const TransactionQuery&,
+                                           const PsuContext&) override {
+    return Refused();
+  }
+
+ private:
+  static tl::unexpected<Error> Refused() { return MakeError(ErrorCode::kInternal, "not used by forget"); }
+
+  Store& store_;
+  Log& log_;
+  BankProfile profile_;
+};
+
+class ForgetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::FreshTestDir("forget");
+    store_ = testing::OpenTempStore(dir_);
+    ASSERT_TRUE(store_);
+    auto customer = store_->EnsureCustomer("t1", "psu-1");
+    ASSERT_TRUE(customer);
+    customer_ = customer->handle;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // A valid consent of the customer at the bank, with its bank id and access token.
+  std::string AddConsent(const std::string& consent_id, const std::string& token) {
+    ConsentRecord record{"t1", "", customer_, "fake-bank", {}};
+    record.grant.bank_id = "fake-bank";
+    record.grant.status = ConsentStatus::kValid;
+    record.grant.consent_id = consent_id;
+    record.grant.access_token = token;
+    auto handle = store_->SaveConsent(record);
+    EXPECT_TRUE(handle) << handle.error().ToString();
+    return handle ? *handle : std::string();
+  }
+
+  Result<ForgetOutcome> Forget(milliseconds wait) {
+    const ConnectorFactory factory = [this](const std::string&) -> Result<std::unique_ptr<Connector>> {
+      return std::make_unique<RecordingConnector>(*store_, log_);
+    };
+    return ForgetCustomer(*store_, factory, "t1", customer_, false, wait);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  std::string customer_;
+  RecordingConnector::Log log_;
+};
+
+TEST_F(ForgetTest, RevokesWithTheGrantItsHolderSavedAndHoldsTheLeaseUntilTheRowsAreGone) {
+  const std::string handle = AddConsent("c-1", "token-before");
+  auto lease = store_->TryLeaseConsent("t1", handle);
+  ASSERT_TRUE(lease && *lease);
+  // The holder (a sync, say) refreshes the token while the erasure waits, then lets go.
+  std::thread holder([&] {
+    std::this_thread::sleep_for(milliseconds(200));
+    auto record = store_->LoadConsent("t1", handle);
+    EXPECT_TRUE(record);
+    if (record) {
+      record->grant.access_token = "token-refreshed";
+      EXPECT_TRUE(store_->SaveConsent(*record));
+    }
+    lease->reset();
+  });
+  const auto outcome = Forget(milliseconds(10'000));
+  holder.join();
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  ASSERT_TRUE(outcome->report);
+  EXPECT_EQ(outcome->report->consents, 1);
+  ASSERT_EQ(log_.revoked_with.size(), 1u);
+  EXPECT_EQ(log_.revoked_with[0], "token-refreshed");  // not the listed grant's
+  EXPECT_TRUE(log_.leased_meanwhile[0]);
+  EXPECT_EQ(store_->FindCustomer("t1", "psu-1").error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(fs::exists(dir_ / "db.locks" / handle));  // its lease file went with it
+  EXPECT_EQ(store_->TryLeaseConsent("t1", handle).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ForgetTest, AConsentHeldPastTheWaitStopsItBeforeAnyConsentIsRevokedOrAnyRowDeleted) {
+  const std::string free_consent = AddConsent("c-1", "token-1");
+  const std::string held_consent = AddConsent("c-2", "token-2");
+  auto lease = store_->TryLeaseConsent("t1", held_consent);
+  ASSERT_TRUE(lease && *lease);
+  const auto outcome = Forget(milliseconds(150));
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(outcome.error().message.find("consent " + held_consent + " is busy"), std::string::npos)
+      << outcome.error().message;
+  EXPECT_TRUE(log_.revoked_with.empty());  // not even the free consent
+  EXPECT_TRUE(store_->FindCustomer("t1", "psu-1"));
+  EXPECT_TRUE(store_->LoadConsent("t1", free_consent));
+  EXPECT_TRUE(store_->LoadConsent("t1", held_consent));
+  // The free consent's lease was let go with the failure; once the other is released too, the erasure goes through.
+  lease->reset();
+  const auto again = Forget(milliseconds(0));
+  ASSERT_TRUE(again) << again.error().ToString();
+  ASSERT_TRUE(again->report);
+  EXPECT_EQ(again->report->consents, 2);
+  EXPECT_EQ(log_.revoked_with, (std::vector<std::string>{"token-1", "token-2"}));
+}
+
+}  // namespace
+}  // namespace bankfeed::cli
