@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "daemon/src/call.hpp"
@@ -9,10 +11,6 @@
 
 namespace bankfeed::daemon {
 namespace {
-
-// How long Admin.Forget waits for another process (a `bankfeed sync` on the same store) holding one of the
-// customer's consents, after this daemon's own syncs of them have finished. Then it answers UNAVAILABLE.
-constexpr std::chrono::milliseconds kForgetLeaseWait{10'000};
 
 int64_t NowSeconds(const Core& core) {
   return std::chrono::duration_cast<std::chrono::seconds>(core.Now().time_since_epoch()).count();
@@ -131,17 +129,29 @@ grpc::Status AdminService::Forget(grpc::ServerContext* context, const v1::Forget
       if (!c) return NotFoundOr(c.error(), "psu_id");
       customer = c->handle;
     }
-    // No sync of the customer's consents may run meanwhile: it would write rows back after the purge.
+    // No sync of the customer's consents may run meanwhile: it would write rows back after the purge. This
+    // daemon's own syncs are waited for here, another process's through the consents' leases (cli::ForgetCustomer),
+    // within one bound in all.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(core_.config().forget_wait_seconds);
     auto consents = core_.store().ListCustomerConsents(tenant, customer);
     if (!consents) return ToGrpcStatus(consents.error());
     std::vector<std::string> handles;
     for (const ConsentRecord& c : *consents) handles.push_back(c.handle);
-    if (!core_.locks().Lock(handles, core_.stopping())) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the daemon is stopping");
+    switch (core_.locks().LockUntil(handles, core_.stopping(), deadline)) {
+      case ConsentLocks::Wait::kHeld: break;
+      case ConsentLocks::Wait::kStopping: return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the daemon is stopping");
+      case ConsentLocks::Wait::kTimedOut:
+        return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            "customer_id: this daemon is still syncing the customer's consents after " +
+                                std::to_string(core_.config().forget_wait_seconds) +
+                                " s; nothing revoked or deleted; retry");
     }
     const ConnectorFactory factory = [this](const std::string& bank) { return core_.ConnectorFor(bank); };
+    const auto left = std::max(std::chrono::steady_clock::duration::zero(),
+                               deadline - std::chrono::steady_clock::now());
     auto outcome = cli::ForgetCustomer(core_.store(), factory, tenant, customer, request->even_if_revoke_fails(),
-                                       kForgetLeaseWait);
+                                       std::chrono::duration_cast<std::chrono::milliseconds>(left));
     core_.locks().Unlock(handles);
     core_.pages().Invalidate(tenant);  // no page read ahead before the erasure may be served after it
     if (!outcome) return ToGrpcStatus(outcome.error());

@@ -16,21 +16,27 @@ std::vector<std::string> ConsentLocks::TryLock(const std::vector<std::string>& h
 }
 
 bool ConsentLocks::Lock(std::vector<std::string> handles, const std::atomic<bool>& stop) {
+  return LockUntil(std::move(handles), stop, std::chrono::steady_clock::time_point::max()) == Wait::kHeld;
+}
+
+ConsentLocks::Wait ConsentLocks::LockUntil(std::vector<std::string> handles, const std::atomic<bool>& stop,
+                                           std::chrono::steady_clock::time_point deadline) {
   std::sort(handles.begin(), handles.end());
   handles.erase(std::unique(handles.begin(), handles.end()), handles.end());
   std::unique_lock lock(mu_);
   for (size_t i = 0; i < handles.size(); ++i) {
     while (busy_.count(handles[i])) {
-      if (stop.load()) {
+      const bool stopping = stop.load();
+      if (stopping || std::chrono::steady_clock::now() >= deadline) {
         for (size_t j = 0; j < i; ++j) busy_.erase(handles[j]);
         cv_.notify_all();
-        return false;
+        return stopping ? Wait::kStopping : Wait::kTimedOut;
       }
-      cv_.wait_for(lock, std::chrono::milliseconds(100));
+      cv_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
     }
     busy_.insert(handles[i]);
   }
-  return true;
+  return Wait::kHeld;
 }
 
 void ConsentLocks::Unlock(const std::vector<std::string>& handles) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -26,9 +27,14 @@ namespace bankfeed::daemon {
 // takes only the free ones.
 class ConsentLocks {
  public:
+  enum class Wait { kHeld, kStopping, kTimedOut };
+
   std::vector<std::string> TryLock(const std::vector<std::string>& handles);
   // False when `stop` became true while waiting (nothing is held then).
   bool Lock(std::vector<std::string> handles, const std::atomic<bool>& stop);
+  // The same, giving up at `deadline` (nothing is held then either).
+  Wait LockUntil(std::vector<std::string> handles, const std::atomic<bool>& stop,
+                 std::chrono::steady_clock::time_point deadline);
   void Unlock(const std::vector<std::string>& handles);
 
  private:

@@ -167,6 +167,7 @@ void ReadDaemonSection(config::MapReader& root, const fs::path& base, DaemonConf
     config::MapReader l = d.Map("limits");
     c.streams_per_tenant = static_cast<int>(l.Int("streams_per_tenant", 1, 10000).value_or(32));
     c.shutdown_grace_seconds = static_cast<int>(l.Int("shutdown_grace_seconds", 1, 3600).value_or(10));
+    c.forget_wait_seconds = static_cast<int>(l.Int("forget_wait_seconds", 0, 3600).value_or(10));
     l.Finish();
   }
   d.Finish();

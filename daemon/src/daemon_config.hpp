@@ -17,7 +17,7 @@
 //     metrics: 127.0.0.1:9464                     # optional; Prometheus text at /metrics, loopback only
 //     scheduler: {enabled: true, tick_seconds: 30, max_parallel: 4, per_bank_parallel: 2}
 //     log: {level: info, file: /var/log/bankfeed/bankfeedd.log}   # JSON lines; default stderr
-//     limits: {streams_per_tenant: 32, shutdown_grace_seconds: 10}
+//     limits: {streams_per_tenant: 32, shutdown_grace_seconds: 10, forget_wait_seconds: 10}
 #pragma once
 
 #include <array>
@@ -63,6 +63,9 @@ struct DaemonConfig {
   LogOptions log;
   int streams_per_tenant = 32;
   int shutdown_grace_seconds = 10;
+  // How long Admin.Forget waits in all for syncs and consent commands (this daemon's or another process's) that
+  // hold one of the customer's consents, before it answers UNAVAILABLE with nothing revoked or deleted.
+  int forget_wait_seconds = 10;
 };
 
 // kConfig naming file, line and key (never a value: the file may hold hashes, paths and addresses only, but a

@@ -142,6 +142,14 @@ struct ForgetReport {
   int64_t customers = 0, consents = 0, accounts = 0, transactions = 0, balances = 0, changes = 0;
 };
 
+struct ForgetOptions {
+  // When set: the consents the caller has dealt with at their banks (revoked, or found needing no revocation). The
+  // erasure then goes ahead only if every consent the customer has at that moment is one of them; a consent added
+  // meanwhile (a consent flow finishing in another process) makes it a kUnavailable error with nothing deleted, so
+  // that no consent is ever deleted while it may still be live at its bank. Unset: every consent goes.
+  std::optional<std::vector<std::string>> dealt_with_consents;
+};
+
 // A consent held by one holder (a sync, or an update of its grant) until the lease is destroyed. See
 // Store::TryLeaseConsent.
 class BANKFEED_EXPORT ConsentLease {
@@ -221,8 +229,12 @@ class BANKFEED_EXPORT Store {
   // --- erasure
   // Deletes every row of the customer in every table (its change log entries too) and then purges the freed bytes
   // from the database and its WAL, so nothing of it stays on disk. Revoking its consents at the bank is the
-  // caller's job, before this.
-  virtual Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle) = 0;
+  // caller's job, before this (see ForgetOptions::dealt_with_consents).
+  virtual Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle,
+                                              const ForgetOptions& options) = 0;
+  Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle) {
+    return ForgetCustomer(tenant, customer_handle, ForgetOptions{});
+  }
 };
 
 struct SqliteStoreOptions {

@@ -93,7 +93,9 @@ class SqliteStore final : public Store {
                             const FeedReadOptions& options) override;
   Result<int64_t> HeadSeq(std::string_view tenant) override;
 
-  Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle) override;
+  using Store::ForgetCustomer;
+  Result<ForgetReport> ForgetCustomer(std::string_view tenant, std::string_view customer_handle,
+                                      const ForgetOptions& options) override;
 
  private:
   struct CustomerRow {

@@ -1,6 +1,7 @@
 // The SQLite Store: accounts, balances, sync state and erasure. See store/sqlite_store.hpp.
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "store/record_codec.hpp"
@@ -172,7 +173,8 @@ Status SqliteStore::SaveSyncState(const AccountRef& account, const SyncState& st
 
 // --- erasure
 
-Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::string_view customer_handle) {
+Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::string_view customer_handle,
+                                                 const ForgetOptions& options) {
   if (tenant.empty()) return MakeError(ErrorCode::kInvalidArgument, "store: tenant is empty");
   std::lock_guard lock(mu_);
   ForgetReport report;
@@ -187,6 +189,16 @@ Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::s
       BANKFEED_ASSIGN_OR_RETURN(const bool row, handles.Step());
       if (!row) break;
       consent_handles.emplace_back(handles.Text(0));
+    }
+    if (const auto& dealt_with = options.dealt_with_consents) {
+      const auto unrevoked = std::find_if(consent_handles.begin(), consent_handles.end(), [&](const std::string& h) {
+        return std::find(dealt_with->begin(), dealt_with->end(), h) == dealt_with->end();
+      });
+      if (unrevoked != consent_handles.end()) {
+        return MakeError(ErrorCode::kUnavailable, "store: forget customer: consent " + *unrevoked +
+                                                      " was added for the customer after its consents were revoked; "
+                                                      "nothing deleted; forget it again");
+      }
     }
     // Children first, so each count is of this customer's rows (the foreign keys would cascade the same way).
     struct Step {

@@ -381,7 +381,7 @@ TEST_F(DaemonTest, ATenantCannotSeeOrTouchAnotherTenantsData) {
 
 TEST_F(DaemonTest, BadArgumentsGetTypedErrorsNamingTheFieldAndNoPersonalData) {
   SetUpBank();
-  DaemonProcess d(*workspace_);
+  DaemonProcess d(*workspace_, "  limits: {forget_wait_seconds: 1}\n");
   ASSERT_TRUE(d.Start(today_.ToString()));
   const Customer c = ConsentThroughDaemon(d, kTenantA);
   const auto expect = [](const grpc::Status& s, grpc::StatusCode code, const std::string& prefix) {
@@ -452,8 +452,18 @@ TEST_F(DaemonTest, BadArgumentsGetTypedErrorsNamingTheFieldAndNoPersonalData) {
       EXPECT_TRUE(a.skipped());
       EXPECT_NE(a.error_message().find("busy"), std::string::npos) << a.error_message();
     }
+    // Nor erases the customer: after limits.forget_wait_seconds, UNAVAILABLE with nothing revoked or deleted.
+    v1::ForgetRequest busy_forget;
+    busy_forget.set_customer_id(c.customer_id);
+    v1::ForgetResponse busy_forgotten;
+    const grpc::Status busy = d.admin()->Forget(d.Context(kTenantA).get(), busy_forget, &busy_forgotten);
+    EXPECT_EQ(busy.error_code(), grpc::StatusCode::UNAVAILABLE) << busy.error_message();
+    EXPECT_NE(busy.error_message().find("consent " + c.consent_id + " is busy"), std::string::npos)
+        << busy.error_message();
+    EXPECT_NE(busy.error_message().find("nothing revoked or deleted"), std::string::npos) << busy.error_message();
     lease->reset();
     EXPECT_TRUE(d.consents()->GetConsentStatus(d.Context(kTenantA).get(), status_request, &state).ok());
+    EXPECT_EQ(state.status(), v1::CONSENT_STATUS_VALID);  // still valid at the bank: not revoked
   }
   v1::TriggerSyncRequest trigger;
   v1::TriggerSyncResponse synced;
@@ -482,6 +492,51 @@ TEST_F(DaemonTest, BadArgumentsGetTypedErrorsNamingTheFieldAndNoPersonalData) {
   const std::string err = ReadFileText(workspace_->dir() + "/bad.err");
   EXPECT_NE(err.find("daemon.tenants[0].token_sha256[0]: expected a SHA-256"), std::string::npos) << err;
   EXPECT_EQ(err.find("secret-looking"), std::string::npos) << err;
+}
+
+TEST_F(DaemonTest, ForgetWaitsForTheDaemonsOwnSyncOnlyUpToItsBound) {
+  // Slow pages: the customer's sync runs for several seconds.
+  SetUpBank("  latency_ms: 150\n");
+  DaemonProcess d(*workspace_, "  limits: {forget_wait_seconds: 1}\n");
+  ASSERT_TRUE(d.Start(today_.ToString()));
+  const Customer c = ConsentThroughDaemon(d, kTenantA);
+  grpc::Status sync_status;
+  const auto sync_started = Clock::now();
+  std::thread trigger([&] {
+    v1::TriggerSyncRequest request;
+    request.set_customer_id(c.customer_id);
+    v1::TriggerSyncResponse response;
+    sync_status = d.admin()->TriggerSync(d.Context(kTenantA).get(), request, &response);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  v1::ForgetRequest forget;
+  forget.set_customer_id(c.customer_id);
+  v1::ForgetResponse forgotten;
+  const auto forget_started = Clock::now();
+  const grpc::Status busy = d.admin()->Forget(d.Context(kTenantA).get(), forget, &forgotten);
+  const auto waited = Clock::now() - forget_started;
+  trigger.join();
+  const auto sync_took = Clock::now() - sync_started;
+  ASSERT_TRUE(sync_status.ok()) << sync_status.error_message();
+  // The sync outlasted the forget's bound, so the forget gave up after about a second, with nothing revoked or
+  // deleted, and the sync committed its rows.
+  ASSERT_GT(sync_took, std::chrono::milliseconds(300) + waited) << "the sync ended before the forget gave up";
+  EXPECT_EQ(busy.error_code(), grpc::StatusCode::UNAVAILABLE) << busy.error_message();
+  EXPECT_EQ(busy.error_message().rfind("customer_id: this daemon is still syncing", 0), 0u) << busy.error_message();
+  EXPECT_NE(busy.error_message().find("nothing revoked or deleted"), std::string::npos) << busy.error_message();
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(5));
+  v1::GetConsentStatusRequest status_request;
+  status_request.set_consent_id(c.consent_id);
+  v1::ConsentState state;
+  ASSERT_TRUE(d.consents()->GetConsentStatus(d.Context(kTenantA).get(), status_request, &state).ok());
+  EXPECT_EQ(state.status(), v1::CONSENT_STATUS_VALID);
+  // With the sync done, the same call goes through.
+  const grpc::Status done = d.admin()->Forget(d.Context(kTenantA).get(), forget, &forgotten);
+  ASSERT_TRUE(done.ok()) << done.error_message();
+  EXPECT_EQ(forgotten.consents(), 1);
+  EXPECT_GT(forgotten.transactions(), 0);
+  EXPECT_EQ(d.Stop(), 0);
 }
 
 TEST_F(DaemonTest, SigtermDuringASyncStopsCleanlyAndLeavesTheStoreConsistent) {

@@ -30,46 +30,67 @@ bool Live(ConsentStatus s) {
 Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& factory, const std::string& tenant,
                                      const std::string& customer_handle, bool even_if_revoke_fails,
                                      std::chrono::milliseconds lease_wait) {
-  BANKFEED_ASSIGN_OR_RETURN(std::vector<ConsentRecord> listed, store.ListCustomerConsents(tenant, customer_handle));
-  // Every consent is leased, and its grant loaded again under the lease, before any is revoked: a holder may have
-  // refreshed its tokens meanwhile, and a busy consent must stop the erasure before the bank is told anything. The
-  // leases are held until the rows are gone, so no sync writes any back.
-  std::vector<std::unique_ptr<ConsentLease>> leases;
-  std::vector<ConsentRecord> consents;
-  for (const ConsentRecord& record : listed) {
-    auto lease = LeaseWithin(store, tenant, record.handle, lease_wait);
-    if (!lease && lease.error().code == ErrorCode::kNotFound) continue;  // forgotten meanwhile
-    if (!lease) return tl::unexpected(std::move(lease).error());
-    if (!*lease) {
-      return MakeError(ErrorCode::kUnavailable,
-                       "forget: consent " + record.handle + " is busy (a sync or a consent command holds it for longer "
-                       "than the " + std::to_string(lease_wait.count()) + " ms waited); nothing revoked or deleted");
-    }
-    auto loaded = store.LoadConsent(tenant, record.handle);
-    if (!loaded && loaded.error().code == ErrorCode::kNotFound) continue;
-    if (!loaded) return tl::unexpected(std::move(loaded).error());
-    leases.push_back(std::move(*lease));
-    consents.push_back(std::move(*loaded));
-  }
+  // A consent flow finishing in another process can add a consent while this one revokes. Each round deals with
+  // the consents the rounds before did not see, until a listing shows no new one; the store then deletes only if
+  // the customer still has no other consent (ForgetOptions::dealt_with_consents).
+  constexpr int kMaxRounds = 4;
   ForgetOutcome out;
-  for (ConsentRecord& record : consents) {
-    Status revoked;
-    if (Live(record.grant.status) && !record.grant.consent_id.empty()) {
-      auto connector = factory(record.bank_id);
-      revoked = connector ? (*connector)->RevokeConsent(record.grant) : Status(tl::unexpected(connector.error()));
-    }
-    ConsentRevocation r{record.handle, record.bank_id, std::nullopt};
-    if (!revoked && OutcomeFor(revoked.error()) != SyncOutcome::kNeedsReconsent) {
-      r.error = revoked.error();
-      if (!even_if_revoke_fails) {
-        out.stopped_by = revoked.error();
-        out.consents.push_back(std::move(r));
-        return out;
+  std::vector<std::unique_ptr<ConsentLease>> leases;  // held until the rows are gone, so no sync writes any back
+  std::vector<std::string> dealt_with;
+  for (int round = 0;; ++round) {
+    BANKFEED_ASSIGN_OR_RETURN(std::vector<ConsentRecord> listed, store.ListCustomerConsents(tenant, customer_handle));
+    const std::string revoked_so_far = round == 0 ? "nothing revoked or deleted"
+                                                  : std::to_string(dealt_with.size()) +
+                                                        " consent(s) already revoked; nothing deleted; forget again";
+    // Every new consent is leased, and its grant loaded again under the lease, before any is revoked: a holder may
+    // have refreshed its tokens meanwhile, and a busy consent must stop the erasure before the bank is told
+    // anything.
+    std::vector<ConsentRecord> fresh;
+    for (const ConsentRecord& record : listed) {
+      if (std::find(dealt_with.begin(), dealt_with.end(), record.handle) != dealt_with.end()) continue;
+      auto lease = LeaseWithin(store, tenant, record.handle, lease_wait);
+      if (!lease && lease.error().code == ErrorCode::kNotFound) continue;  // forgotten meanwhile
+      if (!lease) return tl::unexpected(std::move(lease).error());
+      if (!*lease) {
+        return MakeError(ErrorCode::kUnavailable, "forget: consent " + record.handle +
+                                                      " is busy (a sync or a consent command holds it for longer "
+                                                      "than the " + std::to_string(lease_wait.count()) +
+                                                      " ms waited); " + revoked_so_far);
       }
+      auto loaded = store.LoadConsent(tenant, record.handle);
+      if (!loaded && loaded.error().code == ErrorCode::kNotFound) continue;
+      if (!loaded) return tl::unexpected(std::move(loaded).error());
+      leases.push_back(std::move(*lease));
+      fresh.push_back(std::move(*loaded));
     }
-    out.consents.push_back(std::move(r));
+    if (fresh.empty()) break;
+    if (round == kMaxRounds) {
+      return MakeError(ErrorCode::kUnavailable, "forget: consents kept being added for the customer while they were "
+                                                "revoked (" + std::to_string(kMaxRounds) + " rounds); " +
+                                                revoked_so_far);
+    }
+    for (ConsentRecord& record : fresh) {
+      Status revoked;
+      if (Live(record.grant.status) && !record.grant.consent_id.empty()) {
+        auto connector = factory(record.bank_id);
+        revoked = connector ? (*connector)->RevokeConsent(record.grant) : Status(tl::unexpected(connector.error()));
+      }
+      ConsentRevocation r{record.handle, record.bank_id, std::nullopt};
+      if (!revoked && OutcomeFor(revoked.error()) != SyncOutcome::kNeedsReconsent) {
+        r.error = revoked.error();
+        if (!even_if_revoke_fails) {
+          out.stopped_by = revoked.error();
+          out.consents.push_back(std::move(r));
+          return out;
+        }
+      }
+      out.consents.push_back(std::move(r));
+      dealt_with.push_back(record.handle);
+    }
   }
-  BANKFEED_ASSIGN_OR_RETURN(out.report, store.ForgetCustomer(tenant, customer_handle));
+  ForgetOptions options;
+  options.dealt_with_consents = std::move(dealt_with);
+  BANKFEED_ASSIGN_OR_RETURN(out.report, store.ForgetCustomer(tenant, customer_handle, options));
   return out;
 }
 

@@ -7,6 +7,12 @@
 // Each consent is leased first (Store::TryLeaseConsent), waiting up to `lease_wait` for a sync or a consent command
 // that holds it, and its grant is read again under the lease. A consent still held after the wait is a kUnavailable
 // error before anything is revoked or deleted. The leases are held until the rows are deleted.
+//
+// A consent added for the customer meanwhile (a consent flow finishing in another process) is dealt with in a
+// further round, up to 4, before anything is deleted; the store itself deletes nothing while the customer has a
+// consent no round dealt with (ForgetOptions::dealt_with_consents). A consent busy in a later round, or consents
+// still being added after the last, are kUnavailable errors with the earlier rounds' consents revoked and nothing
+// deleted.
 #pragma once
 
 #include <chrono>

@@ -1,9 +1,11 @@
 // The customer's erasure (tools/bankfeed/forget.hpp) against a real SQLite store and a recording connector: each
 // consent is leased before any is revoked, revoked with the grant its last holder saved, and held until the rows are
-// gone; a consent held past the wait stops the erasure with nothing revoked or deleted.
+// gone; a consent held past the wait stops the erasure with nothing revoked or deleted; a consent added while the
+// others are revoked is revoked too before anything is deleted, and the store never deletes one nobody revoked.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -24,6 +26,7 @@ class RecordingConnector : public Connector {
     std::mutex mu;
     std::vector<std::string> revoked_with;  // access tokens
     std::vector<bool> leased_meanwhile;     // whether the consent was held during its revocation
+    std::function<void()> after_revoke;     // e.g. another process finishing a consent flow meanwhile
   };
   RecordingConnector(Store& store, Log& log) : store_(store), log_(log) { profile_.id = "fake-bank"; }
 
@@ -46,6 +49,7 @@ class RecordingConnector : public Connector {
     }
     log_.leased_meanwhile.push_back(held);
     grant.status = ConsentStatus::kRevoked;
+    if (log_.after_revoke) log_.after_revoke();
     return {};
   }
   Result<std::vector<Account>> ListAccounts(ConsentGrant&, const PsuContext&) override { return Refused(); }
@@ -154,6 +158,65 @@ TEST_F(ForgetTest, AConsentHeldPastTheWaitStopsItBeforeAnyConsentIsRevokedOrAnyR
   ASSERT_TRUE(again->report);
   EXPECT_EQ(again->report->consents, 2);
   EXPECT_EQ(log_.revoked_with, (std::vector<std::string>{"token-1", "token-2"}));
+}
+
+TEST_F(ForgetTest, AConsentAddedWhileTheOthersAreRevokedIsRevokedTooBeforeAnyRowIsDeleted) {
+  AddConsent("c-1", "token-1");
+  // While the bank is told about the first consent, a consent flow of the same customer finishes elsewhere.
+  std::string added;
+  log_.after_revoke = [&] {
+    if (added.empty()) added = AddConsent("c-new", "token-new");
+  };
+  const auto outcome = Forget(milliseconds(0));
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  ASSERT_TRUE(outcome->report);
+  EXPECT_EQ(outcome->report->consents, 2);
+  EXPECT_EQ(log_.revoked_with, (std::vector<std::string>{"token-1", "token-new"}));
+  EXPECT_EQ(log_.leased_meanwhile, (std::vector<bool>{true, true}));
+  ASSERT_EQ(outcome->consents.size(), 2u);
+  EXPECT_EQ(outcome->consents[1].consent_handle, added);
+  EXPECT_EQ(store_->FindCustomer("t1", "psu-1").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(ForgetTest, ConsentsThatKeepBeingAddedStopItWithTheCustomerKept) {
+  AddConsent("c-0", "token-0");
+  int added = 0;
+  log_.after_revoke = [&] {
+    const std::string n = std::to_string(++added);
+    AddConsent("c-" + n, "token-" + n);
+  };
+  const auto outcome = Forget(milliseconds(0));
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(outcome.error().message.find("kept being added"), std::string::npos) << outcome.error().message;
+  EXPECT_NE(outcome.error().message.find("nothing deleted"), std::string::npos) << outcome.error().message;
+  EXPECT_EQ(log_.revoked_with.size(), 4u);  // four rounds, one consent each
+  EXPECT_TRUE(store_->FindCustomer("t1", "psu-1"));
+  auto consents = store_->ListCustomerConsents("t1", customer_);
+  ASSERT_TRUE(consents);
+  EXPECT_EQ(consents->size(), 5u);
+}
+
+// The store's own guard, for the moment between the last listing and the delete.
+TEST_F(ForgetTest, TheStoreDeletesNothingWhileTheCustomerHasAConsentTheCallerDidNotDealWith) {
+  const std::string revoked = AddConsent("c-1", "token-1");
+  const std::string unrevoked = AddConsent("c-2", "token-2");
+  ForgetOptions options;
+  options.dealt_with_consents = std::vector<std::string>{revoked};
+  const auto refused = store_->ForgetCustomer("t1", customer_, options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(refused.error().message.find("consent " + unrevoked + " was added"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(store_->FindCustomer("t1", "psu-1"));
+  EXPECT_TRUE(store_->LoadConsent("t1", revoked));
+  EXPECT_TRUE(store_->LoadConsent("t1", unrevoked));
+  // A handle dealt with that is gone already (forgotten meanwhile) is no obstacle.
+  options.dealt_with_consents = std::vector<std::string>{unrevoked, "cg_gone", revoked};
+  const auto report = store_->ForgetCustomer("t1", customer_, options);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->consents, 2);
+  EXPECT_EQ(store_->FindCustomer("t1", "psu-1").error().code, ErrorCode::kNotFound);
 }
 
 }  // namespace

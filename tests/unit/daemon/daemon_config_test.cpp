@@ -41,6 +41,13 @@ TEST_F(DaemonConfigTest, AGoodFileLoadsWithDefaultsAndRelativePaths) {
   EXPECT_EQ(c->log.level, LogLevel::kInfo);
   EXPECT_TRUE(c->tcp.address.empty());
   EXPECT_TRUE(c->metrics_address.empty());
+  EXPECT_EQ(c->streams_per_tenant, 32);
+  EXPECT_EQ(c->forget_wait_seconds, 10);
+  auto limits = Load("daemon:\n  tenants:\n    - {id: acme, token_sha256: [" + kHash +
+                     "]}\n  limits: {forget_wait_seconds: 0, shutdown_grace_seconds: 3}\n");
+  ASSERT_TRUE(limits) << limits.error().ToString();
+  EXPECT_EQ(limits->forget_wait_seconds, 0);  // do not wait: a busy consent is UNAVAILABLE at once
+  EXPECT_EQ(limits->shutdown_grace_seconds, 3);
 }
 
 TEST_F(DaemonConfigTest, TheHashOfATokenIsItsSha256) {
@@ -70,6 +77,7 @@ TEST_F(DaemonConfigTest, MistakesAreConfigErrorsNamingTheKeyNotTheValue) {
       {"daemon:\n  metrics: 0.0.0.0:9464\n" + tenant, "daemon.metrics: expected a loopback address"},
       {"daemon:\n  scheduler: {tick_seconds: 0}\n" + tenant, "daemon.scheduler.tick_seconds"},
       {"daemon:\n  log: {level: loud}\n" + tenant, "daemon.log.level: expected one of"},
+      {"daemon:\n  limits: {forget_wait_seconds: -1}\n" + tenant, "daemon.limits.forget_wait_seconds"},
       {"daemon:\n  listen: /tmp/x\n" + tenant, "unknown key"},
   };
   for (const BadCase& bad : cases) {
