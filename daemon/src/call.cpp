@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <utility>
 
 #include "daemon/src/grpc_status.hpp"
 #include "log/log.hpp"
@@ -34,27 +35,37 @@ std::string_view StatusCodeName(grpc::StatusCode code) {
 
 grpc::Status RunCall(Core& core, grpc::ServerContextBase* context, const std::string& method,
                      const std::function<grpc::Status(const std::string& tenant)>& body) {
-  const auto start = std::chrono::steady_clock::now();
-  std::string tenant;
-  grpc::Status status = core.auth().Authenticate(*context, tenant);
+  CallLog call(core, method);
+  grpc::Status status = call.Authenticate(*context);
   if (status.ok()) {
     try {
-      status = body(tenant);
+      status = body(call.tenant());
     } catch (const std::exception&) {
       status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
     }
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  call.Done(status);
+  return status;
+}
+
+CallLog::CallLog(Core& core, std::string method)
+    : core_(core), method_(std::move(method)), start_(std::chrono::steady_clock::now()) {}
+
+grpc::Status CallLog::Authenticate(grpc::ServerContextBase& context) {
+  return core_.auth().Authenticate(context, tenant_);
+}
+
+void CallLog::Done(const grpc::Status& status) const {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const std::string_view code = StatusCodeName(status.error_code());
-  core.metrics().CountRpc(method, code, seconds);
+  core_.metrics().CountRpc(method_, code, seconds);
   const auto ms = static_cast<int64_t>(seconds * 1000);
   if (status.ok()) {
-    log::Debug("rpc", {{"method", method}, {"tenant", tenant}, {"grpc_status", code}, {"ms", ms}});
+    log::Debug("rpc", {{"method", method_}, {"tenant", tenant_}, {"grpc_status", code}, {"ms", ms}});
   } else {
-    log::Info("rpc", {{"method", method}, {"tenant", tenant}, {"grpc_status", code}, {"ms", ms},
+    log::Info("rpc", {{"method", method_}, {"tenant", tenant_}, {"grpc_status", code}, {"ms", ms},
                       {"reason", status.error_message()}});
   }
-  return status;
 }
 
 grpc::Status CheckCustomerId(std::string_view field, std::string_view value) {

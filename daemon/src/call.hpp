@@ -5,6 +5,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,23 @@ namespace bankfeed::daemon {
 
 grpc::Status RunCall(Core& core, grpc::ServerContextBase* context, const std::string& method,
                      const std::function<grpc::Status(const std::string& tenant)>& body);
+
+// RunCall's bookkeeping in two halves, for a call answered later on another thread (a callback method): the clock
+// starts when it is made, and Done counts, times and logs the call once.
+class CallLog {
+ public:
+  CallLog(Core& core, std::string method);
+  // Who is calling: sets tenant() on success.
+  grpc::Status Authenticate(grpc::ServerContextBase& context);
+  const std::string& tenant() const { return tenant_; }
+  void Done(const grpc::Status& status) const;
+
+ private:
+  Core& core_;
+  std::string method_;
+  std::string tenant_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 // Checks of the API's ids, naming the field: "customer_id: expected cu_ and 24 hex digits".
 grpc::Status CheckCustomerId(std::string_view field, std::string_view value);

@@ -3,7 +3,9 @@
 #include <grpcpp/support/slice.h>
 
 #include <algorithm>
+#include <exception>
 #include <memory>
+#include <utility>
 
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/metrics.hpp"
@@ -13,6 +15,7 @@ namespace bankfeed::daemon {
 
 FeedPages::FeedPages(Feed& feed, Metrics& metrics) : feed_(feed), metrics_(metrics) {
   for (size_t i = 0; i < kWorkers; ++i) workers_.emplace_back([this] { Run(); });
+  for (size_t i = 0; i < kServers; ++i) servers_.emplace_back([this] { RunServer(); });
 }
 
 FeedPages::~FeedPages() { Stop(); }
@@ -24,8 +27,12 @@ void FeedPages::Stop() {
   }
   work_cv_.notify_all();
   ready_cv_.notify_all();
+  request_cv_.notify_all();
   for (std::thread& worker : workers_) {
     if (worker.joinable()) worker.join();
+  }
+  for (std::thread& server : servers_) {
+    if (server.joinable()) server.join();
   }
 }
 
@@ -60,7 +67,13 @@ grpc::Status FeedPages::Serve(const std::string& tenant, const std::string& curs
   std::shared_ptr<Page> page;
   {
     std::unique_lock lock(mu_);
-    if (const auto it = pages_.find(key); it != pages_.end()) {
+    if (const auto it = pages_.find(key); it != pages_.end() && !it->second->started) {
+      // Queued but not started: built here rather than after the builds ahead of it.
+      it->second->dropped = true;
+      pages_.erase(it);
+      std::erase(order_, key);
+      std::erase(queue_, key);
+    } else if (it != pages_.end()) {
       const std::shared_ptr<Page> found = it->second;
       const uint64_t generation = GenerationOf(tenant);
       // Under way: wait for it rather than read the same page twice.
@@ -77,14 +90,72 @@ grpc::Status FeedPages::Serve(const std::string& tenant, const std::string& curs
     }
   }
   if (!page) page = std::make_shared<Page>(Build(key));
-  if (!page->status.ok()) return page->status;
-  out = page->bytes;
-  metrics_.ChangesServed(page->changes);
-  if (page->has_more) {
+  return Deliver(key, *page, out);
+}
+
+grpc::Status FeedPages::Deliver(const Key& key, const Page& page, grpc::ByteBuffer& out) {
+  if (!page.status.ok()) return page.status;
+  out = page.bytes;
+  metrics_.ChangesServed(page.changes);
+  if (page.has_more) {
     std::lock_guard lock(mu_);
-    Prefetch(Key{tenant, page->next_cursor, limit, raw_json});
+    Prefetch(Key{key.tenant, page.next_cursor, key.limit, key.raw_json});
   }
   return grpc::Status::OK;
+}
+
+std::shared_ptr<FeedPages::Page> FeedPages::TakeReady(const Key& key) {
+  const auto it = pages_.find(key);
+  if (it == pages_.end() || !it->second->ready) return nullptr;
+  const std::shared_ptr<Page> found = it->second;
+  pages_.erase(it);
+  std::erase(order_, key);
+  const bool fresh = std::chrono::steady_clock::now() - found->built <= kMaxAge;
+  if (found->dropped || found->generation != GenerationOf(key.tenant) || !fresh) return nullptr;
+  return found;
+}
+
+void FeedPages::ServeAsync(std::string tenant, std::string cursor, size_t limit, bool raw_json, grpc::ByteBuffer* out,
+                           Done done) {
+  Key key{std::move(tenant), std::move(cursor), limit, raw_json};
+  std::shared_ptr<Page> ready;
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      ready = TakeReady(key);
+      if (!ready) {
+        requests_.push_back(Request{std::move(key), out, std::move(done)});
+        request_cv_.notify_one();
+        return;
+      }
+    }
+  }
+  grpc::Status status;
+  try {
+    status = ready ? Deliver(key, *ready, *out) : Serve(key.tenant, key.cursor, key.limit, key.raw_json, *out);
+  } catch (const std::exception&) {
+    status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  }
+  done(status);
+}
+
+void FeedPages::RunServer() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    request_cv_.wait(lock, [this] { return stopping_ || !requests_.empty(); });
+    if (requests_.empty()) return;  // stopping, with every request answered
+    Request request = std::move(requests_.front());
+    requests_.pop_front();
+    lock.unlock();
+    grpc::Status status;
+    try {
+      status = Serve(request.key.tenant, request.key.cursor, request.key.limit, request.key.raw_json, *request.out);
+    } catch (const std::exception&) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+    }
+    request.done(status);
+    lock.lock();
+  }
 }
 
 void FeedPages::Prefetch(const Key& key) {
@@ -137,6 +208,7 @@ void FeedPages::Run() {
     const auto it = pages_.find(key);
     if (it == pages_.end()) continue;
     const std::shared_ptr<Page> page = it->second;
+    page->started = true;
     const uint64_t generation = GenerationOf(key.tenant);
     lock.unlock();
     Page built = Build(key);

@@ -1,5 +1,9 @@
 #include <grpcpp/impl/codegen/proto_utils.h>
 
+#include <exception>
+#include <memory>
+#include <utility>
+
 #include "daemon/src/call.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
@@ -11,23 +15,44 @@ namespace {
 // Cursors are "bfc1" and 56 hex digits; anything much longer is refused before it is looked at.
 constexpr size_t kMaxCursor = 256;
 
+grpc::Status ReadSyncRequest(const grpc::ByteBuffer& request, v1::SyncRequest& parsed, size_t& limit) {
+  grpc::ByteBuffer bytes(request);  // Deserialize consumes its buffer; this copy shares the request's slices
+  if (!grpc::SerializationTraits<v1::SyncRequest>::Deserialize(&bytes, &parsed).ok()) {
+    return InvalidArgument("request", "not a bankfeed.v1.SyncRequest");
+  }
+  if (auto s = CheckPageSize(parsed.page_size(), limit); !s.ok()) return s;
+  if (parsed.cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+  return grpc::Status::OK;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* FeedService::Sync(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                             grpc::ByteBuffer* response) {
-  const grpc::Status status = RunCall(core_, context, "Feed.Sync", [&](const std::string& tenant) {
-    v1::SyncRequest parsed;
-    grpc::ByteBuffer bytes(*request);  // Deserialize consumes its buffer; this copy shares the request's slices
-    if (!grpc::SerializationTraits<v1::SyncRequest>::Deserialize(&bytes, &parsed).ok()) {
-      return InvalidArgument("request", "not a bankfeed.v1.SyncRequest");
-    }
-    size_t limit = 0;
-    if (auto s = CheckPageSize(parsed.page_size(), limit); !s.ok()) return s;
-    if (parsed.cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
-    return core_.pages().Serve(tenant, parsed.cursor(), limit, parsed.include_raw_json(), *response);
-  });
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(status);
+  auto call = std::make_shared<CallLog>(core_, "Feed.Sync");
+  // Called once, here or on a FeedPages server thread; `response` stays alive until the reactor is finished.
+  FeedPages::Done finish = [call, reactor](const grpc::Status& status) {
+    call->Done(status);
+    reactor->Finish(status);
+  };
+  grpc::Status refused;
+  try {
+    v1::SyncRequest parsed;
+    size_t limit = 0;
+    refused = call->Authenticate(*context);
+    if (refused.ok()) refused = ReadSyncRequest(*request, parsed, limit);
+    if (refused.ok()) {
+      // A page read ahead is answered on this thread; one still to be read, on a FeedPages thread: gRPC's callback
+      // threads must not block.
+      core_.pages().ServeAsync(call->tenant(), std::move(*parsed.mutable_cursor()), limit, parsed.include_raw_json(),
+                               response, finish);
+      return reactor;
+    }
+  } catch (const std::exception&) {  // nothing was queued: ServeAsync answers every request it takes
+    refused = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  }
+  finish(refused);
   return reactor;
 }
 

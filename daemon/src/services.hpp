@@ -44,7 +44,8 @@ class AccountsService final : public v1::Accounts::Service {
 
 // Feed.Sync is a raw callback method: the response is the page FeedPages serialized (read ahead, usually), handed
 // over as bytes; the wire format is the generated SyncResponse's all the same. The handler runs on a gRPC callback
-// thread and blocks it while a page is read that was not read ahead (a few milliseconds per 1,000 changes).
+// thread, which must not block: it answers there with a page read ahead, and hands a page still to be read to
+// FeedPages' server threads, which finish the call.
 class FeedService final : public v1::Feed::WithRawCallbackMethod_Sync<v1::Feed::Service> {
  public:
   explicit FeedService(Core& core) : core_(core) {}

@@ -1,13 +1,16 @@
 // FeedPages (Feed.Sync's serialized pages, read ahead): what a client pages through is exactly what the library's
 // Feed gives; a page read ahead is never served to another tenant, to a request with another size or raw_json
-// choice, or after the tenant's data was erased; and it keeps working once stopped.
+// choice, or after the tenant's data was erased; and it keeps working once stopped. ServeAsync (Feed.Sync's way,
+// from gRPC's callback threads) answers a page read ahead on the calling thread and any other on its own threads.
 #include "daemon/src/feed_pages.hpp"
 
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -165,6 +168,71 @@ TEST_F(FeedPagesTest, ConcurrentClientsEachGetTheWholeFeed) {
   }
   for (std::thread& t : clients) t.join();
   for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], 48u) << "client " << i;
+}
+
+// What ServeAsync answered, and on which thread.
+struct Answer {
+  grpc::Status status;
+  std::thread::id thread;
+};
+
+TEST_F(FeedPagesTest, ServeAsyncAnswersAPageReadAheadAtOnceAndReadsAnyOtherOnItsOwnThreads) {
+  const std::thread::id caller = std::this_thread::get_id();
+  std::string cursor;
+  size_t changes = 0, on_caller = 0, elsewhere = 0;
+  for (int page = 0; page < 100; ++page) {
+    grpc::ByteBuffer bytes;
+    std::promise<Answer> answered;
+    pages_->ServeAsync("t1", cursor, 5, false, &bytes, [&](const grpc::Status& status) {
+      answered.set_value(Answer{status, std::this_thread::get_id()});
+    });
+    const Answer answer = answered.get_future().get();
+    ASSERT_TRUE(answer.status.ok()) << answer.status.error_message();
+    (answer.thread == caller ? on_caller : elsewhere) += 1;
+    if (page == 0) {
+      EXPECT_NE(answer.thread, caller) << "the first page was not read ahead: not on the caller's thread";
+    }
+    const v1::SyncResponse served = Parse(bytes);
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(served, Direct("t1", cursor, 5, false)))
+        << "page " << page;
+    changes += static_cast<size_t>(served.changes_size());
+    cursor = served.next_cursor();
+    if (!served.has_more()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // the next page is read ahead meanwhile
+  }
+  EXPECT_EQ(changes, 48u);
+  EXPECT_GE(elsewhere, 1u);
+  EXPECT_GE(on_caller, 1u) << "no page read ahead was answered at once";
+}
+
+TEST_F(FeedPagesTest, ServeAsyncAnswersEveryRequestOnceEvenWhenStoppedMeanwhile) {
+  constexpr int kRequests = 12;
+  std::vector<grpc::ByteBuffer> bytes(kRequests);
+  std::vector<std::promise<grpc::Status>> answered(kRequests);
+  std::atomic<int> calls{0};
+  for (int i = 0; i < kRequests; ++i) {
+    pages_->ServeAsync(i % 2 == 0 ? "t1" : "t2", "", 1 + static_cast<size_t>(i), i % 3 == 0, &bytes[i],
+                       [&, i](const grpc::Status& status) {
+                         ++calls;
+                         answered[i].set_value(status);
+                       });
+  }
+  pages_->Stop();  // returns once every queued request is answered
+  EXPECT_EQ(calls.load(), kRequests);
+  for (int i = 0; i < kRequests; ++i) {
+    const grpc::Status status = answered[i].get_future().get();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(Parse(bytes[i]).changes_size(), 1 + i) << "request " << i;
+  }
+  // Once stopped, on the calling thread.
+  grpc::ByteBuffer after;
+  std::thread::id answered_on;
+  pages_->ServeAsync("t1", "", 5, false, &after, [&](const grpc::Status& status) {
+    EXPECT_TRUE(status.ok());
+    answered_on = std::this_thread::get_id();
+  });
+  EXPECT_EQ(answered_on, std::this_thread::get_id());
+  EXPECT_EQ(Parse(after).changes_size(), 5);
 }
 
 }  // namespace
