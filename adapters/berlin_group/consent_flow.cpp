@@ -269,13 +269,15 @@ Status BerlinGroupConnector::RevokeConsent(ConsentGrant& grant) {
       result = tl::unexpected(response.error());
     }
   }
-  // The tokens are useless to us from here on, whatever the bank said.
+  // Not revoked: the tokens stay (refreshed ones included), so that the caller saves them and can try again; the
+  // consent may still be live at the bank, and only they can end it.
+  if (!result) return result;
   grant.access_token.clear();
   grant.refresh_token.clear();
   grant.access_token_expires.reset();
   grant.oauth_state.clear();
   grant.pkce_verifier.clear();
-  if (result) grant.status = ConsentStatus::kTerminated;
+  grant.status = ConsentStatus::kTerminated;
   return result;
 }
 

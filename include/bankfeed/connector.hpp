@@ -123,7 +123,8 @@ class BANKFEED_EXPORT Connector {
   virtual Result<ConsentStatus> CompleteConsent(ConsentGrant& grant, const CallbackParams& callback,
                                                 const PsuContext& psu) = 0;
   virtual Result<Consent> GetConsent(ConsentGrant& grant) = 0;
-  // Revokes the consent at the bank; the grant's tokens are wiped whether or not the bank answered.
+  // Revokes the consent at the bank. Done: the grant's tokens are wiped and its status is kTerminated. Failed: the
+  // tokens are kept, refreshed ones included, so that the caller saves the grant and can try again.
   virtual Status RevokeConsent(ConsentGrant& grant) = 0;
 
   virtual Result<std::vector<Account>> ListAccounts(ConsentGrant& grant, const PsuContext& psu) = 0;

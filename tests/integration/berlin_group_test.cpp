@@ -49,6 +49,35 @@ TEST_F(BerlinGroup, RedirectApproachThenAccountsBalancesTransactions) {
   EXPECT_EQ(after.error().bank_id, "test-bank");
 }
 
+TEST_F(BerlinGroup, ARevocationThatFailsKeepsTheTokensItRefreshedToTryAgain) {
+  StartBank(ScenarioYaml(5, 0, std::string(kPlain) + "  sca_approaches: [oauth2]\n  token_ttl_s: 1\n" +
+                                   "  faults: [{kind: http_500, method: DELETE, path: /v1/consents/, times: 2}]\n"));
+  BankProfile p = Profile();
+  p.sca.approaches = {ScaApproach::kOAuth2};
+  p.retry.max_attempts = 2;  // the two faults are the revocation's two tries
+  auto c = Connect(p);
+  ConsentGrant grant = Consent(*c, ScaApproach::kOAuth2);
+  const std::string first_refresh = grant.refresh_token;
+  ASSERT_FALSE(first_refresh.empty());
+  // The access token has expired: the revocation refreshes it (the bank rotates the refresh token), then the bank
+  // fails the DELETE on every try.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const Status revoked = c->RevokeConsent(grant);
+  ASSERT_FALSE(revoked);
+  EXPECT_EQ(revoked.error().code, ErrorCode::kUnavailable) << revoked.error().ToString();
+  EXPECT_EQ(revoked.error().bank_id, "test-bank");
+  EXPECT_EQ(grant.status, ConsentStatus::kValid);  // still live at the bank
+  EXPECT_FALSE(grant.access_token.empty());
+  EXPECT_FALSE(grant.refresh_token.empty());
+  EXPECT_NE(grant.refresh_token, first_refresh);  // the rotated one: the first no longer works at the bank
+  EXPECT_EQ(bank().stats().faults_injected.load(), 2);
+  // With them, the next try revokes.
+  ASSERT_TRUE(c->RevokeConsent(grant));
+  EXPECT_EQ(grant.status, ConsentStatus::kTerminated);
+  EXPECT_TRUE(grant.access_token.empty());
+  EXPECT_TRUE(grant.refresh_token.empty());
+}
+
 TEST_F(BerlinGroup, ExplicitStartOfTheAuthorisation) {
   StartBank(ScenarioYaml(3, 0, std::string(kPlain) + "  explicit_authorisation: true\n"));
   BankProfile p = Profile();

@@ -79,6 +79,8 @@ Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& facto
       if (!revoked && OutcomeFor(revoked.error()) != SyncOutcome::kNeedsReconsent) {
         r.error = revoked.error();
         if (!even_if_revoke_fails) {
+          // The grant as the connector left it (its tokens refreshed, maybe), for the next try; still leased.
+          BANKFEED_RETURN_IF_ERROR(store.SaveConsent(record));
           out.stopped_by = revoked.error();
           out.consents.push_back(std::move(r));
           return out;

@@ -11,6 +11,7 @@ std::optional<FaultSpec> FaultPlan::Select(const FaultInput& in) {
     const FaultSpec& f = faults_[i];
     if (f.times && fired_[i] >= *f.times) continue;
     if (!f.path.empty() && in.path.find(f.path) == std::string_view::npos) continue;
+    if (!f.method.empty() && in.method != f.method) continue;
     if (IsLinkFault(f.kind) && in.page == 0) continue;
     bool match = false;
     switch (f.selector) {

@@ -20,6 +20,7 @@ namespace bankfeed::sandbox {
 struct FaultInput {
   int64_t api_index = 0;   // 1-based among all /v1 requests
   std::string_view path;   // the request path, without the query
+  std::string_view method;
   int64_t page = 0;        // the page of a transactions query (1-based); 0 for other requests
 };
 

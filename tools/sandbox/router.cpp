@@ -74,7 +74,7 @@ void HttpRouter::ServeApi(const httplib::Request& req, httplib::Response& res, c
     std::this_thread::sleep_for(std::chrono::milliseconds(services_.scenario.behaviour.latency_ms));
   }
   ApiCall call{req, res, index, paginated ? PageOfTarget(req.target) : 0, std::nullopt, false};
-  const std::optional<FaultSpec> fault = faults_.Select({index, req.path, call.page});
+  const std::optional<FaultSpec> fault = faults_.Select({index, req.path, req.method, call.page});
   if (fault && !IsBodyFault(fault->kind) && !IsLinkFault(fault->kind)) {
     ++services_.stats.faults_injected;  // first: a reset reaches the client before this function returns
     InjectReplacingFault(*fault, req, res, module_);

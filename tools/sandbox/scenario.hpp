@@ -93,6 +93,7 @@ struct FaultSpec {
   int64_t n = 0;              // request: N, every: N or page: N
   double probability = 0.0;   // probability: P (a ratio, not money)
   std::string path;           // only requests whose path contains this
+  std::string method;         // only requests with this HTTP method (GET, POST, PUT, DELETE); empty: any
   std::optional<int64_t> retry_after_s;  // http_429 and http_503
   int64_t value_ms = 0;       // slow_body_ms: the delay over which the body trickles
   std::optional<int64_t> times;  // fire at most this often

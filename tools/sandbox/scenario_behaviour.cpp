@@ -61,6 +61,12 @@ FaultSpec ReadFault(MapReader& r) {
     if (path->empty() || !IsPrintableAscii(*path)) Fail(r, "path", "expected a non-empty part of a URL path");
     f.path = *path;
   }
+  if (auto method = r.String("method")) {
+    if (*method != "GET" && *method != "POST" && *method != "PUT" && *method != "DELETE") {
+      Fail(r, "method", "expected GET, POST, PUT or DELETE");
+    }
+    f.method = *method;
+  }
   f.retry_after_s = r.Int("retry_after_s", 0, 86'400);
   if (f.retry_after_s && f.kind != FaultKind::kHttp429 && f.kind != FaultKind::kHttp503) {
     Fail(r, "retry_after_s", "only http_429 and http_503 take retry_after_s");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "tools/bankfeed/forget.hpp"
@@ -27,6 +28,7 @@ class RecordingConnector : public Connector {
     std::vector<std::string> revoked_with;  // access tokens
     std::vector<bool> leased_meanwhile;     // whether the consent was held during its revocation
     std::function<void()> after_revoke;     // e.g. another process finishing a consent flow meanwhile
+    std::optional<Error> fail_after_refresh;  // the bank refreshes the tokens, then the revocation fails so
   };
   RecordingConnector(Store& store, Log& log) : store_(store), log_(log) { profile_.id = "fake-bank"; }
 
@@ -48,6 +50,10 @@ class RecordingConnector : public Connector {
       held = lease && *lease == nullptr;
     }
     log_.leased_meanwhile.push_back(held);
+    if (log_.fail_after_refresh) {
+      grant.access_token = "token-refreshed-during-revoke";
+      return tl::unexpected(*log_.fail_after_refresh);
+    }
     grant.status = ConsentStatus::kRevoked;
     if (log_.after_revoke) log_.after_revoke();
     return {};
@@ -195,6 +201,26 @@ TEST_F(ForgetTest, ConsentsThatKeepBeingAddedStopItWithTheCustomerKept) {
   auto consents = store_->ListCustomerConsents("t1", customer_);
   ASSERT_TRUE(consents);
   EXPECT_EQ(consents->size(), 5u);
+}
+
+TEST_F(ForgetTest, ARevocationThatFailsDeletesNothingAndKeepsTheTokensTheBankRefreshedForTheNextTry) {
+  const std::string handle = AddConsent("c-1", "token-1");
+  log_.fail_after_refresh = MakeError(ErrorCode::kUnavailable, "revoke consent: the bank answered HTTP 503").value();
+  const auto outcome = Forget(milliseconds(0));
+  ASSERT_TRUE(outcome) << outcome.error().ToString();
+  ASSERT_TRUE(outcome->stopped_by);
+  EXPECT_EQ(outcome->stopped_by->code, ErrorCode::kUnavailable);
+  EXPECT_FALSE(outcome->report);
+  EXPECT_TRUE(store_->FindCustomer("t1", "psu-1"));
+  const auto kept = store_->LoadConsent("t1", handle);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->grant.access_token, "token-refreshed-during-revoke");
+  EXPECT_EQ(kept->grant.status, ConsentStatus::kValid);
+  // The next try revokes with them.
+  log_.fail_after_refresh.reset();
+  const auto again = Forget(milliseconds(0));
+  ASSERT_TRUE(again && again->report) << (again ? "stopped" : again.error().ToString());
+  EXPECT_EQ(log_.revoked_with, (std::vector<std::string>{"token-1", "token-refreshed-during-revoke"}));
 }
 
 // The store's own guard, for the moment between the last listing and the delete.

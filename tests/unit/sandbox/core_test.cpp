@@ -21,8 +21,9 @@ std::vector<FaultSpec> FaultsOf(const std::string& faults_yaml) {
   return test::ParseOrDie(test::MiniScenario("  faults:\n" + faults_yaml)).behaviour.faults;
 }
 
-std::string Fired(FaultPlan& plan, int64_t index, std::string_view path = "/v1/accounts", int64_t page = 0) {
-  auto f = plan.Select({index, path, page});
+std::string Fired(FaultPlan& plan, int64_t index, std::string_view path = "/v1/accounts", int64_t page = 0,
+                  std::string_view method = "GET") {
+  auto f = plan.Select({index, path, method, page});
   return f ? std::string(FaultKindName(f->kind)) : "-";
 }
 
@@ -31,6 +32,13 @@ TEST(Faults, RequestSelectorFiresOnceOnTheNthRequest) {
   std::string seen;
   for (int i = 1; i <= 5; ++i) seen += Fired(plan, i) + " ";
   EXPECT_EQ(seen, "- - reset - - ");
+}
+
+TEST(Faults, AMethodRestrictsAFaultToRequestsWithThatMethod) {
+  FaultPlan plan(FaultsOf("    - {kind: http_500, method: DELETE, path: /v1/consents/}\n"), 0);
+  EXPECT_EQ(Fired(plan, 1, "/v1/consents/c-1/status", 0, "GET"), "-");
+  EXPECT_EQ(Fired(plan, 2, "/v1/consents/c-1", 0, "DELETE"), "http_500");
+  EXPECT_EQ(Fired(plan, 3, "/v1/accounts", 0, "DELETE"), "-");  // the path must match too
 }
 
 TEST(Faults, EveryAndTimesAndFirstMatchWins) {

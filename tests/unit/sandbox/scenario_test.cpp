@@ -245,6 +245,8 @@ TEST(Scenario, BehaviourValidation) {
   behaviour_error("  faults:\n    - {kind: reset, probability: 1.5}\n", "1.5",
                   "behaviour.faults[0].probability: expected a number from 0 to 1");
   behaviour_error("  faults:\n    - {request: 2}\n", "{request", "behaviour.faults[0].kind: missing");
+  behaviour_error("  faults:\n    - {kind: reset, method: delete}\n", "delete",
+                  "behaviour.faults[0].method: expected GET, POST, PUT or DELETE");
   behaviour_error("  sca_approaches: [redirect, embedded]\n", "[redirect",
                   "behaviour.sca_approaches: expected a list of redirect, decoupled, oauth2");
   behaviour_error("  sca_approaches: [redirect, redirect]\n", "[redirect",
