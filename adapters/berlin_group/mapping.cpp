@@ -64,7 +64,8 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
   Party& creditor = t.creditor.emplace();
   Party& debtor = t.debtor.emplace();
   bool have_amount = false;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
+  std::string* const raw = ctx.options().keep_raw_json ? &t.raw_json : nullptr;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, raw, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "transactionAmount")) {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", t.amount);

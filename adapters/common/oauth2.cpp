@@ -106,7 +106,8 @@ Error TokenEndpointError(const http::Response& response, std::string_view bank_i
     od::parser parser;
     od::document doc;
     std::string_view text;
-    if (parser.iterate(padded).get(doc) == simdjson::SUCCESS && doc.find_field_unordered("error").get_string().get(text) == simdjson::SUCCESS) {
+    if (parser.iterate(padded).get(doc) == simdjson::SUCCESS &&
+        doc.find_field_unordered("error").get_string().get(text) == simdjson::SUCCESS) {
       bool token_like = !text.empty() && text.size() <= 64;
       for (char c : text) token_like = token_like && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
       if (token_like) code.assign(text);

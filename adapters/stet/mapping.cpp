@@ -218,7 +218,8 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
   std::optional<bool> debit;
   std::optional<TransactionStatus> status;
   OptString resource_id, transaction_id;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
+  std::string* const raw = ctx.options().keep_raw_json ? &t.raw_json : nullptr;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, raw, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "transactionAmount")) {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", t.amount);

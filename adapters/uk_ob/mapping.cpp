@@ -163,7 +163,8 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
   OptString merchant_name;
   std::optional<bool> debit;
   bool have_amount = false, have_status = false;
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, ctx.options().keep_raw_json ? &t.raw_json : nullptr, [&](std::string_view key, od::value f) -> Status {
+  std::string* const raw = ctx.options().keep_raw_json ? &t.raw_json : nullptr;
+  BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, raw, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "Amount")) {
       if (IsNull(f)) return {};
       have_amount = true;
