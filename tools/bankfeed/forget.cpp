@@ -41,7 +41,7 @@ Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& facto
     BANKFEED_ASSIGN_OR_RETURN(std::vector<ConsentRecord> listed, store.ListCustomerConsents(tenant, customer_handle));
     const std::string revoked_so_far = round == 0 ? "nothing revoked or deleted"
                                                   : std::to_string(dealt_with.size()) +
-                                                        " consent(s) already revoked; nothing deleted; forget again";
+                                                        " consent(s) dealt with already; nothing deleted; forget again";
     // Every new consent is leased, and its grant loaded again under the lease, before any is revoked: a holder may
     // have refreshed its tokens meanwhile, and a busy consent must stop the erasure before the bank is told
     // anything.
@@ -74,13 +74,14 @@ Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& facto
       if (Live(record.grant.status) && !record.grant.consent_id.empty()) {
         auto connector = factory(record.bank_id);
         revoked = connector ? (*connector)->RevokeConsent(record.grant) : Status(tl::unexpected(connector.error()));
+        // The grant as the connector left it (still leased): terminated and without tokens once revoked, so none
+        // stays stored should the erasure stop; else with its tokens, refreshed maybe, for the next try.
+        if (connector) BANKFEED_RETURN_IF_ERROR(store.SaveConsent(record));
       }
       ConsentRevocation r{record.handle, record.bank_id, std::nullopt};
       if (!revoked && OutcomeFor(revoked.error()) != SyncOutcome::kNeedsReconsent) {
         r.error = revoked.error();
         if (!even_if_revoke_fails) {
-          // The grant as the connector left it (its tokens refreshed, maybe), for the next try; still leased.
-          BANKFEED_RETURN_IF_ERROR(store.SaveConsent(record));
           out.stopped_by = revoked.error();
           out.consents.push_back(std::move(r));
           return out;

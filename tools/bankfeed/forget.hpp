@@ -2,8 +2,9 @@
 // customer's live consents at its bank, then delete every row of the customer and purge the freed bytes.
 //
 // A consent the bank no longer honours (expired, revoked, unknown) needs no revocation. Any other failure to revoke
-// stops before anything is deleted, with the consent's grant saved as the connector left it (the tokens, refreshed
-// maybe, are needed to try again), unless `even_if_revoke_fails`.
+// stops before anything is deleted, unless `even_if_revoke_fails`. Each grant is saved after its revocation as the
+// connector left it: terminated and without tokens once revoked; with its tokens (refreshed, maybe) for the next
+// try when not.
 //
 // Each consent is leased first (Store::TryLeaseConsent), waiting up to `lease_wait` for a sync or a consent command
 // that holds it, and its grant is read again under the lease. A consent still held after the wait is a kUnavailable

@@ -29,6 +29,7 @@ class RecordingConnector : public Connector {
     std::vector<bool> leased_meanwhile;     // whether the consent was held during its revocation
     std::function<void()> after_revoke;     // e.g. another process finishing a consent flow meanwhile
     std::optional<Error> fail_after_refresh;  // the bank refreshes the tokens, then the revocation fails so
+    std::string fail_only;                    // ... for this bank consent id only (empty: every one)
   };
   RecordingConnector(Store& store, Log& log) : store_(store), log_(log) { profile_.id = "fake-bank"; }
 
@@ -50,11 +51,12 @@ class RecordingConnector : public Connector {
       held = lease && *lease == nullptr;
     }
     log_.leased_meanwhile.push_back(held);
-    if (log_.fail_after_refresh) {
+    if (log_.fail_after_refresh && (log_.fail_only.empty() || log_.fail_only == grant.consent_id)) {
       grant.access_token = "token-refreshed-during-revoke";
       return tl::unexpected(*log_.fail_after_refresh);
     }
     grant.status = ConsentStatus::kRevoked;
+    grant.access_token.clear();  // as a connector does once the bank has revoked it
     if (log_.after_revoke) log_.after_revoke();
     return {};
   }
@@ -204,23 +206,31 @@ TEST_F(ForgetTest, ConsentsThatKeepBeingAddedStopItWithTheCustomerKept) {
 }
 
 TEST_F(ForgetTest, ARevocationThatFailsDeletesNothingAndKeepsTheTokensTheBankRefreshedForTheNextTry) {
-  const std::string handle = AddConsent("c-1", "token-1");
+  const std::string revoked = AddConsent("c-1", "token-1");
+  const std::string failing = AddConsent("c-2", "token-2");
   log_.fail_after_refresh = MakeError(ErrorCode::kUnavailable, "revoke consent: the bank answered HTTP 503").value();
+  log_.fail_only = "c-2";
   const auto outcome = Forget(milliseconds(0));
   ASSERT_TRUE(outcome) << outcome.error().ToString();
   ASSERT_TRUE(outcome->stopped_by);
   EXPECT_EQ(outcome->stopped_by->code, ErrorCode::kUnavailable);
   EXPECT_FALSE(outcome->report);
   EXPECT_TRUE(store_->FindCustomer("t1", "psu-1"));
-  const auto kept = store_->LoadConsent("t1", handle);
+  // The consent the bank revoked is stored so, without its token; the other keeps the token refreshed meanwhile.
+  const auto done = store_->LoadConsent("t1", revoked);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->grant.status, ConsentStatus::kRevoked);
+  EXPECT_TRUE(done->grant.access_token.empty());
+  const auto kept = store_->LoadConsent("t1", failing);
   ASSERT_TRUE(kept);
   EXPECT_EQ(kept->grant.access_token, "token-refreshed-during-revoke");
   EXPECT_EQ(kept->grant.status, ConsentStatus::kValid);
-  // The next try revokes with them.
+  // The next try revokes the other with them, and leaves the revoked one alone.
   log_.fail_after_refresh.reset();
   const auto again = Forget(milliseconds(0));
   ASSERT_TRUE(again && again->report) << (again ? "stopped" : again.error().ToString());
-  EXPECT_EQ(log_.revoked_with, (std::vector<std::string>{"token-1", "token-refreshed-during-revoke"}));
+  EXPECT_EQ(again->report->consents, 2);
+  EXPECT_EQ(log_.revoked_with, (std::vector<std::string>{"token-1", "token-2", "token-refreshed-during-revoke"}));
 }
 
 // The store's own guard, for the moment between the last listing and the delete.
