@@ -17,6 +17,12 @@
 //   auto store = bankfeed::OpenSqliteStore({.path = "bankfeed.db", .key_file = "/etc/bankfeed/at-rest.keys"});
 //   auto page = (*store)->ReadFeed("default", 0, 1000);
 //
+// Ids: the account and transaction ids a store hands out are keyed under a secret of the store (its id secret, kept
+// sealed in it), per tenant: the database file without the at-rest key says nothing about the account or row behind
+// an id, and one account under two tenants, or in two stores, gets unrelated ids. SaveAccounts derives each
+// account's id; a sync passes every fetched row through KeyTransactionIds before it reconciles. `bankfeed normalize`
+// and `bankfeed fetch`, which have no store, give the mappings' unkeyed ids (bankfeed/ids.hpp).
+//
 // All methods are safe to call from several threads; a write runs in one database transaction, so a crash leaves
 // the old state or the new one. Errors: kInvalidArgument for a caller's bad handle or value, kNotFound for an
 // unknown one, kUnavailable for a busy or full database (nothing written), kInvalidInput for a stored row that fails
@@ -186,9 +192,11 @@ class BANKFEED_EXPORT Store {
                                                                 std::string_view consent_handle) = 0;
 
   // --- accounts
-  // Adds or updates the consent's accounts (keyed by Account::id); accounts not in the list are kept.
-  virtual Status SaveAccounts(std::string_view tenant, std::string_view consent_handle,
-                              const std::vector<Account>& accounts) = 0;
+  // Adds or updates the consent's accounts; accounts not in the list are kept. Account::id is not read: each account
+  // is stored under the store's keyed id for its bank identifiers (those AccountIdFor hashes) and the tenant, so the
+  // same account listed again updates its row. Returns the accounts' ids, in order.
+  virtual Result<std::vector<std::string>> SaveAccounts(std::string_view tenant, std::string_view consent_handle,
+                                                        const std::vector<Account>& accounts) = 0;
   // The tenant's accounts (all tenants when empty), optionally only one customer's.
   virtual Result<std::vector<AccountRecord>> ListAccounts(std::string_view tenant,
                                                           std::string_view customer_handle = {}) = 0;
@@ -198,6 +206,12 @@ class BANKFEED_EXPORT Store {
   virtual Status SaveSyncState(const AccountRef& account, const SyncState& state) = 0;
 
   // --- transactions
+  // Replaces each row's id, as a mapping assigned it ("tx_" over the row's content: AssignTransactionIds), with the
+  // store's keyed id for it under `tenant`: the id the row is stored and fed under. Distinct ids stay distinct, and
+  // the same id always gives the same keyed id. A sync calls it on every fetched row before reconciling (and before
+  // TransactionIdsInUse and CommitAccountSync). kInvalidArgument, naming the row, for an id that is not a tx_ id;
+  // rows before it are keyed already, so the caller drops the batch.
+  virtual Status KeyTransactionIds(std::string_view tenant, std::span<Transaction> rows) = 0;
   // The account's stored rows that a sync of [from, …] must reconcile against: every booked row whose booking date
   // is on or after `from`, and every pending row, in the order they were added.
   virtual Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) = 0;

@@ -1,7 +1,9 @@
 // The SQLite store's schema and its migrations. See store/migrations.hpp.
 //
-// What is in clear: tenants, the random handles (cu_..., cg_...), bank ids, canonical account ids ("acc_", a hash),
-// feed ids ("tx_", a hash), a transaction's status, day number, sequence number and change kind, and sync state
+// What is in clear: tenants, the random handles (cu_..., cg_...), bank ids, account ids ("acc_", keyed: see
+// crypto/ids.hpp), feed ids ("tx_", keyed, but for the removals that migration 2 and the changes before it wrote,
+// which keep the ids the feed's clients knew), a transaction's status, day number, sequence number and change kind,
+// and sync state
 // (which holds no personal data). Every *_enc column is an AES-256-GCM envelope (crypto::Aead) whose associated data
 // names its table and row (sqlite_store_internal.hpp); psu_lookup is an HMAC (crypto::LookupHasher).
 #include "store/migrations.hpp"
@@ -85,6 +87,9 @@ CREATE TABLE sequences (
   head_seq INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // Keyed ids: the schema is unchanged; the migration's hook makes the id secret and rewrites the ids
+    // (SqliteStore::RekeyIds).
+    {2, "-- ids keyed under the store's id secret"},
 };
 
 }  // namespace
@@ -100,7 +105,7 @@ Result<int> SchemaVersion(Db& db) {
   return static_cast<int>(stmt.Int(0));
 }
 
-Result<int> ApplyMigrations(Db& db, std::span<const Migration> migrations, const CreateHook& on_create) {
+Result<int> ApplyMigrations(Db& db, std::span<const Migration> migrations, const MigrationHook& hook) {
   const int latest = migrations.empty() ? 0 : migrations.back().version;
   BANKFEED_ASSIGN_OR_RETURN(int version, SchemaVersion(db));
   if (version > latest || version < 0) {
@@ -119,7 +124,7 @@ Result<int> ApplyMigrations(Db& db, std::span<const Migration> migrations, const
                                                  std::to_string(m.version - 1));
     }
     BANKFEED_RETURN_IF_ERROR(db.Exec(m.sql, "migrate schema"));
-    if (m.version == 1 && on_create) BANKFEED_RETURN_IF_ERROR(on_create(db));
+    if (hook) BANKFEED_RETURN_IF_ERROR(hook(db, m.version));
     const std::string set = "PRAGMA user_version = " + std::to_string(m.version);
     BANKFEED_RETURN_IF_ERROR(db.Exec(set.c_str(), "set schema version"));
     BANKFEED_RETURN_IF_ERROR(txn.Commit());

@@ -22,13 +22,14 @@ struct Migration {
 std::span<const Migration> StoreMigrations();
 int LatestSchemaVersion();
 
-// Runs in the transaction of migration 1, after its SQL: fills what a new store needs (its id).
-using CreateHook = std::function<Status(Db&)>;
+// Runs in the transaction of each migration, after its SQL, with its version: what SQL alone cannot do (migration 1:
+// the store id; migration 2: the id secret and the rewrite of the ids).
+using MigrationHook = std::function<Status(Db&, int version)>;
 
 // The database's user_version.
 Result<int> SchemaVersion(Db& db);
 
 // Applies the migrations newer than the database's version, in order. Returns the version reached.
-Result<int> ApplyMigrations(Db& db, std::span<const Migration> migrations, const CreateHook& on_create);
+Result<int> ApplyMigrations(Db& db, std::span<const Migration> migrations, const MigrationHook& hook);
 
 }  // namespace bankfeed::store

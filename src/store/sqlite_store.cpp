@@ -96,46 +96,73 @@ SqliteStore::~SqliteStore() {
   if (purge_pending_) (void)PurgeFreedPages();
 }
 
-Status SqliteStore::Init() {
-  std::lock_guard lock(mu_);
-  const auto on_create = [this](Db& db) -> Status {
-    const std::string id = RandomHex(16);
-    BANKFEED_ASSIGN_OR_RETURN(const std::string check, Seal(kKeyCheckText, KeyCheckAd(id)));
-    BANKFEED_ASSIGN_OR_RETURN(Stmt insert,
-                              db.Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2), (?3, ?4)", "insert meta"));
-    insert.BindText(1, "store_id").BindText(2, id).BindText(3, "key_check").BindBlob(4, check);
-    return insert.Run();
-  };
-  BANKFEED_RETURN_IF_ERROR(ApplyMigrations(*db_, StoreMigrations(), on_create));
-  BANKFEED_RETURN_IF_ERROR(db_->RestrictSidecarModes());
-
-  std::string check;
+Result<std::string> SqliteStore::CheckKeys(Db& db) {
+  std::string store_id, check;
   {
-    BANKFEED_ASSIGN_OR_RETURN(Stmt meta, db_->Prepare("SELECT key, value FROM meta", "read meta"));
+    BANKFEED_ASSIGN_OR_RETURN(Stmt meta, db.Prepare("SELECT key, value FROM meta", "read meta"));
     for (;;) {
       BANKFEED_ASSIGN_OR_RETURN(const bool row, meta.Step());
       if (!row) break;
-      if (meta.Text(0) == "store_id") store_id_ = meta.Text(1);
+      if (meta.Text(0) == "store_id") store_id = meta.Text(1);
       if (meta.Text(0) == "key_check") check = meta.Blob(1);
     }
   }
-  if (store_id_.empty() || check.empty()) {
+  if (store_id.empty() || check.empty()) {
     return MakeError(ErrorCode::kInvalidInput, "store: meta: store_id or key_check missing");
   }
-  auto opened = aead_.Decrypt(check, KeyCheckAd(store_id_));
+  auto opened = aead_.Decrypt(check, KeyCheckAd(store_id));
   if (!opened || *opened != kKeyCheckText) {
-    return MakeError(ErrorCode::kConfig, "store: database file " + db_->path() +
+    return MakeError(ErrorCode::kConfig, "store: database file " + db.path() +
                                              ": the at-rest keyring cannot open this store's data (another key file, "
                                              "or a key the data needs was dropped)");
   }
   // After a rotation, move the check to the active key, so that it keeps working once the old key is dropped.
   BANKFEED_ASSIGN_OR_RETURN(const bool stale, aead_.NeedsReencrypt(check));
   if (stale) {
-    BANKFEED_ASSIGN_OR_RETURN(const std::string fresh, aead_.Reencrypt(check, KeyCheckAd(store_id_)));
+    BANKFEED_ASSIGN_OR_RETURN(const std::string fresh, aead_.Reencrypt(check, KeyCheckAd(store_id)));
     BANKFEED_ASSIGN_OR_RETURN(Stmt update,
-                              db_->Prepare("UPDATE meta SET value = ?1 WHERE key = 'key_check'", "update meta"));
+                              db.Prepare("UPDATE meta SET value = ?1 WHERE key = 'key_check'", "update meta"));
     BANKFEED_RETURN_IF_ERROR(update.BindBlob(1, fresh).Run());
   }
+  return store_id;
+}
+
+Status SqliteStore::Init() {
+  std::lock_guard lock(mu_);
+  int64_t rekeyed = 0;
+  const auto hook = [&](Db& db, int version) -> Status {
+    if (version == 1) {
+      const std::string id = RandomHex(16);
+      BANKFEED_ASSIGN_OR_RETURN(const std::string check, Seal(kKeyCheckText, KeyCheckAd(id)));
+      BANKFEED_ASSIGN_OR_RETURN(Stmt insert,
+                                db.Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2), (?3, ?4)", "insert meta"));
+      insert.BindText(1, "store_id").BindText(2, id).BindText(3, "key_check").BindBlob(4, check);
+      return insert.Run();
+    }
+    if (version == 2) {
+      // The keyring must open the store's data before anything is rewritten under it.
+      BANKFEED_ASSIGN_OR_RETURN(const std::string store_id, CheckKeys(db));
+      BANKFEED_RETURN_IF_ERROR(CreateIdSecret(db, store_id));
+      BANKFEED_ASSIGN_OR_RETURN(rekeyed, RekeyIds(db));
+    }
+    return {};
+  };
+  if (auto migrated = ApplyMigrations(*db_, StoreMigrations(), hook); !migrated) {
+    ids_.reset();  // made in a transaction that rolled back
+    return tl::unexpected(std::move(migrated).error());
+  }
+  BANKFEED_RETURN_IF_ERROR(db_->RestrictSidecarModes());
+  BANKFEED_ASSIGN_OR_RETURN(store_id_, CheckKeys(*db_));
+  std::string id_secret;
+  {
+    BANKFEED_ASSIGN_OR_RETURN(Stmt meta, db_->Prepare("SELECT value FROM meta WHERE key = 'id_secret'", "read meta"));
+    BANKFEED_ASSIGN_OR_RETURN(const bool row, meta.Step());
+    if (row) id_secret = meta.Blob(0);
+  }
+  ids_.reset();
+  BANKFEED_RETURN_IF_ERROR(LoadIdSecret(id_secret));
+  // The rewrite left the old account ids in freed pages and in the WAL: purge them as a forget does.
+  if (rekeyed > 0) BANKFEED_RETURN_IF_ERROR(PurgeFreedPages());
   return {};
 }
 

@@ -16,6 +16,7 @@
 //   balances.balance_enc       "balances.balance|<tenant>|<account row>|<ord>"
 //   transactions.record_enc    "transactions.record|<tenant>|<account row>|<tx_ id>"
 //   meta key_check             "meta.key_check|<store id>"
+//   meta id_secret             "meta.id_secret|<store id>"
 // where <tenant> is its length, ':' and its bytes (so no tenant name can run into the next part). Account rows are
 // AUTOINCREMENT ids, never reused.
 #pragma once
@@ -30,6 +31,7 @@
 
 #include "bankfeed/store.hpp"
 #include "crypto/aead.hpp"
+#include "crypto/ids.hpp"
 #include "crypto/keyring.hpp"
 #include "crypto/lookup.hpp"
 #include "store/sqlite_db.hpp"
@@ -75,13 +77,14 @@ class SqliteStore final : public Store {
   Result<std::unique_ptr<ConsentLease>> TryLeaseConsent(std::string_view tenant,
                                                         std::string_view consent_handle) override;
 
-  Status SaveAccounts(std::string_view tenant, std::string_view consent_handle,
-                      const std::vector<Account>& accounts) override;
+  Result<std::vector<std::string>> SaveAccounts(std::string_view tenant, std::string_view consent_handle,
+                                                const std::vector<Account>& accounts) override;
   Result<std::vector<AccountRecord>> ListAccounts(std::string_view tenant, std::string_view customer_handle) override;
   Result<AccountRecord> GetAccount(std::string_view tenant, const AccountRef& account) override;
   Result<std::vector<Balance>> GetBalances(std::string_view tenant, const AccountRef& account) override;
   Status SaveSyncState(const AccountRef& account, const SyncState& state) override;
 
+  Status KeyTransactionIds(std::string_view tenant, std::span<Transaction> rows) override;
   Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) override;
   Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
                                                        std::span<const std::string_view> ids) override;
@@ -138,6 +141,15 @@ class SqliteStore final : public Store {
   Result<int64_t> ReadHead(std::string_view tenant) { return ReadHead(*db_, tenant); }
   Result<int64_t> ReadHead(Db& db, std::string_view tenant);  // on `db`, whose mutex the caller holds
   Status PurgeFreedPages();
+  // Keyed ids (sqlite_store_ids.cpp). The id secret: made by migration 2 (CreateIdSecret, on `db` in its
+  // transaction), read by Init (LoadIdSecret, which also moves it to the active key after a rotation). RekeyIds is
+  // the rest of migration 2: it rewrites a version 1 store's ids and returns how many rows it rewrote.
+  Result<std::string> KeyedAccountId(std::string_view tenant, const Account& account) const;
+  Status CreateIdSecret(Db& db, std::string_view store_id);
+  Status LoadIdSecret(std::string_view sealed);
+  Result<int64_t> RekeyIds(Db& db);
+  // The store id and the key check from `db`'s meta table; kConfig when the keyring cannot open the check.
+  Result<std::string> CheckKeys(Db& db);
   // Consent leases (sqlite_store_leases.cpp): the directory of their lock files, and the removal of a forgotten
   // customer's (best effort: a file left behind is empty and named by a handle nothing refers to any more).
   std::string LockDir() const;
@@ -156,6 +168,7 @@ class SqliteStore final : public Store {
   std::shared_ptr<const crypto::Keyring> keys_;
   crypto::Aead aead_;
   crypto::LookupHasher lookup_;
+  std::optional<crypto::IdKeyer> ids_;  // set by Init
   std::string store_id_;
   bool purge_pending_ = false;  // a ForgetCustomer deleted rows but could not purge the WAL
 };

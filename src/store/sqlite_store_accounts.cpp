@@ -53,19 +53,26 @@ Status SqliteStore::WriteSyncState(int64_t account_row, const SyncState& state) 
   return update.BindBlob(3, bytes).Bind(4, account_row).Run();
 }
 
-Status SqliteStore::SaveAccounts(std::string_view tenant, std::string_view consent_handle,
-                                 const std::vector<Account>& accounts) {
+Result<std::vector<std::string>> SqliteStore::SaveAccounts(std::string_view tenant, std::string_view consent_handle,
+                                                           const std::vector<Account>& accounts) {
   if (tenant.empty()) return MakeError(ErrorCode::kInvalidArgument, "store: tenant is empty");
   if (!IsHandle(consent_handle, "cg_")) {
     return MakeError(ErrorCode::kInvalidArgument, "store: consent handle is not a cg_ handle");
   }
+  std::vector<std::string> ids;
   std::vector<std::string> records;
+  ids.reserve(accounts.size());
   records.reserve(accounts.size());
   for (size_t i = 0; i < accounts.size(); ++i) {
-    if (!IsHashId(accounts[i].id, "acc_")) {
-      return MakeError(ErrorCode::kInvalidArgument, "store: accounts[" + std::to_string(i) + "].id is not an acc_ id");
+    BANKFEED_ASSIGN_OR_RETURN(ids.emplace_back(), KeyedAccountId(tenant, accounts[i]));
+    Account keyed = accounts[i];
+    keyed.id = ids.back();
+    auto record = EncodeAccount(keyed);
+    if (!record) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "store: accounts[" + std::to_string(i) + "]: " + record.error().message);
     }
-    BANKFEED_ASSIGN_OR_RETURN(records.emplace_back(), EncodeAccount(accounts[i]));
+    records.push_back(std::move(*record));
   }
   struct WipeAll {
     std::vector<std::string>& v;
@@ -79,16 +86,17 @@ Status SqliteStore::SaveAccounts(std::string_view tenant, std::string_view conse
   BANKFEED_ASSIGN_OR_RETURN(const ConsentRow consent, ConsentByHandle(tenant, consent_handle));
   for (size_t i = 0; i < accounts.size(); ++i) {
     BANKFEED_ASSIGN_OR_RETURN(const std::string sealed,
-                              Seal(records[i], AccountAd(tenant, consent.customer_handle, accounts[i].id)));
+                              Seal(records[i], AccountAd(tenant, consent.customer_handle, ids[i])));
     BANKFEED_ASSIGN_OR_RETURN(Stmt upsert,
                               db_->Prepare("INSERT INTO accounts(customer_id, consent_id, account_id, account_enc) "
                                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(customer_id, account_id) DO UPDATE SET "
                                            "consent_id = excluded.consent_id, account_enc = excluded.account_enc",
                                            "upsert accounts"));
     BANKFEED_RETURN_IF_ERROR(
-        upsert.Bind(1, consent.customer_id).Bind(2, consent.id).BindText(3, accounts[i].id).BindBlob(4, sealed).Run());
+        upsert.Bind(1, consent.customer_id).Bind(2, consent.id).BindText(3, ids[i]).BindBlob(4, sealed).Run());
   }
-  return txn.Commit();
+  BANKFEED_RETURN_IF_ERROR(txn.Commit());
+  return ids;
 }
 
 Result<std::vector<AccountRecord>> SqliteStore::ListAccounts(std::string_view tenant,

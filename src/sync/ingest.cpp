@@ -45,6 +45,9 @@ Result<IngestResult> IngestBatch(Store& store, const AccountRecord& account, Tra
                                  std::vector<Balance> balances, const ReconcileRules& rules, DateTime now,
                                  IngestTimings* timings) {
   Clock::time_point lap = timings != nullptr ? Clock::now() : Clock::time_point();
+  // From here on every id is the store's keyed one: the stored rows', the fetched rows', the links between them.
+  BANKFEED_RETURN_IF_ERROR(store.KeyTransactionIds(account.tenant, batch.transactions));
+  Lap(timings, &IngestTimings::key_ids, lap);
   BANKFEED_ASSIGN_OR_RETURN(const std::vector<FeedTransaction> stored, store.LoadWindow(account.ref, batch.date_from));
   Lap(timings, &IngestTimings::load, lap);
 

@@ -3,6 +3,7 @@
 // IngestBatch takes a fetched batch (every page of one query, ids assigned over the whole batch, as
 // Connector::GetTransactions returns it) and the account's balances, and does what SyncEngine does with them once
 // the bank calls are over:
+//   0. keyed ids:           store.KeyTransactionIds on every fetched row (their ids become the store's);
 //   1. the stored window:   store.LoadWindow(account, batch.date_from);
 //   2. the newest booking date of the batch (starting from the account's stored last_booked_date);
 //   3. sync::Reconcile(stored window, batch, batch.date_from, rules);
@@ -33,6 +34,7 @@ struct IngestResult {
 
 // Seconds spent in each step of IngestBatch, added to the fields (for the ingest bench's phase breakdown).
 struct IngestTimings {
+  double key_ids = 0;    // 0
   double load = 0;       // 1
   double reconcile = 0;  // 2 and 3
   double in_use = 0;     // 4

@@ -234,9 +234,9 @@ bool FillStore(const Options& opt, const fs::path& db, const fs::path& keys, Exp
       accounts.push_back(a);
       inputs.push_back(std::move(pages));
     }
-    if (auto saved = store->SaveAccounts(kTenant, *handle, accounts); !saved) {
-      return Fail("SaveAccounts: " + saved.error().ToString());
-    }
+    auto saved = store->SaveAccounts(kTenant, *handle, accounts);
+    if (!saved) return Fail("SaveAccounts: " + saved.error().ToString());
+    for (size_t k = 0; k < accounts.size(); ++k) accounts[k].id = (*saved)[k];  // the store's keyed ids
 
     for (size_t k = 0; k < accounts.size(); ++k) {
       const size_t ai = first + k;

@@ -11,7 +11,8 @@
 //   normalize   per page: copy the body into a simdjson::padded_string and berlin_group::MapTransactions (with the
 //               connector's options: keep_raw_json on, assign_ids off); the pages' rows joined into the batch once
 //               at the end (adapters::JoinPages);
-//   ids         a TransactionIdAssigner over the whole batch (twins on different pages stay twins);
+//   ids         a TransactionIdAssigner over the whole batch (twins on different pages stay twins), then, inside
+//               IngestBatch, store.KeyTransactionIds (the store's keyed ids: one AES block per row);
 //   balances    padded copy + berlin_group::MapBalances of the /balances body;
 // then SyncAccount's store half, by calling the library's own sync::IngestBatch (src/sync/ingest.cpp), the function
 // SyncAccount calls, with default rules and trusted ids. Its steps are timed by IngestBatch itself (IngestTimings):
@@ -197,13 +198,14 @@ std::optional<StoreSetup> OpenFreshStore(const fs::path& dir, const Input& input
     consent.handle = *handle;
     std::vector<Account> accounts;
     for (size_t i = first; i < std::min(first + kAccountsPerCustomer, input.accounts.size()); ++i) {
-      const Account a = BenchAccount(input.accounts[i]);
-      accounts.push_back(a);
-      s.accounts.push_back(a);
-      s.refs.push_back(AccountRef{customer->handle, a.id});
+      accounts.push_back(BenchAccount(input.accounts[i]));
     }
-    if (auto saved = s.store->SaveAccounts(kTenant, consent.handle, accounts); !saved) {
-      return FailNone("SaveAccounts: " + saved.error().ToString());
+    auto saved = s.store->SaveAccounts(kTenant, consent.handle, accounts);
+    if (!saved) return FailNone("SaveAccounts: " + saved.error().ToString());
+    for (size_t k = 0; k < accounts.size(); ++k) {
+      accounts[k].id = (*saved)[k];  // the store's keyed id, as the engine reads it back
+      s.accounts.push_back(accounts[k]);
+      s.refs.push_back(AccountRef{customer->handle, accounts[k].id});
     }
     for (size_t i = first; i < s.refs.size(); ++i) {
       auto record = s.store->GetAccount(kTenant, s.refs[i]);
@@ -273,6 +275,7 @@ bool SyncOneAccount(StoreSetup& s, const Input& input, const Options& opt, size_
   auto ingested = sync::IngestBatch(store, s.records[ai], std::move(batch), std::move(balances), rules,
                                     DateTime{kNow, 0, 0}, &phases);
   if (!ingested) return Fail("account " + std::to_string(ai) + ": IngestBatch: " + ingested.error().ToString());
+  times.ids += phases.key_ids;
   times.load += phases.load;
   times.reconcile += phases.reconcile;
   times.in_use += phases.in_use;

@@ -63,8 +63,10 @@ class StoreAtRest : public StoreTest {
     if (!handle) return {};
     Account account = testing::SampleAccount(account_n, "DE44500105175407324931", "Maximiliane Plaintextova");
     account.name = "Urlaubskasse Geheim";
-    EXPECT_TRUE(store.SaveAccounts(tenant, *handle, {account}).has_value());
-    const AccountRef ref{customer->handle, testing::AccId(account_n)};
+    auto ids = store.SaveAccounts(tenant, *handle, {account});
+    EXPECT_TRUE(ids.has_value());
+    if (!ids) return {};
+    const AccountRef ref{customer->handle, ids->front()};
 
     std::vector<FeedTransaction> added;
     for (uint64_t n = 1; n <= 30; ++n) {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "store/migrations.hpp"
 #include "store/sqlite_db.hpp"
@@ -62,14 +63,14 @@ TEST_F(StoreOpen, MigrationsRunInOrderEachInItsOwnTransaction) {
   const Migration steps[] = {{1, "CREATE TABLE a (x INTEGER);"},
                              {2, "CREATE TABLE b (y INTEGER);"},
                              {3, "CREATE TABLE c (z INTEGER); CREATE TABLE nope (;"}};
-  int created = 0;
-  auto reached = ApplyMigrations(**db, std::span(steps, 2), [&](Db&) -> Status {
-    ++created;
+  std::vector<int> hooked;
+  auto reached = ApplyMigrations(**db, std::span(steps, 2), [&](Db&, int version) -> Status {
+    hooked.push_back(version);
     return {};
   });
   ASSERT_TRUE(reached.has_value()) << reached.error().ToString();
   EXPECT_EQ(*reached, 2);
-  EXPECT_EQ(created, 1);
+  EXPECT_EQ(hooked, (std::vector<int>{1, 2})) << "the hook runs once per migration, in order";
   // Idempotent.
   reached = ApplyMigrations(**db, std::span(steps, 2), nullptr);
   ASSERT_TRUE(reached.has_value());

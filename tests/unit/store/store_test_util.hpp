@@ -237,7 +237,8 @@ class StoreTest : public ::testing::Test {
     if (consent.empty()) return {};
     auto saved = store.SaveAccounts(tenant, consent, {SampleAccount(account_n, "DE89370400440532013000", "Owner")});
     EXPECT_TRUE(saved.has_value()) << saved.error().ToString();
-    return AccountRef{customer, AccId(account_n)};
+    if (!saved) return {};
+    return AccountRef{customer, saved->front()};
   }
 
   bankfeed::testing::ScratchDir dir_;

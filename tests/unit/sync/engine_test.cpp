@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "bankfeed/feed.hpp"
@@ -413,6 +415,71 @@ TEST_F(SyncEngineTest, WaitWakesOnACommitAndTimesOutWithoutOne) {
   ASSERT_TRUE(woken);
   EXPECT_FALSE(woken->changes.empty());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+// Issue 19: the feed hands out the store's keyed ids, never the mappings' unkeyed ones, and each tenant its own.
+TEST(SyncEngineIds, TheFeedCarriesTheStoresKeyedIdsPerTenant) {
+  const fs::path dir = testing::FreshTestDir("engine-ids");
+  auto store = testing::OpenTempStore(dir);
+  ASSERT_TRUE(store);
+  FakeBank bank;
+  bank.today = D("2025-03-10");
+  bank.rows = {Booked("2025-03-01", "-1.00", "a"), Booked("2025-03-01", "-1.00", "a"), Booked("2025-03-02", "-2", "b")};
+  BankProfile profile;
+  profile.id = "fake-bank";
+  profile.timezone = *TimeZone::Locate("Europe/Berlin");
+  std::map<std::string, std::vector<FeedEntry>> feeds;
+  for (const std::string tenant : {"t1", "t2"}) {
+    auto customer = store->EnsureCustomer(tenant, "psu-1");
+    ASSERT_TRUE(customer);
+    ConsentRecord record{tenant, "", customer->handle, "fake-bank", {}};
+    record.grant.bank_id = "fake-bank";
+    record.grant.status = ConsentStatus::kValid;
+    ASSERT_TRUE(store->SaveConsent(record));
+    SyncEngine engine(*store, [&](const std::string&) -> Result<std::unique_ptr<Connector>> {
+      return std::make_unique<FakeConnector>(bank, profile);
+    });
+    SyncOptions options;
+    options.tenant = tenant;
+    options.now = [] { return NoonOf(D("2025-03-10")); };
+    auto report = engine.Run(options);
+    ASSERT_TRUE(report && report->all_ok());
+    auto read = store->ReadFeed(tenant, 0, 100);
+    ASSERT_TRUE(read);
+    ASSERT_EQ(read->entries.size(), 6u) << "3 rows (twins kept) on each of 2 accounts";
+    feeds[tenant] = read->entries;
+  }
+  // What the connector's mapping gave: unkeyed account ids, and the content-hash transaction ids it assigned when
+  // the engine asked for the stored accounts' rows.
+  FakeConnector connector(bank, profile);
+  ConsentGrant grant;
+  auto listed = connector.ListAccounts(grant, {});
+  auto stored = store->ListAccounts("t1");
+  ASSERT_TRUE(listed && stored);
+  std::set<std::string> unkeyed;
+  for (const Account& a : *listed) unkeyed.insert(a.id);
+  for (const AccountRecord& a : *stored) {
+    auto batch = connector.GetTransactions(grant, a.account, TransactionQuery{D("2025-01-01"), std::nullopt}, {});
+    ASSERT_TRUE(batch);
+    for (const Transaction& t : batch->transactions) unkeyed.insert(t.id);
+  }
+  ASSERT_EQ(unkeyed.size(), 2u + 6u);
+  std::set<std::string> t1_ids;
+  for (const FeedEntry& e : feeds["t1"]) {
+    EXPECT_FALSE(unkeyed.contains(e.account_id));
+    EXPECT_FALSE(unkeyed.contains(e.transaction_id));
+    EXPECT_EQ(e.transaction->transaction.id, e.transaction_id);
+    EXPECT_EQ(e.transaction->transaction.account_id, std::optional<std::string>(e.account_id));
+    t1_ids.insert(e.account_id);
+    t1_ids.insert(e.transaction_id);
+  }
+  EXPECT_EQ(t1_ids.size(), 2u + 6u) << "twins keep distinct ids";
+  for (const FeedEntry& e : feeds["t2"]) {
+    EXPECT_FALSE(t1_ids.contains(e.account_id)) << "another tenant, other ids";
+    EXPECT_FALSE(t1_ids.contains(e.transaction_id));
+  }
+  store.reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace
