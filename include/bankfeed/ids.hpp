@@ -3,6 +3,10 @@
 // A transaction's id is "tx_" + the first 128 bits (hex) of SHA-256 over its canonical content fields, its
 // account_id and the bank's transaction_id, plus its occurrence index among identical rows. So the same input
 // always gives the same ids, and twins (rows identical in every content field) get distinct ones in order.
+//
+// These ids are unkeyed: anyone can recompute them from a guessed IBAN or payment. A Store therefore never keeps them:
+// it hands out keyed forms under its own secret, per tenant (Store::SaveAccounts, Store::KeyTransactionIds; README
+// "Ids in a store are keyed"). Without a store (`bankfeed normalize`, `bankfeed fetch`) these are the ids.
 #pragma once
 
 #include <cstdint>
@@ -52,7 +56,7 @@ BANKFEED_EXPORT std::string TransactionContentDigest(const Transaction& t);
 // for twins. The reconciler matches on it with occurrence counting.
 BANKFEED_EXPORT std::string TransactionFingerprint(const Transaction& t);
 
-// "acc_" + 32 hex digits over the account's bank identifiers.
+// "acc_" + 32 hex digits over the account's bank identifiers (resource id, IBAN, BBAN, masked PAN, currency).
 BANKFEED_EXPORT std::string AccountIdFor(const Account& a);
 
 }  // namespace bankfeed
