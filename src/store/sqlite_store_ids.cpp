@@ -42,7 +42,8 @@ Status SqliteStore::KeyTransactionIds(std::string_view tenant, std::span<Transac
   BANKFEED_ASSIGN_OR_RETURN(crypto::TxIdKeyer keyer, ids_->ForTenant(tenant));
   for (size_t i = 0; i < rows.size(); ++i) {
     if (Status keyed = keyer.Key(rows[i].id, "id"); !keyed) {
-      return MakeError(ErrorCode::kInvalidArgument, "store: transactions[" + std::to_string(i) + "].id is not a tx_ id");
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "store: transactions[" + std::to_string(i) + "].id is not a tx_ id");
     }
   }
   return {};
@@ -111,7 +112,9 @@ Result<int64_t> SqliteStore::RekeyIds(Db& db) {
                                                         "accounts.account_enc"));
       auto account = DecodeAccount(bytes);
       OPENSSL_cleanse(bytes.data(), bytes.size());
-      if (!account) return MakeError(ErrorCode::kInvalidInput, "store: accounts.account_enc: " + account.error().message);
+      if (!account) {
+        return MakeError(ErrorCode::kInvalidInput, "store: accounts.account_enc: " + account.error().message);
+      }
       BANKFEED_ASSIGN_OR_RETURN(account->id, KeyedAccountId(row.tenant, *account));
       BANKFEED_ASSIGN_OR_RETURN(std::string record, EncodeAccount(*account));
       const WipeOnExit wipe(record);
@@ -141,7 +144,9 @@ Result<int64_t> SqliteStore::RekeyIds(Db& db) {
       BANKFEED_ASSIGN_OR_RETURN(std::string bytes, Open(sealed, ad, "balances.balance_enc"));
       auto balance = DecodeBalance(bytes);
       OPENSSL_cleanse(bytes.data(), bytes.size());
-      if (!balance) return MakeError(ErrorCode::kInvalidInput, "store: balances.balance_enc: " + balance.error().message);
+      if (!balance) {
+        return MakeError(ErrorCode::kInvalidInput, "store: balances.balance_enc: " + balance.error().message);
+      }
       if (balance->account_id == ids.old_id) balance->account_id = ids.new_id;
       BANKFEED_ASSIGN_OR_RETURN(std::string record, EncodeBalance(*balance));
       const WipeOnExit wipe(record);

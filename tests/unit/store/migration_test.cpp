@@ -35,7 +35,9 @@ struct OldEntry {
 std::vector<OldEntry> OldFeed() {
   std::vector<OldEntry> out;
   std::istringstream lines(ReadAll(std::string(BANKFEED_STORE_FIXTURES) + "/store_v1/feed.jsonl"));
-  static const std::regex kHead(R"re(^\{"seq":(\d+),"change":"(\w+)","customer":"cu_[0-9a-f]{24}","account_id":"(acc_[0-9a-f]{32})","transaction_id":"(tx_[0-9a-f]{32})","pending_transaction_id":(null|"tx_[0-9a-f]{32}"),"transaction":)re");
+  static const std::regex kHead(std::string(R"re(^\{"seq":(\d+),"change":"(\w+)","customer":"cu_[0-9a-f]{24}",)re") +
+                                 R"re("account_id":"(acc_[0-9a-f]{32})","transaction_id":"(tx_[0-9a-f]{32})",)re" +
+                                 R"re("pending_transaction_id":(null|"tx_[0-9a-f]{32}"),"transaction":)re");
   for (std::string line; std::getline(lines, line);) {
     if (line.starts_with("{\"next_cursor\"")) continue;
     std::smatch m;

@@ -424,7 +424,8 @@ TEST(SyncEngineIds, TheFeedCarriesTheStoresKeyedIdsPerTenant) {
   ASSERT_TRUE(store);
   FakeBank bank;
   bank.today = D("2025-03-10");
-  bank.rows = {Booked("2025-03-01", "-1.00", "a"), Booked("2025-03-01", "-1.00", "a"), Booked("2025-03-02", "-2", "b")};
+  bank.rows = {Booked("2025-03-01", "-1.00", "a"), Booked("2025-03-01", "-1.00", "a"),
+               Booked("2025-03-02", "-2.00", "b")};
   BankProfile profile;
   profile.id = "fake-bank";
   profile.timezone = *TimeZone::Locate("Europe/Berlin");
