@@ -18,7 +18,8 @@
 //
 // A cursor is opaque text ("bfc1" and 56 hex digits), stable across restarts and valid as long as the store lives: it
 // names the store, the tenant and a position. A cursor of another store or tenant, or a corrupt one, is refused with
-// kInvalidArgument ("cursor: …"), never read as something else.
+// kInvalidArgument "cursor: not a cursor of this feed" (one message for all, so that it never confirms that a cursor
+// is genuine), never read as something else; one of this feed's cursors past its head is "cursor: ahead of the feed".
 #pragma once
 
 #include <atomic>

@@ -44,23 +44,28 @@ std::string Feed::EncodeCursor(std::string_view tenant, int64_t seq) const {
 
 Result<int64_t> Feed::DecodeCursor(std::string_view tenant, std::string_view cursor) const {
   if (cursor.empty()) return 0;
+  // One message for every cursor that is not this feed's, whatever is wrong with it: telling "another store" or
+  // "another tenant" from "corrupt" would confirm to a caller that a cursor it holds is genuine.
   const auto bad = [](std::string_view why) { return MakeError(ErrorCode::kInvalidArgument, "cursor: " + std::string(why)); };
+  constexpr std::string_view kNotOurs = "not a cursor of this feed";
   if (!cursor.starts_with(kCursorPrefix) || cursor.size() != kCursorPrefix.size() + 2 * kCursorBytes) {
-    return bad("not a bankfeed cursor");
+    return bad(kNotOurs);
   }
   std::array<unsigned char, kCursorBytes> bytes{};
   for (size_t i = 0; i < kCursorBytes; ++i) {
     const int hi = HexValue(cursor[kCursorPrefix.size() + 2 * i]), lo = HexValue(cursor[kCursorPrefix.size() + 2 * i + 1]);
-    if (hi < 0 || lo < 0) return bad("not a bankfeed cursor");
+    if (hi < 0 || lo < 0) return bad(kNotOurs);
     bytes[i] = static_cast<unsigned char>(hi << 4 | lo);
   }
   const auto check = Sha256(std::string_view(reinterpret_cast<const char*>(bytes.data()), 24));
-  if (std::memcmp(bytes.data() + 24, check.data(), 4) != 0) return bad("corrupt");
-  if (std::memcmp(bytes.data(), Sha256(store_id_).data(), 8) != 0) return bad("from another store");
-  if (std::memcmp(bytes.data() + 8, Sha256(tenant).data(), 8) != 0) return bad("from another tenant");
+  if (std::memcmp(bytes.data() + 24, check.data(), 4) != 0 ||
+      std::memcmp(bytes.data(), Sha256(store_id_).data(), 8) != 0 ||
+      std::memcmp(bytes.data() + 8, Sha256(tenant).data(), 8) != 0) {
+    return bad(kNotOurs);
+  }
   uint64_t seq = 0;
   for (int i = 0; i < 8; ++i) seq = seq << 8 | bytes[16 + i];
-  if (seq > static_cast<uint64_t>(INT64_MAX)) return bad("corrupt");
+  if (seq > static_cast<uint64_t>(INT64_MAX)) return bad(kNotOurs);
   auto head = store_.HeadSeq(tenant);
   if (!head) return tl::unexpected(head.error());
   if (static_cast<int64_t>(seq) > *head) return bad("ahead of the feed");

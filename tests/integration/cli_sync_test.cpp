@@ -137,7 +137,7 @@ TEST_F(CliSync, SyncFeedAndForgetAsAUserRunsThem) {
   EXPECT_EQ(Lines(nothing_new.out).size(), 1u);
   const CliResult bad = cli.Run({"feed", "--cursor", "bfc1" + std::string(56, '0')});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_EQ(bad.err, "invalid_argument: cursor: corrupt\n");
+  EXPECT_EQ(bad.err, "invalid_argument: cursor: not a cursor of this feed\n");
   EXPECT_TRUE(bad.out.empty());
 
   // At rest: no IBAN, name, remittance text, PSU id or token of the scenario in any database file.

@@ -366,7 +366,7 @@ TEST_F(SyncEngineTest, TenantsAreSyncedAndReadApart) {
   auto foreign = feed.Sync("t2", t1->next_cursor, 100);
   ASSERT_FALSE(foreign);
   EXPECT_EQ(foreign.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(foreign.error().message, "cursor: from another tenant");
+  EXPECT_EQ(foreign.error().message, "cursor: not a cursor of this feed");
 }
 
 TEST_F(SyncEngineTest, CursorsAreCheckedAndResumeWhereTheyLeftOff) {
@@ -386,11 +386,19 @@ TEST_F(SyncEngineTest, CursorsAreCheckedAndResumeWhereTheyLeftOff) {
 
   std::string corrupt = page1->next_cursor;
   corrupt[10] = corrupt[10] == 'a' ? 'b' : 'a';
-  for (const std::string& bad : {corrupt, std::string("bfc1xyz"), std::string("hello"), page1->next_cursor + "0"}) {
+  // A genuine cursor of another store or tenant gets exactly the message a corrupt one does: none confirms that a
+  // cursor is genuine.
+  fs::create_directories(dir_ / "other");
+  auto other_store = testing::OpenTempStore(dir_ / "other");
+  ASSERT_TRUE(other_store);
+  const std::string other_stores = Feed(*other_store).EncodeCursor("t1", 1);
+  const std::string other_tenants = feed.EncodeCursor("t2", 0);
+  for (const std::string& bad : {corrupt, std::string("bfc1xyz"), std::string("hello"), page1->next_cursor + "0",
+                                 other_stores, other_tenants}) {
     auto r = feed.Sync("t1", bad, 10);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_EQ(r.error().message.rfind("cursor: ", 0), 0u);
+    EXPECT_EQ(r.error().message, "cursor: not a cursor of this feed") << bad;
   }
   EXPECT_FALSE(feed.Sync("t1", "", 0));
   EXPECT_FALSE(feed.Sync("t1", "", kMaxFeedPage + 1));
