@@ -17,6 +17,7 @@
 //     metrics: 127.0.0.1:9464                     # optional; Prometheus text at /metrics, loopback only
 //     scheduler: {enabled: true, tick_seconds: 30, max_parallel: 4, per_bank_parallel: 2}
 //     log: {level: info, file: /var/log/bankfeed/bankfeedd.log}   # JSON lines; default stderr
+//          # level: trace, debug, info, warn, error or off (one spelling each: not "warning")
 //     limits: {streams_per_tenant: 32, shutdown_grace_seconds: 10, forget_wait_seconds: 10}
 #pragma once
 

@@ -77,6 +77,9 @@ TEST_F(DaemonConfigTest, MistakesAreConfigErrorsNamingTheKeyNotTheValue) {
       {"daemon:\n  metrics: 0.0.0.0:9464\n" + tenant, "daemon.metrics: expected a loopback address"},
       {"daemon:\n  scheduler: {tick_seconds: 0}\n" + tenant, "daemon.scheduler.tick_seconds"},
       {"daemon:\n  log: {level: loud}\n" + tenant, "daemon.log.level: expected one of"},
+      // One spelling of each level: the one the log lines carry.
+      {"daemon:\n  log: {level: warning}\n" + tenant,
+       "daemon.log.level: expected one of trace, debug, info, warn, error, off"},
       {"daemon:\n  limits: {forget_wait_seconds: -1}\n" + tenant, "daemon.limits.forget_wait_seconds"},
       {"daemon:\n  listen: /tmp/x\n" + tenant, "unknown key"},
   };
