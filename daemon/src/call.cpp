@@ -4,6 +4,7 @@
 #include <exception>
 #include <utility>
 
+#include "common/ip_address.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "log/log.hpp"
 #include "store/sqlite_store.hpp"
@@ -76,6 +77,10 @@ grpc::Status CheckConsentId(std::string_view field, std::string_view value) {
 }
 grpc::Status CheckAccountId(std::string_view field, std::string_view value) {
   return store::IsHashId(value, "acc_") ? grpc::Status::OK : InvalidArgument(field, "expected acc_ and 32 hex digits");
+}
+
+grpc::Status CheckPsuIpAddress(std::string_view value) {
+  return value.empty() || IsIpAddress(value) ? grpc::Status::OK : InvalidArgument("psu_ip_address", kIpAddressExpected);
 }
 
 grpc::Status CheckPageSize(int32_t page_size, size_t& limit) {

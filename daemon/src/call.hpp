@@ -39,6 +39,9 @@ grpc::Status CheckCustomerId(std::string_view field, std::string_view value);
 grpc::Status CheckConsentId(std::string_view field, std::string_view value);
 grpc::Status CheckAccountId(std::string_view field, std::string_view value);
 
+// psu_ip_address: empty (the customer is not present) or a literal IPv4 or IPv6 address (common/ip_address.hpp).
+grpc::Status CheckPsuIpAddress(std::string_view value);
+
 // page_size: 0 → 1000, 1..kMaxFeedPage, else INVALID_ARGUMENT.
 grpc::Status CheckPageSize(int32_t page_size, size_t& limit);
 
