@@ -3,6 +3,7 @@
 #include <map>
 
 #include "daemon/src/call.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/scheduler.hpp"
@@ -17,6 +18,12 @@ int64_t NowSeconds(const Core& core) {
 }
 
 }  // namespace
+
+AdminService::AdminService(Core& core) : core_(core) {
+  MarkMethodStreamed(0, CheckedUnary<v1::Admin>(core_, this, 0, &AdminService::TriggerSync));
+  MarkMethodStreamed(1, CheckedUnary<v1::Admin>(core_, this, 1, &AdminService::GetSyncStatus));
+  MarkMethodStreamed(2, CheckedUnary<v1::Admin>(core_, this, 2, &AdminService::Forget));
+}
 
 grpc::Status AdminService::TriggerSync(grpc::ServerContext* context, const v1::TriggerSyncRequest* request,
                                        v1::TriggerSyncResponse* response) {

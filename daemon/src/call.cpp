@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "common/ip_address.hpp"
+#include "common/ip_address.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "log/log.hpp"
 #include "store/sqlite_store.hpp"
@@ -69,6 +71,15 @@ void CallLog::Done(const grpc::Status& status) const {
   }
 }
 
+grpc::Status RefuseRequest(Core& core, grpc::ServerContextBase& context, const std::string& method,
+                           const grpc::Status& refused) {
+  CallLog call(core, method);
+  grpc::Status status = call.Authenticate(context);
+  if (status.ok()) status = refused;
+  call.Done(status);
+  return status;
+}
+
 grpc::Status CheckCustomerId(std::string_view field, std::string_view value) {
   return store::IsHandle(value, "cu_") ? grpc::Status::OK : InvalidArgument(field, "expected cu_ and 24 hex digits");
 }
@@ -77,6 +88,10 @@ grpc::Status CheckConsentId(std::string_view field, std::string_view value) {
 }
 grpc::Status CheckAccountId(std::string_view field, std::string_view value) {
   return store::IsHashId(value, "acc_") ? grpc::Status::OK : InvalidArgument(field, "expected acc_ and 32 hex digits");
+}
+
+grpc::Status CheckPsuIpAddress(std::string_view value) {
+  return value.empty() || IsIpAddress(value) ? grpc::Status::OK : InvalidArgument("psu_ip_address", kIpAddressExpected);
 }
 
 grpc::Status CheckPsuIpAddress(std::string_view value) {

@@ -2,6 +2,7 @@
 
 #include "adapters/common/url.hpp"
 #include "daemon/src/call.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/services.hpp"
@@ -107,6 +108,13 @@ grpc::Status WithConsent(Core& core, const std::string& tenant, const std::strin
 }
 
 }  // namespace
+
+ConsentsService::ConsentsService(Core& core) : core_(core) {
+  MarkMethodStreamed(0, CheckedUnary<v1::Consents>(core_, this, 0, &ConsentsService::StartConsent));
+  MarkMethodStreamed(1, CheckedUnary<v1::Consents>(core_, this, 1, &ConsentsService::CompleteConsent));
+  MarkMethodStreamed(2, CheckedUnary<v1::Consents>(core_, this, 2, &ConsentsService::GetConsentStatus));
+  MarkMethodStreamed(3, CheckedUnary<v1::Consents>(core_, this, 3, &ConsentsService::RevokeConsent));
+}
 
 grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v1::StartConsentRequest* request,
                                            v1::StartConsentResponse* response) {
