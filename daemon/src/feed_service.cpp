@@ -30,7 +30,7 @@ FeedService::FeedService(Core& core) : core_(core) {
 grpc::ServerUnaryReactor* FeedService::Sync(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                             grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto call = std::make_shared<CallLog>(core_, "Feed.Sync");
+  auto call = std::make_shared<CallLog>(core_, "Feed.Sync", *context);
   // Called once, here or on a FeedPages server thread; `response` stays alive until the reactor is finished.
   FeedPages::Done finish = [call, reactor](const grpc::Status& status) {
     call->Done(status);

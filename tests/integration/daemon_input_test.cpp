@@ -1,6 +1,7 @@
 // What a caller can send bankfeedd that is not a well-formed request (issue 19): every string field of every request
 // of every RPC, holding bytes that are not UTF-8, is INVALID_ARGUMENT naming the field (the test walks the proto
-// descriptors, so a field or a method added later is covered); protobuf's own complaints reach the log as JSON only.
+// descriptors, so a field or a method added later is covered); protobuf's own complaints reach the log as JSON only;
+// and a flood of refused calls leaves a bounded number of log lines while the metrics count every one.
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/impl/client_unary_call.h>
@@ -91,6 +92,12 @@ std::vector<std::string> NonJsonLines(const std::string& log) {
   return out;
 }
 
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 class DaemonInput : public SandboxTest {
  protected:
   void SetUp() override {
@@ -144,7 +151,8 @@ TEST_F(DaemonInput, EveryStringFieldOfEveryRequestThatIsNotUtf8IsInvalidArgument
   const std::string log = d.log();
   EXPECT_EQ(NonJsonLines(log), std::vector<std::string>{}) << log;
   EXPECT_EQ(log.find("\xff"), std::string::npos);
-  EXPECT_NE(log.find("\"reason\":\"psu_id: not valid UTF-8\""), std::string::npos) << log;
+  // Refusals are logged once per interval and source (the rest are counted): the first one is there.
+  EXPECT_NE(log.find(": not valid UTF-8\",\"refusals\":1}"), std::string::npos) << log;
 }
 
 // A service whose requests protobuf parses before our code (server reflection, gRPC's own): protobuf's complaint
@@ -169,6 +177,33 @@ TEST_F(DaemonInput, ProtobufsOwnComplaintsAreLoggedAsJson) {
   const std::string log = d.log();
   EXPECT_EQ(NonJsonLines(log), std::vector<std::string>{}) << log;
   EXPECT_NE(log.find("\"event\":\"protobuf\""), std::string::npos) << log;
+}
+
+// Anyone who reaches the socket can be refused: 2,000 refusals (no token, and no token with a request that is not
+// UTF-8 either) leave a bounded number of log lines, and the metrics count every one.
+TEST_F(DaemonInput, TwoThousandRefusedCallsLeaveABoundedNumberOfLogLines) {
+  DaemonProcess d(*workspace_);
+  ASSERT_TRUE(d.Start(kToday));
+  const std::string before = d.log();
+  auto accounts = d.accounts();
+  const pb::MethodDescriptor* balances =
+      pb::DescriptorPool::generated_pool()->FindMethodByName("bankfeed.v1.Accounts.GetBalances");
+  ASSERT_NE(balances, nullptr);
+  for (int i = 0; i < 1000; ++i) {
+    v1::ListAccountsResponse out;
+    ASSERT_EQ(accounts->ListAccounts(d.Context("").get(), {}, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    ASSERT_EQ(CallRaw(d, "", *balances, Field(1, kNotUtf8)).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  const std::string metrics = HttpGet(d.metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("bankfeed_rpc_refusals_total{reason=\"unauthenticated\"} 2000\n"), std::string::npos)
+      << metrics;
+  EXPECT_EQ(d.Stop(), 0);
+  const std::string log = d.log().substr(before.size());
+  const size_t lines = Count(log, "\"grpc_status\":\"UNAUTHENTICATED\"");
+  EXPECT_GE(lines, 1u) << log;
+  EXPECT_LE(lines, 5u) << log;
+  EXPECT_NE(log.find("\"refusals\":1}"), std::string::npos) << log;  // the first one, for itself
+  EXPECT_LE(Count(log, "\n"), 10u) << log;
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ TEST_F(DaemonConfigTest, AGoodFileLoadsWithDefaultsAndRelativePaths) {
   EXPECT_TRUE(c->metrics_address.empty());
   EXPECT_EQ(c->streams_per_tenant, 32);
   EXPECT_EQ(c->forget_wait_seconds, 10);
+  EXPECT_EQ(c->refusal_log_seconds, 60);
   auto limits = Load("daemon:\n  tenants:\n    - {id: acme, token_sha256: [" + kHash +
                      "]}\n  limits: {forget_wait_seconds: 0, shutdown_grace_seconds: 3}\n");
   ASSERT_TRUE(limits) << limits.error().ToString();
@@ -80,6 +81,7 @@ TEST_F(DaemonConfigTest, MistakesAreConfigErrorsNamingTheKeyNotTheValue) {
       // One spelling of each level: the one the log lines carry.
       {"daemon:\n  log: {level: warning}\n" + tenant,
        "daemon.log.level: expected one of trace, debug, info, warn, error, off"},
+      {"daemon:\n  log: {refusal_interval_seconds: 0}\n" + tenant, "daemon.log.refusal_interval_seconds"},
       {"daemon:\n  limits: {forget_wait_seconds: -1}\n" + tenant, "daemon.limits.forget_wait_seconds"},
       {"daemon:\n  listen: /tmp/x\n" + tenant, "unknown key"},
   };
