@@ -17,7 +17,7 @@ constexpr size_t kMaxCursor = 256;
 grpc::Status ReadSyncRequest(const grpc::ByteBuffer& request, v1::SyncRequest& parsed, size_t& limit) {
   if (auto s = ParseRequest(request, parsed); !s.ok()) return s;
   if (auto s = CheckPageSize(parsed.page_size(), limit); !s.ok()) return s;
-  if (parsed.cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+  if (parsed.cursor().size() > kMaxCursor) return CursorRefused();
   return grpc::Status::OK;
 }
 
@@ -76,7 +76,7 @@ grpc::Status FeedService::Stream(grpc::ServerContext* context, const v1::Subscri
   return RunCall(core_, context, "Feed.Subscribe", [&](const std::string& tenant) {
     size_t limit = 0;
     if (auto s = CheckPageSize(request->page_size(), limit); !s.ok()) return s;
-    if (request->cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+    if (request->cursor().size() > kMaxCursor) return CursorRefused();
     if (!OpenStream(tenant)) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           "streams: at most " + std::to_string(core_.config().streams_per_tenant) +
@@ -95,7 +95,7 @@ grpc::Status FeedService::Stream(grpc::ServerContext* context, const v1::Subscri
       auto page = first ? core_.feed().Sync(tenant, cursor, limit, options)
                         : core_.feed().Wait(tenant, cursor, limit, std::chrono::milliseconds(500), &core_.stopping(),
                                             options);
-      if (!page) return ToGrpcStatus(page.error());
+      if (!page) return FeedReadStatus(page.error());
       if (!first && page->changes.empty()) continue;
       first = false;
       cursor = page->next_cursor;

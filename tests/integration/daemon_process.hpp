@@ -37,6 +37,8 @@ class DaemonProcess {
   pid_t pid() const { return pid_; }
   int metrics_port() const { return metrics_port_; }
   const std::string& config() const { return config_; }
+  const std::string& socket() const { return socket_; }
+  const std::string& token(const std::string& tenant) const { return tokens_.at(tenant); }
   std::string log() const;
 
   std::shared_ptr<grpc::Channel> channel() const;
