@@ -21,10 +21,7 @@ class DaemonArguments : public SandboxTest {
  protected:
   void SetUp() override {
     StartBank(ScenarioYaml(3, 0, ""));
-    workspace_ = std::make_unique<CliWorkspace>(
-        // The socket's path must stay under 108 bytes: a test's name is too long for it.
-        "daemon-args-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).substr(0, 16), pki_,
-        bank().BaseUrl(), "");
+    workspace_ = std::make_unique<CliWorkspace>(DaemonWorkspaceName("daemon-args-"), pki_, bank().BaseUrl(), "");
   }
 
   static void ExpectIpRefused(const grpc::Status& s, const std::string& bad) {

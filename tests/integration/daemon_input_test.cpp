@@ -102,10 +102,7 @@ class DaemonInput : public SandboxTest {
  protected:
   void SetUp() override {
     StartBank(ScenarioYaml(3, 0, ""));
-    workspace_ = std::make_unique<CliWorkspace>(
-        // The socket's path must stay under 108 bytes: a test's name is too long for it.
-        "daemon-input-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).substr(0, 16), pki_,
-        bank().BaseUrl(), "");
+    workspace_ = std::make_unique<CliWorkspace>(DaemonWorkspaceName("daemon-input-"), pki_, bank().BaseUrl(), "");
   }
 
   std::unique_ptr<CliWorkspace> workspace_;

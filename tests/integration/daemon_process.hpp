@@ -65,6 +65,10 @@ class DaemonProcess {
 // scenario's truth compares (status, dates, amount, counterparty name, remittance).
 std::vector<FeedEntry> ToEntries(const v1::SyncResponse& page);
 
+// A workspace name for the running test: `prefix` and the start of the test's name. The daemon's socket lives in the
+// workspace, and a Unix socket's path must stay under 108 bytes.
+std::string DaemonWorkspaceName(const std::string& prefix);
+
 // GET http://127.0.0.1:<port><path>; the body ("" on failure).
 std::string HttpGet(int port, const std::string& path);
 
