@@ -3,6 +3,7 @@
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/errors.hpp"
 #include "adapters/common/oauth2.hpp"
+#include "common/ip_address.hpp"
 #include "log/log.hpp"
 
 namespace bankfeed::berlin_group {
@@ -89,7 +90,13 @@ Result<http::Request> BerlinGroupConnector::BuildRequest(const Call& call) const
       case PsuIdPolicy::kForbidden:
         break;
     }
-    if (psu.ip_address) h.push_back({"PSU-IP-Address", *psu.ip_address});
+    if (psu.ip_address) {
+      // Sent only as a literal address: anything else would be made-up presence, or header text of the caller's.
+      if (!IsIpAddress(*psu.ip_address)) {
+        return MakeError(ErrorCode::kInvalidArgument, std::string("psu.ip_address: ") + kIpAddressExpected);
+      }
+      h.push_back({"PSU-IP-Address", *psu.ip_address});
+    }
     if (psu.user_agent) h.push_back({"PSU-User-Agent", *psu.user_agent});
   }
   for (const auto& [name, value] : profile_.quirks.extra_headers) h.push_back({name, value});

@@ -7,6 +7,7 @@
 //   bankfeedctl --socket ... sync --customer cu_...
 //   bankfeedctl --socket ... feed --all             # CSV: seq,kind,customer,account,transaction,pending,...
 //   bankfeedctl --socket ... health
+#include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
@@ -254,8 +255,9 @@ int main(int argc, char** argv) {
     rc = Check(stub->GetSyncStatus(&ctx, req, &res));
     for (const auto& s : res.accounts()) {
       std::cout << s.bank_id() << " " << s.account_id() << ": " << OutcomeName(s.outcome()) << ", quota "
-                << s.quota_left() << "/" << s.quota_per_day() << " left today, next run at unix "
-                << s.next_run().seconds() << "\n";
+                << s.quota_left() << "/" << s.quota_per_day() << " left today, next run "
+                << (s.has_next_run() ? "at " + google::protobuf::util::TimeUtil::ToString(s.next_run()) : "not planned")
+                << "\n";
     }
   });
 

@@ -1,9 +1,15 @@
 #include "daemon/src/call.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/services.hpp"
 
 namespace bankfeed::daemon {
+
+AccountsService::AccountsService(Core& core) : core_(core) {
+  MarkMethodStreamed(0, CheckedUnary<v1::Accounts>(core_, this, 0, &AccountsService::ListAccounts));
+  MarkMethodStreamed(1, CheckedUnary<v1::Accounts>(core_, this, 1, &AccountsService::GetBalances));
+}
 
 grpc::Status AccountsService::ListAccounts(grpc::ServerContext* context, const v1::ListAccountsRequest* request,
                                            v1::ListAccountsResponse* response) {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "daemon/src/call.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/scheduler.hpp"
@@ -18,9 +19,16 @@ int64_t NowSeconds(const Core& core) {
 
 }  // namespace
 
+AdminService::AdminService(Core& core) : core_(core) {
+  MarkMethodStreamed(0, CheckedUnary<v1::Admin>(core_, this, 0, &AdminService::TriggerSync));
+  MarkMethodStreamed(1, CheckedUnary<v1::Admin>(core_, this, 1, &AdminService::GetSyncStatus));
+  MarkMethodStreamed(2, CheckedUnary<v1::Admin>(core_, this, 2, &AdminService::Forget));
+}
+
 grpc::Status AdminService::TriggerSync(grpc::ServerContext* context, const v1::TriggerSyncRequest* request,
                                        v1::TriggerSyncResponse* response) {
   return RunCall(core_, context, "Admin.TriggerSync", [&](const std::string& tenant) {
+    if (auto s = CheckPsuIpAddress(request->psu_ip_address()); !s.ok()) return s;
     const bool by_customer = !request->customer_id().empty();
     const bool by_consent = !request->consent_id().empty();
     if (by_customer == by_consent) return InvalidArgument("customer_id", "give exactly one of customer_id and consent_id");
@@ -47,10 +55,7 @@ grpc::Status AdminService::TriggerSync(grpc::ServerContext* context, const v1::T
       }
       options.account_id = request->account_id();
     }
-    if (!request->psu_ip_address().empty()) {
-      if (request->psu_ip_address().size() > 45) return InvalidArgument("psu_ip_address", "not an IP address");
-      options.psu_ip_address = request->psu_ip_address();
-    }
+    if (!request->psu_ip_address().empty()) options.psu_ip_address = request->psu_ip_address();
     options.refresh_accounts = request->refresh_accounts();
     options.ignore_retry_at = request->force();
     options.max_parallel = core_.config().scheduler.max_parallel;

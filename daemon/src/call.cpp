@@ -4,6 +4,8 @@
 #include <exception>
 #include <utility>
 
+#include "common/ip_address.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "log/log.hpp"
 #include "store/sqlite_store.hpp"
@@ -35,7 +37,7 @@ std::string_view StatusCodeName(grpc::StatusCode code) {
 
 grpc::Status RunCall(Core& core, grpc::ServerContextBase* context, const std::string& method,
                      const std::function<grpc::Status(const std::string& tenant)>& body) {
-  CallLog call(core, method);
+  CallLog call(core, method, *context);
   grpc::Status status = call.Authenticate(*context);
   if (status.ok()) {
     try {
@@ -55,17 +57,50 @@ grpc::Status CallLog::Authenticate(grpc::ServerContextBase& context) {
   return core_.auth().Authenticate(context, tenant_);
 }
 
+CallLog::CallLog(Core& core, std::string method, const grpc::ServerContextBase& context)
+    : CallLog(core, std::move(method)) {
+  peer_ = context.peer();
+}
+
 void CallLog::Done(const grpc::Status& status) const {
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const auto now = std::chrono::steady_clock::now();
+  const double seconds = std::chrono::duration<double>(now - start_).count();
   const std::string_view code = StatusCodeName(status.error_code());
   core_.metrics().CountRpc(method_, code, seconds);
   const auto ms = static_cast<int64_t>(seconds * 1000);
   if (status.ok()) {
     log::Debug("rpc", {{"method", method_}, {"tenant", tenant_}, {"grpc_status", code}, {"ms", ms}});
-  } else {
-    log::Info("rpc", {{"method", method_}, {"tenant", tenant_}, {"grpc_status", code}, {"ms", ms},
-                      {"reason", status.error_message()}});
+    return;
   }
+  if (const std::string_view reason = RefusalReason(status.error_code()); !reason.empty()) {
+    // Anyone who reaches the socket can make these: counted each, logged once per interval and source.
+    core_.metrics().CountRefusal(reason);
+    int64_t count = 0;
+    if (!core_.refusals().Admit(RefusalSource(peer_, tenant_, code), now, count)) return;
+    log::Info("rpc", {{"method", method_}, {"tenant", tenant_}, {"peer", peer_}, {"grpc_status", code}, {"ms", ms},
+                      {"reason", status.error_message()}, {"refusals", count}});
+    return;
+  }
+  log::Info("rpc", {{"method", method_}, {"tenant", tenant_}, {"grpc_status", code}, {"ms", ms},
+                    {"reason", status.error_message()}});
+}
+
+std::string_view RefusalReason(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::UNAUTHENTICATED: return "unauthenticated";
+    case grpc::StatusCode::PERMISSION_DENIED: return "permission_denied";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "invalid_argument";
+    default: return {};
+  }
+}
+
+grpc::Status RefuseRequest(Core& core, grpc::ServerContextBase& context, const std::string& method,
+                           const grpc::Status& refused) {
+  CallLog call(core, method, context);
+  grpc::Status status = call.Authenticate(context);
+  if (status.ok()) status = refused;
+  call.Done(status);
+  return status;
 }
 
 grpc::Status CheckCustomerId(std::string_view field, std::string_view value) {
@@ -76,6 +111,10 @@ grpc::Status CheckConsentId(std::string_view field, std::string_view value) {
 }
 grpc::Status CheckAccountId(std::string_view field, std::string_view value) {
   return store::IsHashId(value, "acc_") ? grpc::Status::OK : InvalidArgument(field, "expected acc_ and 32 hex digits");
+}
+
+grpc::Status CheckPsuIpAddress(std::string_view value) {
+  return value.empty() || IsIpAddress(value) ? grpc::Status::OK : InvalidArgument("psu_ip_address", kIpAddressExpected);
 }
 
 grpc::Status CheckPageSize(int32_t page_size, size_t& limit) {

@@ -2,6 +2,7 @@
 
 #include "adapters/common/url.hpp"
 #include "daemon/src/call.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/services.hpp"
@@ -9,7 +10,7 @@
 namespace bankfeed::daemon {
 namespace {
 
-// Printable ASCII of sensible length: PSU ids and IP addresses travel in HTTP headers.
+// Printable ASCII of sensible length: PSU ids and IBANs travel in HTTP headers and bodies.
 bool ValidHeaderValue(std::string_view v, size_t max) {
   if (v.empty() || v.size() > max) return false;
   for (char c : v) {
@@ -70,10 +71,6 @@ PsuContext Psu(const std::string& psu_id, const std::string& ip) {
   return psu;
 }
 
-grpc::Status CheckIp(const std::string& ip) {
-  return ip.empty() || ValidHeaderValue(ip, 45) ? grpc::Status::OK
-                                                : InvalidArgument("psu_ip_address", "not an IP address");
-}
 
 void FillState(const ConsentRecord& record, v1::ConsentState& out) {
   out.set_consent_id(record.handle);
@@ -112,6 +109,13 @@ grpc::Status WithConsent(Core& core, const std::string& tenant, const std::strin
 
 }  // namespace
 
+ConsentsService::ConsentsService(Core& core) : core_(core) {
+  MarkMethodStreamed(0, CheckedUnary<v1::Consents>(core_, this, 0, &ConsentsService::StartConsent));
+  MarkMethodStreamed(1, CheckedUnary<v1::Consents>(core_, this, 1, &ConsentsService::CompleteConsent));
+  MarkMethodStreamed(2, CheckedUnary<v1::Consents>(core_, this, 2, &ConsentsService::GetConsentStatus));
+  MarkMethodStreamed(3, CheckedUnary<v1::Consents>(core_, this, 3, &ConsentsService::RevokeConsent));
+}
+
 grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v1::StartConsentRequest* request,
                                            v1::StartConsentResponse* response) {
   return RunCall(core_, context, "Consents.StartConsent", [&](const std::string& tenant) {
@@ -123,7 +127,7 @@ grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v
     if (!ValidHeaderValue(request->psu_id(), 256)) {
       return InvalidArgument("psu_id", "required: 1 to 256 printable ASCII characters");
     }
-    if (auto s = CheckIp(request->psu_ip_address()); !s.ok()) return s;
+    if (auto s = CheckPsuIpAddress(request->psu_ip_address()); !s.ok()) return s;
     ConsentRequest consent;
     if (auto s = ReadRequest(*request, core_, consent); !s.ok()) return s;
     auto connector = core_.ConnectorFor(request->bank_id());
@@ -152,7 +156,7 @@ grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v
 grpc::Status ConsentsService::CompleteConsent(grpc::ServerContext* context, const v1::CompleteConsentRequest* request,
                                               v1::ConsentState* response) {
   return RunCall(core_, context, "Consents.CompleteConsent", [&](const std::string& tenant) {
-    if (auto s = CheckIp(request->psu_ip_address()); !s.ok()) return s;
+    if (auto s = CheckPsuIpAddress(request->psu_ip_address()); !s.ok()) return s;
     if (request->callback_url().size() > 8192) return InvalidArgument("callback_url", "longer than 8192 characters");
     return WithConsent(core_, tenant, request->consent_id(), [&](Connector& connector, ConsentRecord& record) {
       auto status = connector.CompleteConsent(record.grant, adapters::ParseCallbackParams(request->callback_url()),

@@ -52,6 +52,7 @@ Core::Core(DaemonConfig config, std::unique_ptr<Store> store, ConnectorEnvironme
       store_(std::move(store)),
       feed_(*store_),
       auth_(config_.tenants),
+      refusals_({.interval = std::chrono::seconds(config_.refusal_log_seconds)}),
       env_(std::move(env)),
       pages_(feed_, metrics_) {}
 

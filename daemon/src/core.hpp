@@ -20,6 +20,7 @@
 #include "daemon/src/daemon_config.hpp"
 #include "daemon/src/feed_pages.hpp"
 #include "daemon/src/metrics.hpp"
+#include "daemon/src/refusal_log.hpp"
 
 namespace bankfeed::daemon {
 
@@ -53,6 +54,7 @@ class Core {
   FeedPages& pages() { return pages_; }
   const Authenticator& auth() const { return auth_; }
   Metrics& metrics() { return metrics_; }
+  RefusalLog& refusals() { return refusals_; }
   const ConnectorEnvironment& env() const { return env_; }
   std::chrono::system_clock::time_point Now() const;
 
@@ -76,6 +78,7 @@ class Core {
   Feed feed_;
   Authenticator auth_;
   Metrics metrics_;
+  RefusalLog refusals_;
   ConnectorEnvironment env_;
   ConsentLocks locks_;
   std::atomic<bool> stopping_{false};

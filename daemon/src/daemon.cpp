@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/scoped.hpp"
+#include "daemon/src/library_logs.hpp"
 #include "log/log.hpp"
 #include "pki/credentials.hpp"
 
@@ -90,6 +91,7 @@ Result<Listening> Daemon::Start() {
     }
     fs::remove(socket_path_);  // a stale socket of a daemon that did not stop cleanly
   }
+  RouteLibraryLogs();  // before protobuf or gRPC might log: no plain-text line on stderr
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

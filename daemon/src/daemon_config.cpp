@@ -161,6 +161,7 @@ void ReadDaemonSection(config::MapReader& root, const fs::path& base, DaemonConf
                                              {"off", LogLevel::kOff}})
                       .value_or(LogLevel::kInfo);
     c.log.file = cli::ConfigRelative(base, l.String("file").value_or(""));
+    c.refusal_log_seconds = static_cast<int>(l.Int("refusal_interval_seconds", 1, 86400).value_or(60));
     l.Finish();
   }
   {

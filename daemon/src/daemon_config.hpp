@@ -17,6 +17,8 @@
 //     metrics: 127.0.0.1:9464                     # optional; Prometheus text at /metrics, loopback only
 //     scheduler: {enabled: true, tick_seconds: 30, max_parallel: 4, per_bank_parallel: 2}
 //     log: {level: info, file: /var/log/bankfeed/bankfeedd.log}   # JSON lines; default stderr
+//          # level: trace, debug, info, warn, error or off (one spelling each: not "warning")
+//          # refusal_interval_seconds: 60   refused calls: at most one line per source and interval, with a count
 //     limits: {streams_per_tenant: 32, shutdown_grace_seconds: 10, forget_wait_seconds: 10}
 #pragma once
 
@@ -61,6 +63,7 @@ struct DaemonConfig {
   std::string metrics_address;  // loopback host:port; empty: no metrics listener
   SchedulerConfig scheduler;
   LogOptions log;
+  int refusal_log_seconds = 60;  // log.refusal_interval_seconds
   int streams_per_tenant = 32;
   int shutdown_grace_seconds = 10;
   // How long Admin.Forget waits in all for syncs and consent commands (this daemon's or another process's) that

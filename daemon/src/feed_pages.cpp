@@ -45,7 +45,7 @@ FeedPages::Page FeedPages::Build(const Key& key) const {
   Page page;
   auto read = feed_.Sync(key.tenant, key.cursor, key.limit, FeedReadOptions{.raw_json = key.raw_json});
   if (!read) {
-    page.status = ToGrpcStatus(read.error());
+    page.status = FeedReadStatus(read.error());
     return page;
   }
   page.changes = read->changes.size();

@@ -1,10 +1,9 @@
-#include <grpcpp/impl/codegen/proto_utils.h>
-
 #include <exception>
 #include <memory>
 #include <utility>
 
 #include "daemon/src/call.hpp"
+#include "daemon/src/checked_methods.hpp"
 #include "daemon/src/convert.hpp"
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/services.hpp"
@@ -16,21 +15,22 @@ namespace {
 constexpr size_t kMaxCursor = 256;
 
 grpc::Status ReadSyncRequest(const grpc::ByteBuffer& request, v1::SyncRequest& parsed, size_t& limit) {
-  grpc::ByteBuffer bytes(request);  // Deserialize consumes its buffer; this copy shares the request's slices
-  if (!grpc::SerializationTraits<v1::SyncRequest>::Deserialize(&bytes, &parsed).ok()) {
-    return InvalidArgument("request", "not a bankfeed.v1.SyncRequest");
-  }
+  if (auto s = ParseRequest(request, parsed); !s.ok()) return s;
   if (auto s = CheckPageSize(parsed.page_size(), limit); !s.ok()) return s;
-  if (parsed.cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+  if (parsed.cursor().size() > kMaxCursor) return CursorRefused();
   return grpc::Status::OK;
 }
 
 }  // namespace
 
+FeedService::FeedService(Core& core) : core_(core) {
+  MarkMethodStreamed(1, CheckedServerStream<v1::Feed>(core_, this, 1, &FeedService::Stream));
+}
+
 grpc::ServerUnaryReactor* FeedService::Sync(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                             grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto call = std::make_shared<CallLog>(core_, "Feed.Sync");
+  auto call = std::make_shared<CallLog>(core_, "Feed.Sync", *context);
   // Called once, here or on a FeedPages server thread; `response` stays alive until the reactor is finished.
   FeedPages::Done finish = [call, reactor](const grpc::Status& status) {
     call->Done(status);
@@ -71,12 +71,12 @@ void FeedService::CloseStream(const std::string& tenant) {
   core_.metrics().StreamClosed();
 }
 
-grpc::Status FeedService::Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
-                                    grpc::ServerWriter<v1::SyncResponse>* writer) {
+grpc::Status FeedService::Stream(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                                 grpc::internal::WriterInterface<v1::SyncResponse>* writer) {
   return RunCall(core_, context, "Feed.Subscribe", [&](const std::string& tenant) {
     size_t limit = 0;
     if (auto s = CheckPageSize(request->page_size(), limit); !s.ok()) return s;
-    if (request->cursor().size() > kMaxCursor) return InvalidArgument("cursor", "not a bankfeed cursor");
+    if (request->cursor().size() > kMaxCursor) return CursorRefused();
     if (!OpenStream(tenant)) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           "streams: at most " + std::to_string(core_.config().streams_per_tenant) +
@@ -95,7 +95,7 @@ grpc::Status FeedService::Subscribe(grpc::ServerContext* context, const v1::Subs
       auto page = first ? core_.feed().Sync(tenant, cursor, limit, options)
                         : core_.feed().Wait(tenant, cursor, limit, std::chrono::milliseconds(500), &core_.stopping(),
                                             options);
-      if (!page) return ToGrpcStatus(page.error());
+      if (!page) return FeedReadStatus(page.error());
       if (!first && page->changes.empty()) continue;
       first = false;
       cursor = page->next_cursor;

@@ -46,6 +46,13 @@ grpc::Status ToGrpcStatus(const Error& error) {
   return grpc::Status(CodeFor(error.code), log::ScrubValue(text));
 }
 
+grpc::Status CursorRefused() { return InvalidArgument("cursor", "not a cursor of this feed"); }
+
+grpc::Status FeedReadStatus(const Error& error) {
+  if (error.code == ErrorCode::kInvalidArgument && error.message.starts_with("cursor:")) return CursorRefused();
+  return ToGrpcStatus(error);
+}
+
 grpc::Status InvalidArgument(std::string_view field, std::string_view reason) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(field) + ": " + std::string(reason));
 }

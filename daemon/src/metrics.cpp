@@ -77,6 +77,11 @@ void Metrics::CountRpc(const std::string& method, std::string_view code, double 
   rpc_duration_[method].Observe(seconds);
 }
 
+void Metrics::CountRefusal(std::string_view reason) {
+  std::lock_guard lock(mu_);
+  ++refusals_[std::string(reason)];
+}
+
 void Metrics::CountSyncRun(std::string_view trigger, const SyncReport& report, double seconds) {
   std::lock_guard lock(mu_);
   ++sync_runs_[std::string(trigger)];
@@ -106,6 +111,8 @@ std::string Metrics::Render() const {
   }
   Header(out, "bankfeed_rpc_duration_seconds", "histogram", "gRPC call latency by method.");
   for (const auto& [method, h] : rpc_duration_) h.Render(out, "bankfeed_rpc_duration_seconds", Label("method", method));
+  RenderCounterMap(out, "bankfeed_rpc_refusals_total", "Calls refused, by reason (each one, logged or not).", "reason",
+                   refusals_);
   RenderCounterMap(out, "bankfeed_sync_runs_total", "Sync engine runs by trigger.", "trigger", sync_runs_);
   Header(out, "bankfeed_sync_duration_seconds", "histogram", "Sync engine run latency.");
   sync_duration_.Render(out, "bankfeed_sync_duration_seconds", "");

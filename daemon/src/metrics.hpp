@@ -1,6 +1,8 @@
 // bankfeedd's metrics, served in the Prometheus text format (0.0.4) at /metrics on an optional loopback port:
 //   bankfeed_rpc_total{method,code}                   calls by gRPC status code
 //   bankfeed_rpc_duration_seconds{method}             histogram
+//   bankfeed_rpc_refusals_total{reason}               calls refused: unauthenticated, permission_denied,
+//                                                     invalid_argument (every one, logged or not)
 //   bankfeed_sync_accounts_total{outcome}             account syncs by outcome (ok, quota_exhausted, ...)
 //   bankfeed_sync_errors_total{code}                  account sync errors by bankfeed error code
 //   bankfeed_sync_runs_total{trigger}                 engine runs (scheduler, rpc)
@@ -46,6 +48,7 @@ struct BankQuota {
 class Metrics {
  public:
   void CountRpc(const std::string& method, std::string_view code, double seconds);
+  void CountRefusal(std::string_view reason);
   void CountSyncRun(std::string_view trigger, const SyncReport& report, double seconds);
   void SetQuota(std::map<std::string, BankQuota> by_bank);
   void ChangesServed(size_t n) { served_.fetch_add(n, std::memory_order_relaxed); }
@@ -58,6 +61,7 @@ class Metrics {
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::string>, uint64_t> rpc_total_;
   std::map<std::string, Histogram> rpc_duration_;
+  std::map<std::string, uint64_t> refusals_;
   std::map<std::string, uint64_t> sync_accounts_, sync_errors_, sync_runs_, sync_changes_;
   Histogram sync_duration_;
   std::map<std::string, BankQuota> quota_;

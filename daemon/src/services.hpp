@@ -1,5 +1,6 @@
-// The four services of bankfeed/v1, thin over the library: each RPC checks its arguments (naming the field), runs
-// as the caller's tenant (call.hpp), and translates bankfeed errors (grpc_status.hpp). Another tenant's ids are
+// The four services of bankfeed/v1, thin over the library: each RPC reads its request from bytes (checked_methods.hpp:
+// a string that is not UTF-8 is INVALID_ARGUMENT naming the field), checks its arguments (naming the field), runs as
+// the caller's tenant (call.hpp), and translates bankfeed errors (grpc_status.hpp). Another tenant's ids are
 // NOT_FOUND, exactly like ids that do not exist.
 #pragma once
 
@@ -16,7 +17,7 @@ namespace bankfeed::daemon {
 
 class ConsentsService final : public v1::Consents::Service {
  public:
-  explicit ConsentsService(Core& core) : core_(core) {}
+  explicit ConsentsService(Core& core);
   grpc::Status StartConsent(grpc::ServerContext* context, const v1::StartConsentRequest* request,
                             v1::StartConsentResponse* response) override;
   grpc::Status CompleteConsent(grpc::ServerContext* context, const v1::CompleteConsentRequest* request,
@@ -32,7 +33,7 @@ class ConsentsService final : public v1::Consents::Service {
 
 class AccountsService final : public v1::Accounts::Service {
  public:
-  explicit AccountsService(Core& core) : core_(core) {}
+  explicit AccountsService(Core& core);
   grpc::Status ListAccounts(grpc::ServerContext* context, const v1::ListAccountsRequest* request,
                             v1::ListAccountsResponse* response) override;
   grpc::Status GetBalances(grpc::ServerContext* context, const v1::GetBalancesRequest* request,
@@ -48,11 +49,12 @@ class AccountsService final : public v1::Accounts::Service {
 // FeedPages' server threads, which finish the call.
 class FeedService final : public v1::Feed::WithRawCallbackMethod_Sync<v1::Feed::Service> {
  public:
-  explicit FeedService(Core& core) : core_(core) {}
+  explicit FeedService(Core& core);
   grpc::ServerUnaryReactor* Sync(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                  grpc::ByteBuffer* response) override;
-  grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
-                         grpc::ServerWriter<v1::SyncResponse>* writer) override;
+  // Feed.Subscribe, registered as a checked server stream (the generated Subscribe is never called).
+  grpc::Status Stream(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                      grpc::internal::WriterInterface<v1::SyncResponse>* writer);
 
  private:
   bool OpenStream(const std::string& tenant);
@@ -65,7 +67,7 @@ class FeedService final : public v1::Feed::WithRawCallbackMethod_Sync<v1::Feed::
 
 class AdminService final : public v1::Admin::Service {
  public:
-  explicit AdminService(Core& core) : core_(core) {}
+  explicit AdminService(Core& core);
   grpc::Status TriggerSync(grpc::ServerContext* context, const v1::TriggerSyncRequest* request,
                            v1::TriggerSyncResponse* response) override;
   grpc::Status GetSyncStatus(grpc::ServerContext* context, const v1::GetSyncStatusRequest* request,

@@ -32,11 +32,19 @@ spdlog::level::level_enum ToSpd(LogLevel l) {
   return spdlog::level::warn;
 }
 
+constexpr std::pair<std::string_view, LogLevel> kLevelNames[] = {
+    {"trace", LogLevel::kTrace}, {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
+    {"warn", LogLevel::kWarn},   {"error", LogLevel::kError}, {"off", LogLevel::kOff}};
+
+std::string_view LevelName(LogLevel level) {
+  for (const auto& [name, l] : kLevelNames) {
+    if (l == level) return name;
+  }
+  return "error";
+}
+
 bool ParseLevel(std::string_view s, LogLevel& out) {
-  static constexpr std::pair<std::string_view, LogLevel> kNames[] = {
-      {"trace", LogLevel::kTrace}, {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
-      {"warn", LogLevel::kWarn},   {"error", LogLevel::kError}, {"off", LogLevel::kOff}};
-  for (const auto& [name, level] : kNames) {
+  for (const auto& [name, level] : kLevelNames) {
     if (s == name) {
       out = level;
       return true;
@@ -72,7 +80,8 @@ Status OpenFileLogger(const std::string& path, std::shared_ptr<spdlog::logger>& 
 }
 
 void Install(State& s, std::shared_ptr<spdlog::logger> logger, LogLevel level) {
-  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+  // The level is written by Write, not spdlog's %l, which would spell kWarn "warning": one spelling, the config's.
+  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ",%v})", spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::trace);  // filtering happens in Enabled()
   logger->flush_on(spdlog::level::trace);   // a crash must not lose the lines before it
   s.logger = std::move(logger);
@@ -111,7 +120,9 @@ bool Enabled(LogLevel level) {
 void Write(LogLevel level, std::string_view event, std::initializer_list<Field> fields) {
   std::string line;
   line.reserve(128);
-  line += "\"event\":";
+  line += "\"level\":\"";
+  line += LevelName(level);
+  line += "\",\"event\":";
   AppendJsonString(line, ScrubValue(event));
   for (const Field& f : fields) {
     line += ',';

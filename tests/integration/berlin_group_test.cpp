@@ -49,6 +49,30 @@ TEST_F(BerlinGroup, RedirectApproachThenAccountsBalancesTransactions) {
   EXPECT_EQ(after.error().bank_id, "test-bank");
 }
 
+// The customer's presence is claimed by an IP address: one that is not a literal address is refused before
+// anything is sent (as PSU-IP-Address, or counted as a present read), naming the field and not echoing the value.
+TEST_F(BerlinGroup, ACustomerIpThatIsNotALiteralAddressIsRefusedBeforeAnythingIsSent) {
+  StartBank(ScenarioYaml(12, 2, kPlain));
+  auto c = Connect(Profile());
+  ConsentGrant grant = Consent(*c, ScaApproach::kRedirect);
+  const auto usage = grant.usage;
+  for (const char* bad : {"made-up", "192.0.2.10 ", "192.0.2.10\r\nX-Injected: 1", "[2001:db8::1]:443",
+                          "fe80::1%eth0"}) {
+    PsuContext psu = Present();
+    psu.ip_address = bad;
+    auto accounts = c->ListAccounts(grant, psu);
+    ASSERT_FALSE(accounts) << bad;
+    EXPECT_EQ(accounts.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(accounts.error().message.find("psu.ip_address: expected an IPv4 or IPv6 address"), std::string::npos)
+        << accounts.error().message;
+    EXPECT_EQ(accounts.error().ToString().find(bad), std::string::npos) << accounts.error().ToString();
+  }
+  EXPECT_EQ(grant.usage, usage);  // nothing counted, present or not
+  PsuContext v6 = Present();
+  v6.ip_address = "2001:db8::10";
+  EXPECT_TRUE(c->ListAccounts(grant, v6));
+}
+
 TEST_F(BerlinGroup, ARevocationThatFailsKeepsTheTokensItRefreshedToTryAgain) {
   StartBank(ScenarioYaml(5, 0, std::string(kPlain) + "  sca_approaches: [oauth2]\n  token_ttl_s: 1\n" +
                                    "  faults: [{kind: http_500, method: DELETE, path: /v1/consents/, times: 2}]\n"));

@@ -248,5 +248,31 @@ TEST_F(CliSync, ConsentCommandsAndForgetLeaveAConsentAnotherProcessHoldsAlone) {
   EXPECT_NE(forget.out.find(": revoked"), std::string::npos) << forget.out;
 }
 
+// --psu-ip claims the customer is present (their reads are not counted against the quota): only a literal IPv4 or
+// IPv6 address is taken, on every command that has it, and the usage error names the option without echoing it.
+TEST_F(CliSync, EveryPsuIpOptionTakesOnlyALiteralAddress) {
+  auto cli = SmallBank("cli-psu-ip");
+  const std::vector<std::vector<std::string>> commands = {
+      {"sync"},
+      {"fetch", "--consent", "cg_000000000000000000000000"},
+      {"consent", "start", "--bank", "test-bank", "--psu", "psu-1"},
+      {"consent", "complete", "--consent", "cg_000000000000000000000000", "--callback", "https://tpp.example/cb"}};
+  for (const std::vector<std::string>& command : commands) {
+    for (const char* bad : {"made-up-ip", "192.0.2.10 ", "192.0.2.10:443", "[2001:db8::1]", "fe80::1%eth0",
+                                  "999.0.2.10", "192.0.2.10\r\nX-Injected: 1"}) {
+      std::vector<std::string> args = command;
+      args.insert(args.end(), {"--psu-ip", bad});
+      const CliResult r = cli->Run(args);
+      EXPECT_EQ(r.exit_code, 2) << command[0] << " " << bad << ": " << r.err;
+      EXPECT_NE(r.err.find("--psu-ip: expected an IPv4 or IPv6 address"), std::string::npos) << r.err;
+      EXPECT_EQ(r.err.find(bad), std::string::npos) << r.err;
+      EXPECT_EQ(r.out, "");
+    }
+  }
+  // A literal address of either family passes the option (the sync then runs: no consent, nothing to do).
+  EXPECT_EQ(cli->Run({"sync", "--psu-ip", "2001:db8::10"}).exit_code, 0);
+  EXPECT_EQ(cli->Run({"sync", "--psu-ip", "192.0.2.10"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace bankfeed::testing

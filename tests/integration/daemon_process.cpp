@@ -151,6 +151,10 @@ std::vector<FeedEntry> ToEntries(const v1::SyncResponse& page) {
   return out;
 }
 
+std::string DaemonWorkspaceName(const std::string& prefix) {
+  return prefix + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).substr(0, 16);
+}
+
 std::string HttpGet(int port, const std::string& path) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return "";

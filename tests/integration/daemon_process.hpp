@@ -37,6 +37,8 @@ class DaemonProcess {
   pid_t pid() const { return pid_; }
   int metrics_port() const { return metrics_port_; }
   const std::string& config() const { return config_; }
+  const std::string& socket() const { return socket_; }
+  const std::string& token(const std::string& tenant) const { return tokens_.at(tenant); }
   std::string log() const;
 
   std::shared_ptr<grpc::Channel> channel() const;
@@ -62,6 +64,10 @@ class DaemonProcess {
 // Changes of the API as the library's feed entries (for ApplyFeed / FeedKeys): kind, ids, and the fields the
 // scenario's truth compares (status, dates, amount, counterparty name, remittance).
 std::vector<FeedEntry> ToEntries(const v1::SyncResponse& page);
+
+// A workspace name for the running test: `prefix` and the start of the test's name. The daemon's socket lives in the
+// workspace, and a Unix socket's path must stay under 108 bytes.
+std::string DaemonWorkspaceName(const std::string& prefix);
 
 // GET http://127.0.0.1:<port><path>; the body ("" on failure).
 std::string HttpGet(int port, const std::string& path);

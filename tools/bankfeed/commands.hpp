@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
+#include "common/ip_address.hpp"
+
 namespace bankfeed::cli {
 
 inline constexpr int kExitOk = 0;
@@ -15,6 +19,12 @@ inline constexpr int kExitSoftware = 70;
 inline constexpr int kExitTempFail = 75;
 inline constexpr int kExitNoPerm = 77;  // a consent must be renewed  // not yet: try again (e.g. a consent still awaiting SCA)
 inline constexpr int kExitConfig = 78;
+
+// --psu-ip: a literal IPv4 or IPv6 address, or a usage error "--psu-ip: expected ..." that never echoes the value.
+inline CLI::Validator PsuIpValidator() {
+  return CLI::Validator(
+      [](const std::string& ip) { return IsIpAddress(ip) ? std::string() : std::string(kIpAddressExpected); }, "IP");
+}
 
 // Sets `exit_code` when the subcommand runs.
 void AddNormalizeCommand(CLI::App& app, int& exit_code);

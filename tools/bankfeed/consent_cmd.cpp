@@ -164,7 +164,7 @@ void AddConsentCommand(CLI::App& app, int& exit_code) {
   start->add_option("--bank", args->bank, "Bank profile id")->required();
   start->add_option("--psu", args->psu, "The customer's id at the bank (PSU-ID); also the customer in the store")
       ->required();
-  start->add_option("--psu-ip", args->psu_ip, "The customer's IP address (they are present)");
+  start->add_option("--psu-ip", args->psu_ip, "The customer's IP address (they are present)")->check(PsuIpValidator());
   start->add_option("--approach", args->approach, "SCA approach")->check(CLI::IsMember({"redirect", "decoupled", "oauth2"}));
   start->add_option("--scope", args->scope, "What to ask for")
       ->check(CLI::IsMember({"all-psd2", "available-accounts", "dedicated-accounts"}));
@@ -179,7 +179,7 @@ void AddConsentCommand(CLI::App& app, int& exit_code) {
   common(complete);
   complete->add_option("--consent", args->consent, "Consent handle from start")->required();
   complete->add_option("--callback", args->callback, "The URL (or query) the customer came back with");
-  complete->add_option("--psu-ip", args->psu_ip, "The customer's IP address");
+  complete->add_option("--psu-ip", args->psu_ip, "The customer's IP address")->check(PsuIpValidator());
   complete->callback([args, &exit_code] { exit_code = RunComplete(*args); });
 
   CLI::App* status = consent->add_subcommand("status", "Ask the bank for the consent's status");

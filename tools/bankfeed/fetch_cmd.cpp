@@ -122,7 +122,8 @@ void AddFetchCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--consent", args->consent, "Consent handle")->required();
   cmd->add_option("--from", args->from, "First booking date (default: 90 days ago)");
   cmd->add_option("--to", args->to, "Last booking date (default: today)");
-  cmd->add_option("--psu-ip", args->psu_ip, "The customer is present, at this IP (not counted against the quota)");
+  cmd->add_option("--psu-ip", args->psu_ip, "The customer is present, at this IP (not counted against the quota)")
+      ->check(PsuIpValidator());
   cmd->add_option("--today", args->today, "Pretend today is this date (for sandbox simulations)");
   cmd->add_option("--rows", args->rows, "Transactions shown per account in the summary")->check(CLI::Range(0, 1000));
   cmd->add_flag("--json", args->json, "Canonical JSON Lines instead of a summary");

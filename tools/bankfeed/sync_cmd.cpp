@@ -135,7 +135,8 @@ void AddSyncCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--consent", args->consent, "Only this consent");
   cmd->add_option("--account", args->account, "Only this account (acc_...)");
   cmd->add_option("--today", args->today, "Pretend today is this date (for sandbox simulations)");
-  cmd->add_option("--psu-ip", args->psu_ip, "The customer is present, at this IP (not counted against the quota)");
+  cmd->add_option("--psu-ip", args->psu_ip, "The customer is present, at this IP (not counted against the quota)")
+      ->check(PsuIpValidator());
   cmd->add_flag("--refresh-accounts", args->refresh_accounts, "List the accounts at the bank again");
   cmd->add_flag("--force", args->force, "Ask the bank even when an account's quota or Retry-After still runs");
   cmd->add_option("--parallel", args->parallel, "Consents synced at once")->check(CLI::Range(1, 64));

@@ -43,6 +43,7 @@ TEST_F(DaemonConfigTest, AGoodFileLoadsWithDefaultsAndRelativePaths) {
   EXPECT_TRUE(c->metrics_address.empty());
   EXPECT_EQ(c->streams_per_tenant, 32);
   EXPECT_EQ(c->forget_wait_seconds, 10);
+  EXPECT_EQ(c->refusal_log_seconds, 60);
   auto limits = Load("daemon:\n  tenants:\n    - {id: acme, token_sha256: [" + kHash +
                      "]}\n  limits: {forget_wait_seconds: 0, shutdown_grace_seconds: 3}\n");
   ASSERT_TRUE(limits) << limits.error().ToString();
@@ -77,6 +78,10 @@ TEST_F(DaemonConfigTest, MistakesAreConfigErrorsNamingTheKeyNotTheValue) {
       {"daemon:\n  metrics: 0.0.0.0:9464\n" + tenant, "daemon.metrics: expected a loopback address"},
       {"daemon:\n  scheduler: {tick_seconds: 0}\n" + tenant, "daemon.scheduler.tick_seconds"},
       {"daemon:\n  log: {level: loud}\n" + tenant, "daemon.log.level: expected one of"},
+      // One spelling of each level: the one the log lines carry.
+      {"daemon:\n  log: {level: warning}\n" + tenant,
+       "daemon.log.level: expected one of trace, debug, info, warn, error, off"},
+      {"daemon:\n  log: {refusal_interval_seconds: 0}\n" + tenant, "daemon.log.refusal_interval_seconds"},
       {"daemon:\n  limits: {forget_wait_seconds: -1}\n" + tenant, "daemon.limits.forget_wait_seconds"},
       {"daemon:\n  listen: /tmp/x\n" + tenant, "unknown key"},
   };

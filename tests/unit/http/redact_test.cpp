@@ -76,6 +76,25 @@ TEST(Logging, FileIsPrivateAndEveryLineIsRedactedJson) {
   std::remove(path.c_str());
 }
 
+// One spelling per level, the configuration's: "warn" (spdlog's own name for it is "warning").
+TEST(Logging, EachLevelIsWrittenWithTheSpellingTheConfigurationUses) {
+  const std::string path = ::testing::TempDir() + "/bankfeed-log-levels-" + std::to_string(::getpid()) + ".log";
+  std::remove(path.c_str());
+  ASSERT_TRUE(ConfigureLogging({LogLevel::kDebug, path}));
+  log::Debug("e.debug");
+  log::Info("e.info");
+  log::Warn("e.warn");
+  log::Error("e.error");
+  std::ifstream in(path);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* level : {"debug", "info", "warn", "error"}) {
+    EXPECT_NE(all.find(std::string(R"("level":")") + level + R"(","event":"e.)" + level + "\"}"), std::string::npos)
+        << all;
+  }
+  EXPECT_EQ(all.find("warning"), std::string::npos) << all;
+  std::remove(path.c_str());
+}
+
 TEST(Logging, LevelFiltersAndAnUnwritableFileIsAConfigError) {
   auto bad = ConfigureLogging({LogLevel::kInfo, "/nonexistent-dir/x.log"});
   ASSERT_FALSE(bad);
