@@ -23,7 +23,7 @@ namespace {
 
 std::string IdSecretAd(std::string_view store_id) { return "meta.id_secret|" + std::string(store_id); }
 
-// Rewrites a keyed transaction id field of a record: "tx_" ids only (a record holds nothing else there).
+// Keys a record's optional transaction id (a pending row's link): a "tx_" id, or nothing to key.
 Status KeyField(crypto::TxIdKeyer& keyer, std::optional<std::string>& id, std::string_view field) {
   if (!id || !IsHashId(*id, "tx_")) return {};
   return keyer.Key(*id, field);
@@ -42,6 +42,7 @@ Status SqliteStore::KeyTransactionIds(std::string_view tenant, std::span<Transac
   BANKFEED_ASSIGN_OR_RETURN(crypto::TxIdKeyer keyer, ids_->ForTenant(tenant));
   for (size_t i = 0; i < rows.size(); ++i) {
     if (Status keyed = keyer.Key(rows[i].id, "id"); !keyed) {
+      if (keyed.error().code != ErrorCode::kInvalidArgument) return keyed;  // OpenSSL failed
       return MakeError(ErrorCode::kInvalidArgument,
                        "store: transactions[" + std::to_string(i) + "].id is not a tx_ id");
     }
