@@ -2,6 +2,7 @@
 // escaping. Header names and the tokens here are ASCII by definition, so no locale is involved.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,22 @@ inline bool IsPrintableAscii(std::string_view s) {
     if (c < 0x20 || c > 0x7e) return false;
   }
   return true;
+}
+
+// Lower-case hex, the form of every id and cursor the core writes: `n` bytes as 2n digits into `out`, and one
+// digit's value (-1 for anything else, upper-case letters included).
+inline void LowerHexInto(const unsigned char* p, size_t n, char* out) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[p[i] >> 4];
+    out[2 * i + 1] = kDigits[p[i] & 0x0f];
+  }
+}
+
+inline int LowerHexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
 }
 
 // Appends `s` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters (and DEL) escaped, the

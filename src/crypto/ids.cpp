@@ -7,6 +7,7 @@
 #include <array>
 #include <utility>
 
+#include "common/text.hpp"
 #include "crypto/lookup.hpp"
 #include "pki/openssl_ptr.hpp"
 
@@ -24,18 +25,12 @@ tl::unexpected<Error> Internal(std::string_view what) {
 
 std::string TenantPart(std::string_view tenant) { return std::to_string(tenant.size()) + ":" + std::string(tenant); }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 // The 16 bytes behind `prefix` + 32 lower-case hex digits, or false.
 bool ParseId(std::string_view id, std::string_view prefix, std::array<unsigned char, kIdBytes>& out) {
   if (id.size() != prefix.size() + 2 * kIdBytes || !id.starts_with(prefix)) return false;
   const std::string_view hex = id.substr(prefix.size());
   for (size_t i = 0; i < kIdBytes; ++i) {
-    const int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    const int hi = LowerHexValue(hex[2 * i]), lo = LowerHexValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return false;
     out[i] = static_cast<unsigned char>(hi << 4 | lo);
   }
@@ -63,11 +58,7 @@ Status TxIdKeyer::Key(std::string& id, std::string_view field) {
     return Internal("AES");
   }
   // In place: the keyed id has the same form, and a sync keys every fetched row, so no allocation per row.
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (size_t i = 0; i < out.size(); ++i) {
-    id[3 + 2 * i] = kDigits[out[i] >> 4];
-    id[4 + 2 * i] = kDigits[out[i] & 0x0f];
-  }
+  LowerHexInto(out.data(), out.size(), id.data() + 3);
   return {};
 }
 

@@ -10,6 +10,7 @@
 
 #include "bankfeed/ids.hpp"
 #include "bankfeed/model.hpp"
+#include "common/text.hpp"
 
 namespace bankfeed {
 namespace {
@@ -143,18 +144,9 @@ void WriteContent(const Transaction& t, FieldWriter& w, bool bank_ids = true) {
   w.Rate(t.exchange_rate);
 }
 
-constexpr char kHex[] = "0123456789abcdef";
-
-void HexInto(const unsigned char* p, size_t n, char* out) {
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kHex[p[i] >> 4];
-    out[2 * i + 1] = kHex[p[i] & 15];
-  }
-}
-
 std::string Hex(const unsigned char* p, size_t n) {
   std::string s(n * 2, '0');
-  HexInto(p, n, s.data());
+  LowerHexInto(p, n, s.data());
   return s;
 }
 
@@ -248,7 +240,7 @@ void TransactionIdAssigner::Assign(Transaction& t) {
   }
   char text[3 + 32];
   std::memcpy(text, "tx_", 3);
-  HexInto(id.data(), 16, text + 3);
+  LowerHexInto(id.data(), 16, text + 3);
   t.id.assign(text, sizeof text);
 }
 

@@ -153,14 +153,13 @@ Status SqliteStore::Init() {
   }
   BANKFEED_RETURN_IF_ERROR(db_->RestrictSidecarModes());
   BANKFEED_ASSIGN_OR_RETURN(store_id_, CheckKeys(*db_));
-  std::string id_secret;
-  {
+  if (!ids_) {  // the secret was not made just now, by migration 2 (it may have been, by another process)
+    std::string id_secret;
     BANKFEED_ASSIGN_OR_RETURN(Stmt meta, db_->Prepare("SELECT value FROM meta WHERE key = 'id_secret'", "read meta"));
     BANKFEED_ASSIGN_OR_RETURN(const bool row, meta.Step());
     if (row) id_secret = meta.Blob(0);
+    BANKFEED_RETURN_IF_ERROR(LoadIdSecret(id_secret));
   }
-  ids_.reset();
-  BANKFEED_RETURN_IF_ERROR(LoadIdSecret(id_secret));
   // The rewrite left the old account ids in freed pages and in the WAL: purge them as a forget does. Another process
   // reading the database can keep the WAL from being emptied; the migration is done all the same, and the purge is
   // retried as a failed forget's is (the next forget, and when this store closes).

@@ -5,6 +5,8 @@
 #include <array>
 #include <cstring>
 
+#include "common/text.hpp"
+
 namespace bankfeed {
 namespace {
 
@@ -16,14 +18,6 @@ std::array<unsigned char, 32> Sha256(std::string_view data) {
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
   return out;
-}
-
-constexpr char kHex[] = "0123456789abcdef";
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -38,7 +32,8 @@ std::string Feed::EncodeCursor(std::string_view tenant, int64_t seq) const {
   const auto check = Sha256(std::string_view(reinterpret_cast<const char*>(bytes.data()), 24));
   std::memcpy(bytes.data() + 24, check.data(), 4);
   std::string out(kCursorPrefix);
-  for (const unsigned char b : bytes) out.push_back(kHex[b >> 4]), out.push_back(kHex[b & 15]);
+  out.resize(kCursorPrefix.size() + 2 * bytes.size());
+  LowerHexInto(bytes.data(), bytes.size(), out.data() + kCursorPrefix.size());
   return out;
 }
 
@@ -53,7 +48,8 @@ Result<int64_t> Feed::DecodeCursor(std::string_view tenant, std::string_view cur
   }
   std::array<unsigned char, kCursorBytes> bytes{};
   for (size_t i = 0; i < kCursorBytes; ++i) {
-    const int hi = HexValue(cursor[kCursorPrefix.size() + 2 * i]), lo = HexValue(cursor[kCursorPrefix.size() + 2 * i + 1]);
+    const int hi = LowerHexValue(cursor[kCursorPrefix.size() + 2 * i]);
+    const int lo = LowerHexValue(cursor[kCursorPrefix.size() + 2 * i + 1]);
     if (hi < 0 || lo < 0) return bad(kNotOurs);
     bytes[i] = static_cast<unsigned char>(hi << 4 | lo);
   }

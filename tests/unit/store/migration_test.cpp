@@ -210,12 +210,12 @@ TEST_F(StoreMigration, SyncingTheSameRowsAgainChangesNothing) {
   auto accounts = store->ListAccounts(kTenant);
   ASSERT_TRUE(accounts.has_value());
   const int64_t head = store->HeadSeq(kTenant).value();
+  auto all = store->ReadFeed(kTenant, 0, 100000);
+  ASSERT_TRUE(all.has_value());
   for (const AccountRecord& account : *accounts) {
     // What the bank shows now, as a mapping gives it: the stored rows, with fresh unkeyed ids.
     std::vector<Transaction> rows;
     std::optional<Date> from;
-    auto all = store->ReadFeed(kTenant, 0, 100000);
-    ASSERT_TRUE(all.has_value());
     for (const FeedEntry& e : all->entries) {
       if (e.kind == ChangeKind::kRemoved || e.account_id != account.ref.account_id) continue;
       rows.push_back(e.transaction->transaction);
