@@ -37,6 +37,7 @@ v1::TransactionStatus ToProto(TransactionStatus s) {
     case TransactionStatus::kBooked: return v1::TRANSACTION_STATUS_BOOKED;
     case TransactionStatus::kPending: return v1::TRANSACTION_STATUS_PENDING;
     case TransactionStatus::kInfo: return v1::TRANSACTION_STATUS_INFO;
+    case TransactionStatus::kRejected: return v1::TRANSACTION_STATUS_REJECTED;  // never in the feed (sync drops it)
   }
   return v1::TRANSACTION_STATUS_UNSPECIFIED;
 }
@@ -134,6 +135,7 @@ void ToProto(const Balance& b, v1::Balance& out) {
   out.set_credit_limit_included(b.credit_limit_included.value_or(false));
   Set(out.mutable_reference_date(), b.reference_date);
   Set(out.mutable_last_change_datetime(), b.last_change_datetime);
+  Set(out.mutable_bank_type(), b.bank_type);
 }
 
 void ToProto(const DateTime& t, google::protobuf::Timestamp& out) {

@@ -109,6 +109,10 @@ struct TransactionBatch {
   Date date_from;  // the window actually asked for (after the profile's history limit)
   Date date_to;
   int pages = 0;
+  // Rows of the window the mapping could not normalize (NormalizeOptions::refused), in page order. The sync keeps
+  // them in quarantine instead of failing the account, and does not read their absence from `transactions` as
+  // removals.
+  std::vector<RefusedRow> refused;
 };
 
 class BANKFEED_EXPORT Connector {

@@ -24,8 +24,11 @@ struct Party {
   friend bool operator==(const Party&, const Party&) = default;
 };
 
-enum class TransactionStatus { kBooked, kPending, kInfo };
-BANKFEED_EXPORT std::string_view TransactionStatusName(TransactionStatus s);  // "booked", "pending", "info"
+// kRejected: the bank reports the operation as rejected (STET and UK `RJCT`); no money moved. Such a row is kept
+// by `normalize` but never enters the feed.
+enum class TransactionStatus { kBooked, kPending, kInfo, kRejected };
+// "booked", "pending", "info", "rejected"
+BANKFEED_EXPORT std::string_view TransactionStatusName(TransactionStatus s);
 
 struct Transaction {
   std::string id;  // "tx_" + 32 hex digits; see AssignTransactionIds
@@ -59,6 +62,9 @@ struct Balance {
   std::optional<bool> credit_limit_included;
   std::optional<Date> reference_date;
   std::optional<DateTime> last_change_datetime;
+  // The balance type as the bank wrote it ("closingBooked", "authorised", "INTERIM_AVAILABLE"), so a name mapped to
+  // OTHR is not lost.
+  OptString bank_type;
 };
 
 // Consent status in one vocabulary for all standards.

@@ -74,6 +74,8 @@ struct Quirks {
   // them; without this quirk every row is kept (two equal rows are real twins).
   int page_overlap = 0;
   std::map<std::string, std::string> extra_headers;  // sent on every request to the bank (no secrets)
+  // Ambiguous value formats the bank uses (quirks `date_order`, `thousands_separator`), applied by its mappings.
+  ValueQuirks values;
 };
 
 // How the sync engine reads and reconciles this bank (DESIGN.md §6). Profile section `sync`.

@@ -296,6 +296,10 @@ void ReadQuirks(MapReader r, Quirks& q) {
   ReadInt(r, "page_cap", 1, 100'000, q.page_cap);
   ReadBool(r, "trust_transaction_ids", q.trust_transaction_ids);
   ReadInt(r, "page_overlap", 0, 1000, q.page_overlap);
+  if (auto v = r.Enum<DateOrder>("date_order", {{"iso", DateOrder::kIso}, {"day-first", DateOrder::kDayFirst}})) {
+    q.values.date_order = *v;
+  }
+  ReadBool(r, "thousands_separator", q.values.thousands_separator);
   ReadExtraHeaders(r, q.extra_headers);
   r.Finish();
 }

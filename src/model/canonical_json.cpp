@@ -150,6 +150,7 @@ void AppendCanonicalJson(std::string& out, const Account& a) {
 void AppendCanonicalJson(std::string& out, const Balance& b) {
   Writer w(out);
   w.Field("type", b.type);
+  w.Field("bank_type", b.bank_type);
   w.Field("account_id", b.account_id);
   w.Amount(b.amount);
   w.Field("credit_limit_included", b.credit_limit_included);

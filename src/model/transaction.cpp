@@ -157,6 +157,7 @@ std::string_view TransactionStatusName(TransactionStatus s) {
     case TransactionStatus::kBooked: return "booked";
     case TransactionStatus::kPending: return "pending";
     case TransactionStatus::kInfo: return "info";
+    case TransactionStatus::kRejected: return "rejected";
   }
   return "booked";
 }

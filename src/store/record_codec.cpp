@@ -268,7 +268,7 @@ void TransactionFields(IO& io, T& t) {
   auto bits = io.Bitmap(20);
   io.Val(t.id);
   io.Opt(bits, t.account_id);
-  io.Enum(t.status, 3);
+  io.Enum(t.status, 4);
   io.Val(t.amount);
   io.Opt(bits, t.booking_date);
   io.Opt(bits, t.value_date);
@@ -318,13 +318,14 @@ void AccountFields(IO& io, A& a) {
 
 template <class IO, class B>
 void BalanceFields(IO& io, B& b) {
-  auto bits = io.Bitmap(4);
+  auto bits = io.Bitmap(5);  // bank_type came last: older records have its bit clear
   io.Opt(bits, b.account_id);
   io.Val(b.type);
   io.Val(b.amount);
   io.Opt(bits, b.credit_limit_included);
   io.Opt(bits, b.reference_date);
   io.Opt(bits, b.last_change_datetime);
+  io.Opt(bits, b.bank_type);
 }
 
 template <class IO, class S>
