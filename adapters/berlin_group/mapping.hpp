@@ -1,4 +1,4 @@
-// Pure mapping of berlin_group wire JSON to the canonical model (CANONICAL.md). No I/O; what tests and fuzzers call.
+// Pure mapping of berlin_group wire JSON to the canonical model (docs/CANONICAL.md). No I/O; what tests and fuzzers call.
 // Internal header: never installed.
 #pragma once
 

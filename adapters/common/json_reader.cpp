@@ -289,6 +289,12 @@ Status ReadAmount(MapContext& ctx, od::value v, Decimal& out) {
 
 Result<Currency> CurrencyFromText(std::string_view code) {
   if (const std::string_view letters = CurrencyForNumericCode(code); !letters.empty()) return Currency::Parse(letters);
+  if (code.size() == 3) {  // "eur": the letters of a code in the wrong case are still the code
+    std::array<char, 3> upper{};
+    std::transform(code.begin(), code.end(), upper.begin(),
+                   [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
+    return Currency::Parse(std::string_view(upper.data(), upper.size()));
+  }
   return Currency::Parse(code);
 }
 

@@ -108,7 +108,7 @@ class PathScope {
 };
 
 std::string_view TrimSpace(std::string_view s);
-// CANONICAL.md's placeholder ids (NOTPROVIDED, NONREF, N/A, ...), case-insensitive after trimming.
+// docs/CANONICAL.md's placeholder ids (NOTPROVIDED, NONREF, N/A, ...), case-insensitive after trimming.
 bool IsPlaceholder(std::string_view s);
 
 // Is the value JSON null? Does not consume a non-null value.
@@ -281,6 +281,7 @@ enum class Reserved { kNo, kYes };
 // grows once: rows are large and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
 template <typename T, typename F>
 Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f, Reserved reserved = Reserved::kNo) {
+  if (IsNull(v)) return {};  // an optional list sent as null
   od::array arr;
   if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
   if (reserved == Reserved::kNo) {
@@ -328,6 +329,10 @@ template <typename F>
 Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
   od::parser& parser = ThreadParser();
   od::document doc;
+  // A UTF-8 byte order mark, which some banks' servers put before the JSON, is not part of it.
+  if (json.size() >= 3 && std::memcmp(json.data(), "\xEF\xBB\xBF", 3) == 0) {
+    json = simdjson::padded_string_view(json.data() + 3, json.size() - 3, json.capacity() - 3);
+  }
   if (auto e = parser.iterate(json).get(doc)) return ctx.Fail(e);
   ctx.set_document(&doc);
   ctx.set_input_end(json.data() + json.size());
@@ -349,6 +354,7 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
 template <typename F>
 Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read,
                           Reserved reserved = Reserved::kNo, TransactionStatus list_status = TransactionStatus::kBooked) {
+  if (IsNull(v)) return {};  // an optional list sent as null
   od::array arr;
   if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
   const bool streaming = ctx.streaming();

@@ -1,4 +1,4 @@
-// Pure mapping of stet wire JSON to the canonical model (CANONICAL.md). No I/O; what tests and fuzzers call.
+// Pure mapping of stet wire JSON to the canonical model (docs/CANONICAL.md). No I/O; what tests and fuzzers call.
 // Internal header: never installed.
 #pragma once
 

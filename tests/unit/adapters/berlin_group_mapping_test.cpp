@@ -1,4 +1,4 @@
-// Berlin Group mapping against CANONICAL.md: signs, shapes real banks send, remittance, parties, dates, twins.
+// Berlin Group mapping against docs/CANONICAL.md: signs, shapes real banks send, remittance, parties, dates, twins.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -363,6 +363,19 @@ TEST(BerlinGroupMapping, NumericCurrencyCodes) {
   auto accounts = NormalizeAccounts(R"({"accounts":[{"resourceId":"a","currency":"978"}]})", Bg());
   ASSERT_TRUE(accounts) << accounts.error().message;
   EXPECT_EQ((*accounts)[0].currency, "EUR");
+}
+
+TEST(BerlinGroupMapping, ByteOrderMarkLowerCaseCurrencyAndNullLists) {
+  auto txs = Txs("\xEF\xBB\xBF" + Booked("", R"("1.00")"));
+  ASSERT_EQ(txs.size(), 1u);
+  auto lower = Txs(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"eur","amount":"1"}}]}})");
+  ASSERT_EQ(lower.size(), 1u);
+  EXPECT_EQ(lower[0].amount.currency.code(), "EUR");
+  auto accounts = NormalizeAccounts(R"({"accounts":null})", Bg());
+  ASSERT_TRUE(accounts) << accounts.error().message;
+  EXPECT_TRUE(accounts->empty());
+  // A BOM in the middle of a body is still malformed.
+  EXPECT_EQ(TxErr("{\"transactions\":\xEF\xBB\xBF{}}"), "transactions: expected an object");
 }
 
 TEST(BerlinGroupMapping, CodesSentAsNumbers) {

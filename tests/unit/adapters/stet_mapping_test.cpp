@@ -115,7 +115,7 @@ TEST(StetTransactions, ZeroDebitIsNeverNegative) {
   EXPECT_EQ(One(Body(StetRow(R"("0.00")", "DBIT"))).amount.ToString(), "0.00");
 }
 
-// CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
+// docs/CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
 TEST(StetTransactions, CreditWithMinusIsStillACredit) {
   EXPECT_EQ(One(Body(StetRow(R"("-3")", "CRDT"))).amount.ToString(), "3.00");
 }

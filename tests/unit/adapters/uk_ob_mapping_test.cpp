@@ -1,4 +1,4 @@
-// UK Open Banking v3.1.x / v4.0 mapping: the rules of CANONICAL.md applied to UK wire shapes.
+// UK Open Banking v3.1.x / v4.0 mapping: the rules of docs/CANONICAL.md applied to UK wire shapes.
 // Everything goes through the public NormalizeX entry points with Standard::kUkOpenBanking.
 #include <string>
 #include <string_view>
@@ -77,7 +77,7 @@ TEST(UkObTransactions, DebitOfZeroIsNotNegative) {
   EXPECT_EQ(OneTx(Row("Debit", "", R"("0.00")")).amount.ToString(), "0.00");
 }
 
-// CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
+// docs/CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
 TEST(UkObTransactions, CreditWithMinusIsStillACredit) {
   EXPECT_EQ(OneTx(Row("Credit", "", R"("-5")")).amount.ToString(), "5.00");
 }
@@ -484,7 +484,7 @@ TEST(UkObTransactions, BadCurrency) {
       TxError(TxBody(R"({"Amount":{"Amount":"1.00","Currency":"eur1"},"CreditDebitIndicator":"Debit","Status":"Booked"})")),
       "Data.Transaction[0].Amount.Currency: not an ISO 4217 currency code (three letters A-Z)");
   EXPECT_EQ(
-      TxError(TxBody(R"({"Amount":{"Amount":"1.00","Currency":"gbp"},"CreditDebitIndicator":"Debit","Status":"Booked"})")),
+      TxError(TxBody(R"({"Amount":{"Amount":"1.00","Currency":"G8P"},"CreditDebitIndicator":"Debit","Status":"Booked"})")),
       "Data.Transaction[0].Amount.Currency: not an ISO 4217 currency code (three letters A-Z)");
 }
 

@@ -1,4 +1,4 @@
-// CANONICAL.md output rules: key order, every key present, null for absent, escaping.
+// docs/CANONICAL.md output rules: key order, every key present, null for absent, escaping.
 #include <gtest/gtest.h>
 
 #include "bankfeed/canonical_json.hpp"
