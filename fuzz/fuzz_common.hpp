@@ -74,9 +74,47 @@ inline void CheckMoney(const Money& m) {
   Check(minor == 0 || (point != std::string::npos && static_cast<int>(text.size() - point - 1) >= minor));
 }
 
+// Setting refused rows aside (the sync's quarantine) and streaming agree with the strict, collected mapping: the same
+// rows with the same ids where it succeeds; where it fails on a row, that row is set aside and the same mapping
+// refuses it again on its own. The value quirks run here too.
+inline void CheckRefusedAndStreamed(Standard standard, const uint8_t* data, size_t size,
+                                    const Result<std::vector<Transaction>>& strict) {
+  NormalizeOptions options = OptionsFor(standard);
+  options.quirks.date_order = DateOrder::kDayFirst;
+  options.quirks.thousands_separator = (size % 2) == 0;
+  std::vector<RefusedRow> refused;
+  options.refused = &refused;
+  const auto lenient = NormalizeTransactions(AsText(data, size), options);
+  if (strict) Check(lenient.has_value());  // the quirks only read what strict mode refuses
+  if (!lenient) return;
+  if (!strict) Check(!lenient->empty() || !refused.empty());  // a row failed strict mode: taken or set aside
+  for (const RefusedRow& r : refused) {
+    Check(!r.raw_json.empty() && r.error.code == ErrorCode::kInvalidInput);
+    Check(r.error.message.starts_with(r.path));
+    Check(!NormalizeTransactionRow(r.raw_json, r.list_status, options).has_value());
+  }
+  // Streamed: the same lines, in the same order.
+  const std::string body(AsText(data, size));
+  std::vector<RefusedRow> streamed_refused;
+  options.refused = &streamed_refused;
+  size_t i = 0;
+  std::string a, b;
+  const Status streamed = NormalizeTransactionsTo(body, options, [&](Transaction& t) -> Status {
+    Check(i < lenient->size());
+    a.clear();
+    b.clear();
+    AppendCanonicalJson(a, t);
+    AppendCanonicalJson(b, (*lenient)[i++]);
+    Check(a == b);
+    return {};
+  });
+  Check(streamed.has_value() && i == lenient->size() && streamed_refused.size() == refused.size());
+}
+
 inline void CheckTransactions(Standard standard, const uint8_t* data, size_t size) {
   const NormalizeOptions options = OptionsFor(standard);
   const auto txs = NormalizeTransactions(AsText(data, size), options);
+  CheckRefusedAndStreamed(standard, data, size, txs);
   if (!txs) return;
   std::unordered_set<std::string> ids;
   std::string line;
