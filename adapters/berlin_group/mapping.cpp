@@ -42,6 +42,14 @@ Status ReadStructuredRemittance(MapContext& ctx, od::value v, OptString& out) {
   });
 }
 
+// A name: a string (Max70Text), or an object {name} as some banks send for the ultimate parties.
+Status ReadNameOrString(MapContext& ctx, od::value v, OptString& out) {
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  if (type == od::json_type::object) return ReadStringMember(ctx, v, "name", out);
+  return ReadString(ctx, v, out);
+}
+
 // currencyExchange: one reportExchangeRate object, or an array of them. The first rate wins; a bank that sends
 // several reports the same conversion per leg.
 Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
@@ -82,8 +90,8 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
     if (KeyIs(key, "debtorAccount")) return ReadAccountReference(ctx, f, debtor);
     if (KeyIs(key, "creditorAgent")) return ReadString(ctx, f, creditor.bic);
     if (KeyIs(key, "debtorAgent")) return ReadString(ctx, f, debtor.bic);
-    if (KeyIs(key, "ultimateCreditor")) return ReadString(ctx, f, creditor.ultimate_name);
-    if (KeyIs(key, "ultimateDebtor")) return ReadString(ctx, f, debtor.ultimate_name);
+    if (KeyIs(key, "ultimateCreditor")) return ReadNameOrString(ctx, f, creditor.ultimate_name);
+    if (KeyIs(key, "ultimateDebtor")) return ReadNameOrString(ctx, f, debtor.ultimate_name);
     if (KeyIs(key, "entryReference")) return ReadId(ctx, f, t.entry_reference);
     if (KeyIs(key, "endToEndId")) return ReadId(ctx, f, t.end_to_end_id);
     if (KeyIs(key, "mandateId")) return ReadId(ctx, f, t.mandate_id);

@@ -124,6 +124,12 @@ std::string_view TrimSpace(std::string_view s) {
   return s;
 }
 
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
 bool IsPlaceholder(std::string_view s) {
   static constexpr std::array<std::string_view, 8> kPlaceholders{"NOTPROVIDED", "NOT PROVIDED", "NONREF", "N/A",
                                                                   "NA",          "NONE",         "UNKNOWN", "-"};

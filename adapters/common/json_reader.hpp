@@ -108,6 +108,8 @@ class PathScope {
 };
 
 std::string_view TrimSpace(std::string_view s);
+// ASCII case-insensitive equality: code words banks send in another case ("CREDIT", "dbit").
+bool EqualsNoCase(std::string_view a, std::string_view b);
 // docs/CANONICAL.md's placeholder ids (NOTPROVIDED, NONREF, N/A, ...), case-insensitive after trimming.
 bool IsPlaceholder(std::string_view s);
 

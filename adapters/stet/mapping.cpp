@@ -186,9 +186,9 @@ Status ReadCreditDebit(MapContext& ctx, od::value v, std::optional<bool>& debit)
   OptString s;
   BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
   if (!s) return {};  // null: as if absent (the amount then carries its own sign)
-  if (*s == "CRDT") {
+  if (EqualsNoCase(*s, "CRDT")) {
     debit = false;
-  } else if (*s == "DBIT") {
+  } else if (EqualsNoCase(*s, "DBIT")) {
     debit = true;
   } else {
     return ctx.Fail("unknown credit/debit indicator");
@@ -200,13 +200,13 @@ Status ReadStatus(MapContext& ctx, od::value v, std::optional<TransactionStatus>
   OptString s;
   BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
   if (!s) return ctx.Fail("missing");
-  if (*s == "BOOK") {
+  if (EqualsNoCase(*s, "BOOK")) {
     status = TransactionStatus::kBooked;
-  } else if (*s == "PDNG") {
+  } else if (EqualsNoCase(*s, "PDNG")) {
     status = TransactionStatus::kPending;
-  } else if (*s == "OTHR") {
+  } else if (EqualsNoCase(*s, "OTHR")) {
     status = TransactionStatus::kInfo;
-  } else if (*s == "RJCT") {
+  } else if (EqualsNoCase(*s, "RJCT")) {
     status = TransactionStatus::kRejected;  // a rejected operation: no money moved
   } else {
     return ctx.Fail("unknown transaction status");

@@ -21,12 +21,6 @@ namespace {
 
 using namespace adapters;
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 // SchemeName is a namespaced enum ("UK.OBIE.IBAN", or another namespace's "UK.BANK.IBAN"); some banks drop the
 // namespace ("IBAN"). The code is what follows the last '.'.
 std::string_view SchemeCode(std::string_view scheme) {
@@ -264,7 +258,7 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
     if (KeyIs(key, "DateTime")) return ReadDate(ctx, f, b.reference_date, &b.last_change_datetime);
     if (KeyIs(key, "CreditLine")) {
       if (IsNull(f)) return {};
-      return ForEachElement(ctx, f, [&](size_t, od::value line) -> Status {
+      return ForEachObject(ctx, f, [&](od::value line) -> Status {  // an array, or one object at some banks
         have_credit_line = true;
         return ForEachField(ctx, line, [&](std::string_view k, od::value i) -> Status {
           if (k != "Included") return {};

@@ -378,6 +378,13 @@ TEST(BerlinGroupMapping, ByteOrderMarkLowerCaseCurrencyAndNullLists) {
   EXPECT_EQ(TxErr("{\"transactions\":\xEF\xBB\xBF{}}"), "transactions: expected an object");
 }
 
+TEST(BerlinGroupMapping, UltimatePartiesAsObjects) {
+  auto txs = Txs(Booked(R"("ultimateCreditor":{"name":"Shop Ltd"},"ultimateDebtor":"Jane")"));
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0].creditor->ultimate_name, "Shop Ltd");
+  EXPECT_EQ(txs[0].debtor->ultimate_name, "Jane");
+}
+
 TEST(BerlinGroupMapping, CodesSentAsNumbers) {
   auto txs = Txs(Booked(R"("bankTransactionCode":166,"proprietaryBankTransactionCode":5,"merchantCategoryCode":5411)"));
   ASSERT_EQ(txs.size(), 1u);

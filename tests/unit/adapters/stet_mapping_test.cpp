@@ -163,6 +163,15 @@ TEST(StetTransactions, AmountsWithoutCurrencyTakeTheAccounts) {
   EXPECT_EQ((*sent)[0].amount.currency.code(), "EUR");
 }
 
+TEST(StetTransactions, CodeWordsInAnyCase) {
+  auto r = NormalizeTransactions(
+      Body(R"({"transactionAmount":{"currency":"EUR","amount":"9"},"creditDebitIndicator":"dbit","status":"Book"})"),
+      Stet());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0].amount.ToString(), "-9.00");
+  EXPECT_EQ((*r)[0].status, TransactionStatus::kBooked);
+}
+
 TEST(StetTransactions, RejectedOperationsHaveTheirOwnStatus) {
   auto r = NormalizeTransactions(
       Body(R"({"transactionAmount":{"currency":"EUR","amount":"9"},"creditDebitIndicator":"DBIT","status":"RJCT"})"),
@@ -196,9 +205,9 @@ TEST(StetTransactions, DayFirstDatesUnderTheProfilesQuirkOnly) {
 TEST(StetTransactions, UnknownIndicatorIsAnError) {
   const std::string msg = StetTxError(Body(StetRow(R"("1")", "CREDIT")));
   EXPECT_EQ(msg, "transactions[0].creditDebitIndicator: unknown credit/debit indicator");
-  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "dbit"))),
+  EXPECT_EQ(StetTxError(Body(StetRow(R"("1")", "DEBIT"))),
             "transactions[0].creditDebitIndicator: unknown credit/debit indicator")
-      << "codes are upper case in the spec";
+      << "STET's codes, in any case, and nothing else";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
