@@ -427,6 +427,12 @@ void AdviseLargeArray(void* data, size_t bytes) {
 #endif
 }
 
+simdjson::error_code ValidateDocument(simdjson::padded_string_view json) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  return parser.parse(json.data(), json.size(), false).get(root);
+}
+
 od::parser& ThreadParser() {
   thread_local od::parser parser;
   return parser;

@@ -56,7 +56,9 @@ class JsonPath {
 class MapContext {
  public:
   explicit MapContext(const NormalizeOptions& options, const TransactionSink* sink = nullptr)
-      : options_(options), sink_(sink) {}
+      : options_(options),
+        sink_(sink),
+        first_refused_(options.refused != nullptr ? options.refused->size() : 0) {}
 
   const NormalizeOptions& options() const { return options_; }
   // Streaming: rows go to the sink one by one (AppendTransactions) instead of into the caller's vector.
@@ -66,6 +68,11 @@ class MapContext {
   Status Emit(Transaction& t) const { return (*sink_)(t); }
   // Sets the failed row at `start` aside in options().refused, with the error and the path of the row.
   void Refuse(const char* start, const Error& error, TransactionStatus list_status);
+  // Whether this walk set rows aside, and forgetting them when the body fails as a whole after all.
+  bool RefusedAny() const { return options_.refused != nullptr && options_.refused->size() > first_refused_; }
+  void ForgetRefused() const {
+    if (options_.refused != nullptr) options_.refused->resize(first_refused_);
+  }
   void set_input_end(const char* end) { input_end_ = end; }
   JsonPath& path() { return path_; }
   od::document& document() { return *document_; }
@@ -87,6 +94,7 @@ class MapContext {
  private:
   const NormalizeOptions& options_;
   const TransactionSink* sink_;
+  size_t first_refused_;
   Transaction scratch_;
   const char* input_end_ = nullptr;  // the end of the document's bytes (its padding follows)
   JsonPath path_;
@@ -325,6 +333,10 @@ Status ReadRootList(MapContext& ctx, simdjson::padded_string_view json, std::str
   return {};
 }
 
+// Whether the whole document is well-formed JSON. The on-demand walk checks only what it reads, and after a row is
+// set aside it goes on past bytes that might not be JSON at all; WithDocument then asks this.
+simdjson::error_code ValidateDocument(simdjson::padded_string_view json);
+
 // Parses `json` and calls f(od::value root), then checks nothing follows the root value.
 // Reuses one parser per thread: the mappings are pure but allocation-free after warm-up.
 template <typename F>
@@ -340,11 +352,21 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
   ctx.set_input_end(json.data() + json.size());
   od::value root;
   if (auto e = doc.get_value().get(root)) return ctx.Fail(e);
-  BANKFEED_RETURN_IF_ERROR(f(root));
+  if (Status s = f(root); !s) {
+    ctx.ForgetRefused();
+    return s;
+  }
   // Past the root value the iterator must be out of tokens; anything else is trailing content.
   const char* location = nullptr;
   if (doc.current_location().get(location) != simdjson::OUT_OF_BOUNDS) {
+    ctx.ForgetRefused();
     return ctx.Fail("unexpected content after the JSON value");
+  }
+  if (ctx.RefusedAny()) {
+    if (auto e = ValidateDocument(json)) {
+      ctx.ForgetRefused();  // the body is refused as a whole: no row of it is set aside on its own
+      return ctx.Fail(e);
+    }
   }
   return {};
 }

@@ -87,6 +87,22 @@ TEST(RefusedRows, MalformedJsonStillFailsTheWholeBody) {
   EXPECT_FALSE(NormalizeTransactions(body, Options(Standard::kBerlinGroup, &refused)));
 }
 
+TEST(RefusedRows, GarbageAfterASetAsideRowFailsTheBodyAndSetsNothingAside) {
+  // On-demand parsing checks only what it reads; past a refused row the walk must not take malformed bytes for rows.
+  const std::vector<std::pair<Standard, std::string>> bodies = {
+      {Standard::kStet, R"({"transactions":[,"creditDebit]Indicator":"DBIT"},{"x":1}]})"},
+      {Standard::kBerlinGroup, R"({"transactions":{"booked":["t{ransactionId":"n1",)" + BgRow("T1", R"("1.00")") + "]}}"},
+      {Standard::kUkOpenBanking, R"({"Data":{"Transaction":[{}, nel,, "x"]}})"},
+  };
+  for (const auto& [standard, body] : bodies) {
+    std::vector<RefusedRow> refused(1);  // an entry from an earlier body stays
+    auto rows = NormalizeTransactions(body, Options(standard, &refused));
+    ASSERT_FALSE(rows) << body;
+    EXPECT_EQ(rows.error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(refused.size(), 1u) << body;
+  }
+}
+
 TEST(RefusedRows, EveryStandardSetsRowsAside) {
   struct Case {
     Standard standard;
