@@ -46,9 +46,13 @@ QuarantinePlan PlanQuarantine(std::span<const QuarantineEntry> stored, std::span
     refused_now.emplace(Occurrence{r.raw_json, occurrence}, true);
   }
 
+  // The fetched rows by their bytes, only when there is a stored entry to look up (most syncs have none: their rows
+  // are not hashed).
   std::unordered_map<std::string_view, const Transaction*> fetched_by_raw;
-  for (const Transaction& t : fetched) {
-    if (!t.raw_json.empty()) fetched_by_raw.emplace(t.raw_json, &t);
+  if (!stored.empty()) {
+    for (const Transaction& t : fetched) {
+      if (!t.raw_json.empty()) fetched_by_raw.emplace(t.raw_json, &t);
+    }
   }
   int64_t kept_as_is = 0;
   for (const QuarantineEntry& e : stored) {
