@@ -121,6 +121,7 @@ class ConsentSync {
     r.bank_id = record_.bank_id;
     r.consent_handle = record_.handle;
     r.account = a.ref;
+    r.quarantined = a.state.quarantined;  // what the store holds; a sync that commits gives the new count
     return r;
   }
 
