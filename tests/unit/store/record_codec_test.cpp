@@ -207,7 +207,7 @@ TEST(StoreRecordCodec, RefusesMalformedBytes) {
   ExpectRefused(with_amount("1e5", "EUR"));
   ExpectRefused(with_amount("1.5", "eur"));
   ExpectRefused(with_amount("1.5", std::string("E\0R", 3)));
-  ExpectRefused(with_amount("1.5", "EUR", 4));  // status out of range (booked, pending, info, rejected)
+  ExpectRefused(with_amount("1.5", "EUR", 3));  // status out of range
   // A non-minimal varint for the id's length (0x81 0x00 = 1).
   ExpectRefused(head + std::string("\x81\x00", 2) + "x" + std::string("\x00\x01", 2) + "1" + "EUR" +
                 std::string("\x00", 1));
