@@ -38,7 +38,7 @@ void CheckAccount(const sb::ScenarioAccount& a, std::set<std::string>& resource_
 
 void Render(const sb::ScenarioAccount& a, const sb::Scenario& s) {
   namespace bg = sb::berlin_group;
-  bg::RenderOptions options{s.behaviour.wire, s.behaviour.ids, "https://127.0.0.1:1"};
+  bg::RenderOptions options{s.behaviour.wire, s.behaviour.ids, "https://127.0.0.1:1", s.latest_date};
   const std::vector<sb::TransactionView> rows = sb::VisibleTransactions(a, s.latest_date);
   const std::vector<bg::Link> links{{"self", "/v1/accounts/" + a.resource_id + "/transactions"}};
   bankfeed::fuzz::CheckJsonObject(bg::RenderTransactions(a, rows, bg::BookingStatus::kBoth, links, options));

@@ -7,6 +7,7 @@
 
 #include "adapters/berlin_group/links.hpp"
 #include "adapters/berlin_group/mapping.hpp"
+#include "adapters/berlin_group/page_overlap.hpp"
 #include "adapters/common/pages.hpp"
 #include "adapters/common/quota.hpp"
 #include "bankfeed/canonical_json.hpp"
@@ -34,49 +35,6 @@ std::string FormatQueryDate(const Date& date, std::string_view format) {
     }
   }
   return out;
-}
-
-// Rows equal in everything the bank may change between fetches of the same row: not the ids.
-bool SameContent(const Transaction& a, const Transaction& b) {
-  auto strip = [](Transaction t) {
-    t.id.clear();
-    t.transaction_id.reset();
-    t.entry_reference.reset();
-    t.raw_json.clear();
-    return ToCanonicalJson(t);
-  };
-  return strip(a) == strip(b);
-}
-
-// The bank repeats the previous page's last `overlap` rows at the start of the next. A page carries booked and
-// pending rows in separate arrays, so "last" and "start" hold per status: the candidates are the first `overlap`
-// rows of each status on the new page, matched one to one against the last `overlap` rows of that status on the
-// previous page. Exactly min(overlap, previous size, page size) rows must match; those are marked in `drop`.
-bool DropOverlap(std::span<const Transaction> previous, const std::vector<Transaction>& rows, size_t overlap,
-                 std::vector<bool>& drop) {
-  const size_t want = std::min({overlap, previous.size(), rows.size()});
-  size_t dropped = 0;
-  for (TransactionStatus status : {TransactionStatus::kBooked, TransactionStatus::kPending, TransactionStatus::kInfo}) {
-    std::vector<const Transaction*> tail;
-    for (size_t i = previous.size(); i-- > 0 && tail.size() < overlap;) {
-      if (previous[i].status == status) tail.push_back(&previous[i]);
-    }
-    std::vector<bool> used(tail.size(), false);
-    size_t seen = 0;
-    for (size_t i = 0; i < rows.size() && seen < overlap && dropped < want; ++i) {
-      if (rows[i].status != status) continue;
-      ++seen;
-      for (size_t j = 0; j < tail.size(); ++j) {
-        if (!used[j] && SameContent(*tail[j], rows[i])) {
-          used[j] = true;
-          drop[i] = true;
-          ++dropped;
-          break;
-        }
-      }
-    }
-  }
-  return dropped == want;
 }
 
 }  // namespace
@@ -165,6 +123,7 @@ Result<std::vector<Account>> BerlinGroupConnector::ListAccounts(ConsentGrant& gr
   BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, ApiUrl("/v1/accounts"), "read accounts")));
   NormalizeOptions options;
   options.timezone = profile_.timezone;
+  options.quirks = profile_.quirks.values;
   simdjson::padded_string body(response.body);
   auto accounts = MapAccounts(body, options);
   if (!accounts) return tl::unexpected(BodyError(accounts.error(), "accounts", response));
@@ -181,6 +140,7 @@ Result<std::vector<Balance>> BerlinGroupConnector::GetBalances(ConsentGrant& gra
   BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, url, "read balances")));
   NormalizeOptions options;
   options.timezone = profile_.timezone;
+  options.quirks = profile_.quirks.values;
   options.account_id = account.id;
   simdjson::padded_string body(response.body);
   auto balances = MapBalances(body, options);
@@ -210,40 +170,43 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
   }
   NormalizeOptions options;
   options.timezone = profile_.timezone;
+  options.quirks = profile_.quirks.values;
   options.account_id = account.id;
   options.assign_ids = false;  // assigned once, over the whole batch, below
 
   std::set<std::string> visited{url};
   // Each page's rows (a declared overlap dropped), joined once at the end: a batch grown page by page would move
-  // its rows again at every reallocation.
+  // its rows again at every reallocation. A row the mapping refuses is set aside with its error (the sync keeps it
+  // in quarantine) and the rest of the page is kept.
   std::vector<std::vector<Transaction>> pages;
+  std::vector<RefusedRow> refused;
+  PageRows previous;  // the last page, ordered, when the profile declares an overlap
+  const auto overlap = static_cast<size_t>(std::max(0, profile_.quirks.page_overlap));
   for (int page = 1;; ++page) {
     const std::string what = "transactions page " + std::to_string(page);
     BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, url, "read " + what)));
     simdjson::padded_string body(response.body);
+    PageRows current;
+    options.refused = &current.refused;
     auto rows = MapTransactions(body, options);
     if (!rows) return tl::unexpected(BodyError(rows.error(), what, response));
+    current.rows = std::move(*rows);
     auto links = ReadLinks(response.body);
     if (!links) return tl::unexpected(BodyError(links.error(), what, response));
     batch.pages = page;
 
     // A declared overlap: the page starts with the previous page's last rows. They are checked, then dropped.
-    std::vector<bool> drop(rows->size(), false);
-    if (!pages.empty() && profile_.quirks.page_overlap > 0) {
-      if (!DropOverlap(pages.back(), *rows, static_cast<size_t>(profile_.quirks.page_overlap), drop)) {
+    if (overlap > 0) {
+      OrderPage(current);
+      if (page > 1 && !DropOverlap(previous, current, overlap)) {
         return tl::unexpected(BodyError(Error(ErrorCode::kProtocol, "the first rows do not repeat the previous "
                                                                     "page's last rows (profile page_overlap)"),
                                         what, response));
       }
-      size_t kept = 0;
-      for (size_t i = 0; i < rows->size(); ++i) {
-        if (drop[i]) continue;
-        if (kept != i) (*rows)[kept] = std::move((*rows)[i]);
-        ++kept;
-      }
-      rows->erase(rows->begin() + static_cast<std::ptrdiff_t>(kept), rows->end());
+      previous = current;
     }
-    pages.push_back(std::move(*rows));
+    pages.push_back(std::move(current.rows));
+    for (RefusedRow& r : current.refused) refused.push_back(std::move(r));
 
     auto next = links->find("next");
     if (next == links->end()) break;
@@ -262,12 +225,14 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
     url = std::move(*next_url);
   }
   batch.transactions = adapters::JoinPages(pages);
+  batch.refused = std::move(refused);
   // Ids over the whole query: twins on different pages stay twins, and the ids do not depend on page boundaries.
   TransactionIdAssigner ids;
   for (auto& t : batch.transactions) ids.Assign(t);
   log::Info("bg.transactions", {{"bank", profile_.id},
                                 {"pages", batch.pages},
-                                {"rows", static_cast<int64_t>(batch.transactions.size())}});
+                                {"rows", static_cast<int64_t>(batch.transactions.size())},
+                                {"refused", static_cast<int64_t>(batch.refused.size())}});
   return batch;
 }
 

@@ -21,6 +21,7 @@ Result<Consent> ParseConsent(std::string_view body, const BankProfile& profile, 
   NormalizeOptions options;
   options.standard = Standard::kBerlinGroup;
   options.timezone = profile.timezone;
+  options.quirks = profile.quirks.values;
   simdjson::padded_string padded(body);
   auto consent = MapConsent(padded, options);
   if (!consent) {

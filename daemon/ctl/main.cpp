@@ -257,7 +257,7 @@ int main(int argc, char** argv) {
       std::cout << s.bank_id() << " " << s.account_id() << ": " << OutcomeName(s.outcome()) << ", quota "
                 << s.quota_left() << "/" << s.quota_per_day() << " left today, next run "
                 << (s.has_next_run() ? "at " + google::protobuf::util::TimeUtil::ToString(s.next_run()) : "not planned")
-                << "\n";
+                << (s.quarantined() > 0 ? ", " + std::to_string(s.quarantined()) + " row(s) quarantined" : "") << "\n";
     }
   });
 

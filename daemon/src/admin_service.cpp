@@ -103,6 +103,7 @@ grpc::Status AdminService::GetSyncStatus(grpc::ServerContext* context, const v1:
       if (a.state.last_success) ToProto(*a.state.last_success, *out.mutable_last_success());
       if (a.state.retry_at) ToProto(*a.state.retry_at, *out.mutable_retry_at());
       if (a.state.last_booked_date) out.set_last_booked_date(a.state.last_booked_date->ToString());
+      out.set_quarantined(a.state.quarantined);
       auto consent = by_handle.find(a.consent_handle);
       if (consent == by_handle.end()) continue;
       if (auto profile = core_.ProfileFor(a.bank_id); profile) {
@@ -173,6 +174,7 @@ grpc::Status AdminService::Forget(grpc::ServerContext* context, const v1::Forget
     response->set_transactions(outcome->report->transactions);
     response->set_balances(outcome->report->balances);
     response->set_changes(outcome->report->changes);
+    response->set_quarantined(outcome->report->quarantined);
     for (const cli::ConsentRevocation& c : outcome->consents) {
       if (c.error) response->add_not_revoked(c.consent_handle);
     }

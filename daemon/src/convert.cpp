@@ -159,6 +159,7 @@ void ToProto(const AccountSyncResult& r, v1::AccountSyncResult& out) {
   out.set_removed(r.removed);
   out.set_pages(r.pages);
   out.set_skipped(r.skipped);
+  out.set_quarantined(r.quarantined);
 }
 
 v1::ConsentStatus ToProto(ConsentStatus s) {

@@ -90,6 +90,9 @@ void Metrics::CountSyncRun(std::string_view trigger, const SyncReport& report, d
     if (a.skipped) continue;
     ++sync_accounts_[std::string(SyncOutcomeName(a.outcome))];
     if (a.error && a.outcome != SyncOutcome::kOk) ++sync_errors_[std::string(ErrorCodeName(a.error->code))];
+    if (a.outcome == SyncOutcome::kOk && !a.account.account_id.empty()) {
+      quarantined_[{a.bank_id, a.account.account_id}] = a.quarantined;
+    }
   }
   sync_changes_["added"] += static_cast<uint64_t>(report.added());
   sync_changes_["modified"] += static_cast<uint64_t>(report.modified());
@@ -99,6 +102,11 @@ void Metrics::CountSyncRun(std::string_view trigger, const SyncReport& report, d
 void Metrics::SetQuota(std::map<std::string, BankQuota> by_bank) {
   std::lock_guard lock(mu_);
   quota_ = std::move(by_bank);
+}
+
+void Metrics::SetQuarantined(std::map<std::pair<std::string, std::string>, int64_t> by_account) {
+  std::lock_guard lock(mu_);
+  quarantined_ = std::move(by_account);
 }
 
 std::string Metrics::Render() const {
@@ -125,6 +133,13 @@ std::string Metrics::Render() const {
   for (const auto& [bank, q] : quota_) {
     out += "bankfeed_quota_exhausted_accounts{" + Label("bank", bank) + "} " + std::to_string(q.exhausted_accounts) +
            "\n";
+  }
+  Header(out, "bankfeed_quarantined_rows", "gauge",
+         "Rows in quarantine (sent by the bank, not normalizable yet), summed over the bank's accounts.");
+  std::map<std::string, int64_t> quarantined;
+  for (const auto& [key, n] : quarantined_) quarantined[key.first] += n;
+  for (const auto& [bank, n] : quarantined) {
+    out += "bankfeed_quarantined_rows{" + Label("bank", bank) + "} " + std::to_string(n) + "\n";
   }
   Header(out, "bankfeed_feed_changes_served_total", "counter", "Feed changes sent by Sync and Subscribe.");
   out += "bankfeed_feed_changes_served_total " + std::to_string(served_.load()) + "\n";

@@ -10,6 +10,8 @@
 //   bankfeed_sync_changes_total{kind}                 feed changes written
 //   bankfeed_quota_left{bank}                         unattended reads left today, summed over the bank's accounts
 //   bankfeed_quota_exhausted_accounts{bank}           accounts whose quota or Retry-After still runs
+//   bankfeed_quarantined_rows{bank}                   rows in quarantine (sent by the bank, not normalizable yet),
+//                                                     summed over the bank's accounts; updated by every sync
 //   bankfeed_feed_changes_served_total                changes sent by Sync and Subscribe
 //   bankfeed_streams_active                           open Subscribe streams
 // Labels hold method names, codes, outcomes and bank profile ids only: never a tenant's or customer's data.
@@ -51,6 +53,8 @@ class Metrics {
   void CountRefusal(std::string_view reason);
   void CountSyncRun(std::string_view trigger, const SyncReport& report, double seconds);
   void SetQuota(std::map<std::string, BankQuota> by_bank);
+  // Every account's quarantined rows, by (bank, account id), as the store holds them now (replaces what was known).
+  void SetQuarantined(std::map<std::pair<std::string, std::string>, int64_t> by_account);
   void ChangesServed(size_t n) { served_.fetch_add(n, std::memory_order_relaxed); }
   void StreamOpened() { streams_.fetch_add(1); }
   void StreamClosed() { streams_.fetch_sub(1); }
@@ -65,6 +69,7 @@ class Metrics {
   std::map<std::string, uint64_t> sync_accounts_, sync_errors_, sync_runs_, sync_changes_;
   Histogram sync_duration_;
   std::map<std::string, BankQuota> quota_;
+  std::map<std::pair<std::string, std::string>, int64_t> quarantined_;  // (bank, account id): summed per bank
   std::atomic<uint64_t> served_{0};
   std::atomic<int64_t> streams_{0};
 };

@@ -113,7 +113,9 @@ void SyncScheduler::UpdateQuotaGauges(const std::vector<ConsentRecord>& consents
   for (const ConsentRecord& c : consents) by_handle[c.handle] = &c;
   const int64_t now_s = Seconds(core_.Now());
   std::map<std::string, BankQuota> gauges;
+  std::map<std::pair<std::string, std::string>, int64_t> quarantined;
   for (const AccountRecord& a : accounts) {
+    quarantined[{a.bank_id, a.ref.account_id}] = a.state.quarantined;
     auto it = by_handle.find(a.consent_handle);
     if (it == by_handle.end()) continue;
     auto profile = core_.ProfileFor(a.bank_id);
@@ -123,6 +125,7 @@ void SyncScheduler::UpdateQuotaGauges(const std::vector<ConsentRecord>& consents
     if (a.state.retry_at && a.state.retry_at->unix_seconds > now_s) ++q.exhausted_accounts;
   }
   core_.metrics().SetQuota(std::move(gauges));
+  core_.metrics().SetQuarantined(std::move(quarantined));
 }
 
 }  // namespace bankfeed::daemon

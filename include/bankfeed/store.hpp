@@ -11,7 +11,8 @@
 //     └ consent (a ConsentGrant at one bank: "cg_…" handle, the grant sealed)
 //         └ account (canonical Account, sealed; its sync state in clear)
 //             ├ balances (sealed)
-//             └ transactions (canonical Transaction, sealed; status, date and feed position in clear)
+//             ├ transactions (canonical Transaction, sealed; status, date and feed position in clear)
+//             └ quarantine (rows the mapping refused: raw row and error sealed, under a keyed hash)
 // and the tenant's change log: every added, modified or removed transaction gets the next sequence number.
 //
 //   auto store = bankfeed::OpenSqliteStore({.path = "bankfeed.db", .key_file = "/etc/bankfeed/at-rest.keys"});
@@ -68,6 +69,9 @@ struct SyncState {
   std::optional<DateTime> retry_at;           // UTC: not before this (quota, Retry-After)
   int64_t pages = 0;                          // of the last successful sync
   int64_t fetched = 0;                        // transactions fetched by the last successful sync
+  // Rows of the account in quarantine (QuarantineEntry) now. Read from the quarantine itself by ListAccounts and
+  // GetAccount, so it is always the true count; SaveSyncState and CommitAccountSync do not write it.
+  int64_t quarantined = 0;
 };
 
 struct CustomerRecord {
@@ -109,6 +113,20 @@ struct FeedTransaction {
 enum class ChangeKind { kAdded, kModified, kRemoved };
 BANKFEED_EXPORT std::string_view ChangeKindName(ChangeKind k);  // "added", "modified", "removed"
 
+// A transaction row the bank sent that could not be normalized (RefusedRow), kept sealed in the store instead of
+// failing the sync, and normalized again on the account's later syncs (so a profile or mapping fix brings it into
+// the feed). Within an account an entry is named by its raw bytes and its occurrence among identical rows (twins
+// stay two entries); in the database only by a keyed hash of both (`key`), which says nothing about the row.
+struct QuarantineEntry {
+  std::string key;                 // "qr_" + 32 hex digits; set by the store (ignored in AccountCommit)
+  std::string raw_json;            // the row's exact bytes (personal data: never log it)
+  int64_t occurrence = 0;          // 0 for the first row with these bytes in a fetch, 1 for its twin, ...
+  TransactionStatus list_status = TransactionStatus::kBooked;
+  std::string error;               // "<path>: <reason>" of the last attempt; never a value
+  DateTime first_seen;             // UTC: the sync that first refused it
+  DateTime last_seen;              // UTC: the last sync whose fetch held it
+};
+
 // Everything one successful account sync writes, in one database transaction: its changes, its balances and its
 // sync state. Changes get consecutive sequence numbers in this order: added, modified, removed.
 struct AccountCommit {
@@ -118,6 +136,10 @@ struct AccountCommit {
   std::vector<std::string> removed;       // ids of stored rows
   std::optional<std::vector<Balance>> balances;  // replaces the stored balances when set
   SyncState state;
+  // Quarantine changes, in the same database transaction: entries written (new, or replacing the stored entry
+  // with the same raw bytes and occurrence), then entries deleted (by key, as LoadQuarantine gave it).
+  std::vector<QuarantineEntry> quarantine_put;
+  std::vector<std::string> quarantine_drop;
 };
 
 struct FeedEntry {
@@ -145,7 +167,7 @@ struct FeedRead {
 };
 
 struct ForgetReport {
-  int64_t customers = 0, consents = 0, accounts = 0, transactions = 0, balances = 0, changes = 0;
+  int64_t customers = 0, consents = 0, accounts = 0, transactions = 0, balances = 0, changes = 0, quarantined = 0;
 };
 
 struct ForgetOptions {
@@ -220,6 +242,8 @@ class BANKFEED_EXPORT Store {
   // not a tx_ id, unless the account has no rows at all (then none is in use, whatever they are).
   virtual Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
                                                                std::span<const std::string_view> ids) = 0;
+  // The account's quarantine (decrypted), oldest first. kNotFound for an unknown account.
+  virtual Result<std::vector<QuarantineEntry>> LoadQuarantine(const AccountRef& account) = 0;
   // Writes one account sync atomically. Returns the tenant's sequence number after it. kInvalidArgument (nothing
   // written) for an added id already in use or a modified/removed id not stored.
   virtual Result<int64_t> CommitAccountSync(const AccountCommit& commit) = 0;

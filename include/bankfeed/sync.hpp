@@ -67,6 +67,11 @@ struct AccountSyncResult {
   std::optional<DateTime> retry_at;   // quota exhausted / rate limited: not before this
   int added = 0, modified = 0, removed = 0;
   int pages = 0;
+  // Rows of the account in quarantine after this sync (or still, when it did not commit): rows the bank sent that
+  // could not be normalized. The sync stored every other row (the outcome is still ok), keeps these sealed, and
+  // tries them again on every later sync, so a profile or mapping fix brings them into the feed. While a fetch has
+  // such rows, no stored row is removed for being absent from it (but a pending row a booked one replaces).
+  int64_t quarantined = 0;
   // Not asked: retry_at had not come yet, the run was stopped, or another holder had the consent (Store::
   // TryLeaseConsent; `error` then says it was busy). The outcome is the stored one.
   bool skipped = false;
@@ -77,6 +82,7 @@ struct SyncReport {
   int added() const;
   int modified() const;
   int removed() const;
+  int64_t quarantined() const;
   bool all_ok() const;
 };
 

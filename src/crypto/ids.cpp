@@ -17,6 +17,7 @@ namespace {
 constexpr std::string_view kSalt = "bankfeed ids v1";
 constexpr std::string_view kAccountLabel = "bankfeed ids v1 account";
 constexpr std::string_view kTxLabel = "bankfeed ids v1 transaction";
+constexpr std::string_view kQuarantineLabel = "bankfeed ids v1 quarantine";
 constexpr size_t kIdBytes = 16;  // an id's 32 hex digits
 
 tl::unexpected<Error> Internal(std::string_view what) {
@@ -66,6 +67,8 @@ Result<IdKeyer> IdKeyer::Create(detail::KeyView secret) {
   IdKeyer keyer;
   BANKFEED_RETURN_IF_ERROR(detail::HkdfSha256(secret, kSalt, kAccountLabel, keyer.account_key_.mutable_view()));
   BANKFEED_RETURN_IF_ERROR(detail::HkdfSha256(secret, kSalt, kTxLabel, keyer.tx_key_.mutable_view()));
+  BANKFEED_RETURN_IF_ERROR(
+      detail::HkdfSha256(secret, kSalt, kQuarantineLabel, keyer.quarantine_key_.mutable_view()));
   return keyer;
 }
 
@@ -74,6 +77,15 @@ Result<std::string> IdKeyer::AccountId(std::string_view tenant, std::string_view
   if (!ParseId(unkeyed_id, "acc_", bytes)) return MakeError(ErrorCode::kInvalidArgument, "ids: not an acc_ id");
   BANKFEED_ASSIGN_OR_RETURN(const auto mac, detail::HmacSha256(account_key_.view(), {TenantPart(tenant), unkeyed_id}));
   return "acc_" + ToHex(std::span<const unsigned char>(mac.data(), kIdBytes));
+}
+
+Result<std::string> IdKeyer::QuarantineKey(std::string_view tenant, std::string_view account_id, int64_t occurrence,
+                                           std::string_view raw_row) const {
+  const std::string count = std::to_string(occurrence);
+  BANKFEED_ASSIGN_OR_RETURN(const auto mac, detail::HmacSha256(quarantine_key_.view(), {TenantPart(tenant), "|",
+                                                                                       account_id, "|", count, "|",
+                                                                                       raw_row}));
+  return "qr_" + ToHex(std::span<const unsigned char>(mac.data(), kIdBytes));
 }
 
 Result<TxIdKeyer> IdKeyer::ForTenant(std::string_view tenant) const {

@@ -8,11 +8,12 @@
 // at-rest keyring, so rotating the at-rest key does not change any id):
 //
 //   account   "acc_" + hex of the first 16 bytes of HMAC-SHA256(account subkey, T | unkeyed id)
+//   quarantine "qr_" + hex of the first 16 bytes of HMAC-SHA256(quarantine subkey, T | account | occurrence | row)
 //   tx        "tx_" + hex of AES-256(tenant's tx key, the 16 bytes of the unkeyed id), one block: a keyed
 //             permutation, so distinct unkeyed ids (twins included) stay distinct; the tenant's tx key is
 //             HMAC-SHA256(tx subkey, T)
 //
-// where T is the tenant's length in decimal, ':' and its bytes (so no tenant runs into the id), and the two subkeys
+// where T is the tenant's length in decimal, ':' and its bytes (so no tenant runs into the id), and the subkeys
 // are HKDF-SHA256 of the id secret (salt "bankfeed ids v1") with distinct labels. Without the secret a keyed id
 // says nothing about the account or row behind it, and one account under two tenants gets unrelated ids.
 //
@@ -60,11 +61,17 @@ class IdKeyer {
   Result<std::string> AccountId(std::string_view tenant, std::string_view unkeyed_id) const;
   // A keyer for `tenant`'s transaction ids.
   Result<TxIdKeyer> ForTenant(std::string_view tenant) const;
+  // The name of a quarantined row in the store: "qr_" + hex of the first 16 bytes of
+  // HMAC-SHA256(quarantine subkey, T | "|" | account id | "|" | occurrence | "|" | raw row). The same row and
+  // occurrence on the same account always give the same key; without the secret it says nothing about the row.
+  Result<std::string> QuarantineKey(std::string_view tenant, std::string_view account_id, int64_t occurrence,
+                                    std::string_view raw_row) const;
 
  private:
   IdKeyer() = default;
   SecretKey account_key_;
   SecretKey tx_key_;
+  SecretKey quarantine_key_;
 };
 
 }  // namespace bankfeed::crypto

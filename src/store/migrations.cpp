@@ -90,6 +90,22 @@ CREATE TABLE sequences (
     // Keyed ids: the schema is unchanged; the migration's hook makes the id secret and rewrites the ids
     // (SqliteStore::RekeyIds).
     {2, "-- ids keyed under the store's id secret"},
+    // The quarantine: transaction rows a sync could not normalize, kept until a later sync can (issue 21). An entry
+    // is named by entry_key, "qr_" + 32 hex digits of an HMAC under the id secret (crypto::IdKeyer::QuarantineKey)
+    // of the tenant, account id, occurrence and raw bytes: stable across at-rest key rotations, and without the
+    // secret it says nothing about the row. row_enc seals the error and the raw row together
+    // (SqliteStore::QuarantineAd). list_status is a TransactionStatus; first_seen and last_seen are unix seconds.
+    {3, R"sql(
+CREATE TABLE quarantine (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  entry_key TEXT NOT NULL,
+  list_status INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  row_enc BLOB NOT NULL,
+  PRIMARY KEY (account_id, entry_key)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 //   accounts.account_enc       "accounts.account|<tenant>|<customer handle>|<acc_ id>"
 //   balances.balance_enc       "balances.balance|<tenant>|<account row>|<ord>"
 //   transactions.record_enc    "transactions.record|<tenant>|<account row>|<tx_ id>"
+//   quarantine.row_enc         "quarantine.row|<tenant>|<account row>|<qr_ key>"
 //   meta key_check             "meta.key_check|<store id>"
 //   meta id_secret             "meta.id_secret|<store id>"
 // where <tenant> is its length, ':' and its bytes (so no tenant name can run into the next part). Account rows are
@@ -52,6 +53,7 @@ std::string AccountAd(std::string_view tenant, std::string_view customer_handle,
 std::string BalanceAd(std::string_view tenant, int64_t account_row, int64_t ord);
 std::string TransactionAd(std::string_view tenant, int64_t account_row, std::string_view feed_id);
 std::string TransactionAdPrefix(std::string_view tenant, int64_t account_row);  // TransactionAd up to the feed id
+std::string QuarantineAd(std::string_view tenant, int64_t account_row, std::string_view entry_key);
 
 class SqliteStore final : public Store {
  public:
@@ -88,6 +90,7 @@ class SqliteStore final : public Store {
   Result<std::vector<FeedTransaction>> LoadWindow(const AccountRef& account, Date from) override;
   Result<std::vector<std::string>> TransactionIdsInUse(const AccountRef& account,
                                                        std::span<const std::string_view> ids) override;
+  Result<std::vector<QuarantineEntry>> LoadQuarantine(const AccountRef& account) override;
   Result<int64_t> CommitAccountSync(const AccountCommit& commit) override;
   Result<int64_t> CommitAccountSync(AccountCommit&& commit) override;
 
@@ -138,6 +141,8 @@ class SqliteStore final : public Store {
   Result<std::vector<ConsentRecord>> QueryConsents(std::string_view tenant, int64_t customer_id,
                                                    std::string_view consent_handle);
   Status WriteSyncState(int64_t account_row, const SyncState& state);
+  // A commit's quarantine changes (sqlite_store_quarantine.cpp), in the commit's transaction.
+  Status WriteQuarantine(const AccountRow& account, std::string_view account_id, const AccountCommit& commit);
   Result<int64_t> ReadHead(std::string_view tenant) { return ReadHead(*db_, tenant); }
   Result<int64_t> ReadHead(Db& db, std::string_view tenant);  // on `db`, whose mutex the caller holds
   Status PurgeFreedPages();

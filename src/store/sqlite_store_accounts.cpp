@@ -11,7 +11,8 @@ namespace bankfeed::store {
 namespace {
 
 constexpr std::string_view kAccountColumns =
-    "SELECT cu.tenant, cu.handle, a.account_id, c.handle, c.bank_id, a.account_enc, a.sync_state FROM accounts a "
+    "SELECT cu.tenant, cu.handle, a.account_id, c.handle, c.bank_id, a.account_enc, a.sync_state, "
+    "(SELECT COUNT(*) FROM quarantine q WHERE q.account_id = a.id) FROM accounts a "
     "JOIN customers cu ON cu.id = a.customer_id JOIN consents c ON c.id = a.consent_id ";
 
 Status CheckRef(const AccountRef& ref) {
@@ -133,6 +134,7 @@ Result<std::vector<AccountRecord>> SqliteStore::ListAccounts(std::string_view te
       if (!state) return MakeError(ErrorCode::kInvalidInput, "store: accounts.sync_state: " + state.error().message);
       r.state = std::move(*state);
     }
+    r.state.quarantined = stmt.Int(7);
   }
   return out;
 }
@@ -218,6 +220,8 @@ Result<ForgetReport> SqliteStore::ForgetCustomer(std::string_view tenant, std::s
         {"DELETE FROM transactions WHERE account_id IN (SELECT id FROM accounts WHERE customer_id = ?1)",
          &report.transactions},
         {"DELETE FROM balances WHERE account_id IN (SELECT id FROM accounts WHERE customer_id = ?1)", &report.balances},
+        {"DELETE FROM quarantine WHERE account_id IN (SELECT id FROM accounts WHERE customer_id = ?1)",
+         &report.quarantined},
         {"DELETE FROM accounts WHERE customer_id = ?1", &report.accounts},
         {"DELETE FROM consents WHERE customer_id = ?1", &report.consents},
         {"DELETE FROM customers WHERE id = ?1", &report.customers},

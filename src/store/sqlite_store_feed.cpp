@@ -363,6 +363,7 @@ Result<int64_t> SqliteStore::Commit(const AccountCommit& commit, AccountCommit* 
     }
   }
   BANKFEED_RETURN_IF_ERROR(WriteSyncState(account.id, commit.state));
+  BANKFEED_RETURN_IF_ERROR(WriteQuarantine(account, commit.account.account_id, commit));
   if (seq != head) {
     BANKFEED_ASSIGN_OR_RETURN(Stmt upsert,
                               db_->Prepare("INSERT INTO sequences(tenant, head_seq) VALUES (?1, ?2) "

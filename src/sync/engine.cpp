@@ -121,6 +121,7 @@ class ConsentSync {
     r.bank_id = record_.bank_id;
     r.consent_handle = record_.handle;
     r.account = a.ref;
+    r.quarantined = a.state.quarantined;  // what the store holds; a sync that commits gives the new count
     return r;
   }
 
@@ -215,6 +216,19 @@ class ConsentSync {
     return std::min(from, today);
   }
 
+  // How the account's quarantined rows are normalized again: as its connector reads its rows, under the profile as
+  // it is now (so that a profile fix, a date order say, brings them into the feed).
+  NormalizeOptions Renormalize(const AccountRecord& a) const {
+    const BankProfile& profile = connector_.profile();
+    NormalizeOptions options;
+    options.standard = profile.standard;
+    options.timezone = profile.timezone;
+    options.account_id = a.account.id;
+    options.quirks = profile.quirks.values;
+    options.assign_ids = false;
+    return options;
+  }
+
   AccountSyncResult SyncAccount(const AccountRecord& a) {
     const Date today = Today();
     auto from = WindowFrom(a, today);
@@ -228,7 +242,9 @@ class ConsentSync {
 
     const sync::ReconcileRules rules{connector_.profile().quirks.trust_transaction_ids, connector_.profile().sync};
     const int pages = batch->pages;
-    auto ingested = sync::IngestBatch(store_, a, std::move(*batch), std::move(*balances), rules, ToDateTime(Now()));
+    auto ingested = sync::IngestBatch(store_, a, std::move(*batch), std::move(*balances), rules,
+                                      sync::RenormalizeWith(Renormalize(a)),
+                                      ToDateTime(Now()));
     if (!ingested) return Failed(a, ingested.error(), SyncOutcome::kFailed);
 
     AccountSyncResult r = Base(a);
@@ -237,6 +253,14 @@ class ConsentSync {
     r.modified = ingested->modified;
     r.removed = ingested->removed;
     r.pages = pages;
+    r.quarantined = ingested->quarantined;
+    if (r.quarantined > 0 || a.state.quarantined > 0) {
+      // Counts only: a quarantined row's bytes and values never reach a log.
+      log::Info("sync.quarantine", {{"bank", record_.bank_id},
+                                    {"consent", record_.handle},
+                                    {"quarantined", r.quarantined},
+                                    {"recovered", static_cast<int64_t>(ingested->recovered)}});
+    }
     if (options_.on_commit && (r.added || r.modified || r.removed)) {
       options_.on_commit(record_.tenant, ingested->head_seq);
     }
@@ -316,6 +340,11 @@ int SyncReport::added() const {
 int SyncReport::modified() const {
   int n = 0;
   for (const auto& a : accounts) n += a.modified;
+  return n;
+}
+int64_t SyncReport::quarantined() const {
+  int64_t n = 0;
+  for (const auto& a : accounts) n += a.quarantined;
   return n;
 }
 int SyncReport::removed() const {

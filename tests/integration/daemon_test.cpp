@@ -220,6 +220,48 @@ TEST_F(DaemonTest, ConsentSyncAndFeedFlowWithHealthAndMetrics) {
   EXPECT_EQ(log.find("token-of-tenant"), std::string::npos);
 }
 
+TEST_F(DaemonTest, QuarantinedRowsShowInTheSyncResultTheStatusTheMetricsAndForget) {
+  // One booked row of psu-1's first account, which the bank writes day first: the test profile cannot read it.
+  spec_.days = 20;
+  spec_.frequency_per_day = 50;
+  auto probe = sandbox::ParseScenario(SimulationScenario(spec_), "sim.yaml", "berlin-group");
+  ASSERT_TRUE(probe);
+  std::string unusable;
+  for (const auto& t : probe->FindPsu("psu-1")->accounts.front().transactions) {
+    if (t.status == sandbox::TxStatus::kBooked) {
+      unusable = t.id;
+      break;
+    }
+  }
+  ASSERT_FALSE(unusable.empty());
+  SetUpBank("  wire: {day_first_rows: [" + unusable + "]}\n");
+  DaemonProcess d(*workspace_);
+  ASSERT_TRUE(d.Start(today_.ToString()));
+  const Customer c = ConsentThroughDaemon(d, kTenantA);
+
+  const v1::TriggerSyncResponse synced = TriggerSync(d, kTenantA, c);
+  int64_t quarantined = 0;
+  for (const auto& a : synced.accounts()) {
+    EXPECT_EQ(a.outcome(), v1::SYNC_OUTCOME_OK) << a.error_message();
+    quarantined += a.quarantined();
+  }
+  EXPECT_EQ(quarantined, 1);
+  v1::GetSyncStatusResponse status;
+  ASSERT_TRUE(d.admin()->GetSyncStatus(d.Context(kTenantA).get(), {}, &status).ok());
+  quarantined = 0;
+  for (const auto& a : status.accounts()) quarantined += a.quarantined();
+  EXPECT_EQ(quarantined, 1);
+  const std::string metrics = HttpGet(d.metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("bankfeed_quarantined_rows{bank=\"test-bank\"} 1\n"), std::string::npos) << metrics;
+
+  v1::ForgetRequest forget;
+  forget.set_customer_id(c.customer_id);
+  v1::ForgetResponse forgotten;
+  ASSERT_TRUE(d.admin()->Forget(d.Context(kTenantA).get(), forget, &forgotten).ok());
+  EXPECT_EQ(forgotten.quarantined(), 1);
+  EXPECT_EQ(d.Stop(), 0) << d.log();
+}
+
 TEST_F(DaemonTest, SubscribeReceivesANewTransactionWithinOneSecondOfTheSync) {
   SetUpBank();
   DaemonProcess d(*workspace_);

@@ -1,5 +1,6 @@
 // `bankfeed fetch`: reads accounts, balances and transactions through a consent and prints them, as a readable
-// summary or (--json) canonical JSON Lines: {"account": {...}}, {"balance": {...}}, {"transaction": {...}}.
+// summary or (--json) canonical JSON Lines: {"account": {...}}, {"balance": {...}}, {"transaction": {...}}. A row
+// the mapping cannot normalize is left out, and named on stderr by its path and reason (never its values).
 #include <chrono>
 
 #include "bankfeed/bankfeed.hpp"
@@ -75,12 +76,16 @@ int RunFetch(const FetchArgs& args) {
 
   // Everything is read before anything is printed: an error leaves stdout empty.
   std::string out;
+  std::vector<std::string> refused;  // rows the mapping could not normalize: their errors (paths, never values)
   auto run = [&]() -> Status {
     BANKFEED_ASSIGN_OR_RETURN(auto accounts, connector.ListAccounts(grant, psu));
     if (!args.json) out += "bank " + grant.bank_id + ": " + std::to_string(accounts.size()) + " account(s)\n";
     for (const auto& account : accounts) {
       BANKFEED_ASSIGN_OR_RETURN(auto balances, connector.GetBalances(grant, account, psu));
       BANKFEED_ASSIGN_OR_RETURN(auto batch, connector.GetTransactions(grant, account, query, psu));
+      for (const RefusedRow& r : batch.refused) {
+        refused.push_back("account " + account.resource_id.value_or("-") + ": row refused: " + r.error.ToString());
+      }
       if (args.json) {
         AppendWrapped(out, "account", account);
         for (const auto& b : balances) AppendWrapped(out, "balance", b);
@@ -97,7 +102,8 @@ int RunFetch(const FetchArgs& args) {
       }
       out += "    transactions " + batch.date_from.ToString() + ".." + batch.date_to.ToString() + ": " +
              std::to_string(booked) + " booked, " + std::to_string(pending) + " pending, " +
-             std::to_string(batch.pages) + " page(s)\n";
+             std::to_string(batch.pages) + " page(s)" +
+             (batch.refused.empty() ? "" : ", " + std::to_string(batch.refused.size()) + " row(s) refused") + "\n";
       for (size_t i = 0; i < batch.transactions.size() && i < static_cast<size_t>(args.rows); ++i) {
         AppendRow(out, batch.transactions[i]);
       }
@@ -110,6 +116,7 @@ int RunFetch(const FetchArgs& args) {
     return (PrintError(saved.error().ToString()), ExitCodeFor(saved.error()));
   }
   if (!status) return (PrintError(status.error().ToString()), ExitCodeFor(status.error()));
+  for (const std::string& line : refused) PrintError(line);
   return WriteStdout(out) ? kExitOk : kExitSoftware;
 }
 

@@ -40,7 +40,9 @@ int RunForget(const ForgetArgs& args) {
   out += "forgot customer " + customer->handle + ": " + std::to_string(report->consents) + " consent(s), " +
          std::to_string(report->accounts) + " account(s), " + std::to_string(report->transactions) +
          " transaction(s), " + std::to_string(report->balances) + " balance(s), " + std::to_string(report->changes) +
-         " change(s)\n";
+         " change(s)";
+  if (report->quarantined > 0) out += ", " + std::to_string(report->quarantined) + " quarantined row(s)";
+  out += "\n";
   return WriteStdout(out) ? kExitOk : kExitSoftware;
 }
 

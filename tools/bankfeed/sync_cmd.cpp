@@ -38,6 +38,7 @@ std::string Line(const AccountSyncResult& r, bool json) {
     AppendJsonString(out, SyncOutcomeName(r.outcome));
     out += ",\"added\":" + std::to_string(r.added) + ",\"modified\":" + std::to_string(r.modified) +
            ",\"removed\":" + std::to_string(r.removed) + ",\"pages\":" + std::to_string(r.pages) +
+           ",\"quarantined\":" + std::to_string(r.quarantined) +
            ",\"skipped\":" + (r.skipped ? "true" : "false") + ",\"retry_at\":";
     if (r.retry_at) {
       AppendJsonString(out, r.retry_at->ToString());
@@ -57,6 +58,8 @@ std::string Line(const AccountSyncResult& r, bool json) {
   if (r.outcome == SyncOutcome::kOk) {
     out += " +" + std::to_string(r.added) + " ~" + std::to_string(r.modified) + " -" + std::to_string(r.removed) +
            " (" + std::to_string(r.pages) + " page(s))";
+    // Rows the bank sent that could not be normalized: kept in the store and tried again on every sync.
+    if (r.quarantined > 0) out += ", " + std::to_string(r.quarantined) + " row(s) quarantined";
   }
   if (r.skipped) out += " (not asked)";
   if (r.retry_at) out += " until " + r.retry_at->ToString();
@@ -119,7 +122,9 @@ int RunSync(const SyncArgs& args) {
   for (const auto& r : report->accounts) out += Line(r, args.json);
   if (!args.json) {
     out += "synced " + std::to_string(report->accounts.size()) + " account(s): +" + std::to_string(report->added()) +
-           " ~" + std::to_string(report->modified()) + " -" + std::to_string(report->removed()) + "\n";
+           " ~" + std::to_string(report->modified()) + " -" + std::to_string(report->removed());
+    if (report->quarantined() > 0) out += ", " + std::to_string(report->quarantined()) + " row(s) quarantined";
+    out += "\n";
   }
   if (!WriteStdout(out)) return kExitSoftware;
   return ExitCodeOf(*report);

@@ -303,6 +303,18 @@ const Psu* Scenario::OwnerOf(std::string_view resource_id) const {
   return nullptr;
 }
 
+// Whether some account has a row, or a pending row's booked version, with this id.
+bool HasRowId(const std::vector<Psu>& psus, std::string_view id) {
+  for (const Psu& p : psus) {
+    for (const ScenarioAccount& a : p.accounts) {
+      for (const ScenarioTransaction& t : a.transactions) {
+        if (t.id == id || (t.booked && t.booked->id == id)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 Result<Scenario> ParseScenario(std::string_view yaml_text, std::string_view source_name,
                                std::optional<std::string_view> expected_standard) {
   YamlContext ctx{std::string(source_name)};
@@ -347,6 +359,13 @@ Result<Scenario> ParseScenario(std::string_view yaml_text, std::string_view sour
   }
   MapReader behaviour = r.Map("behaviour");
   detail::ReadBehaviour(behaviour, s.behaviour);
+  for (const std::string& id : s.behaviour.wire.day_first_rows) {
+    if (!HasRowId(s.psus, id)) {
+      ctx.Fail(r.Node("behaviour")["wire"]["day_first_rows"], "behaviour.wire.day_first_rows",
+               "no transaction (or booked version) has the id " + id);
+      break;
+    }
+  }
   r.Finish();
   if (ctx.failed()) return tl::unexpected(*ctx.error());
   s.latest_date = LatestDate(s.psus);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,6 +104,14 @@ struct WireOptions {
   bool amounts_as_numbers = false;
   bool links_absolute = true;
   bool links_as_array = false;
+  // Rows (scenario ids; a pending row's booked version by its booked id) whose bookingDate and valueDate the bank
+  // writes day first, "15/11/2019", as some banks do: a mapping refuses them unless the profile declares
+  // `quirks.date_order: day-first`. From `day_first_from` on (the simulated day), or always when it is unset.
+  std::set<std::string> day_first_rows;
+  std::optional<Date> day_first_from;
+  bool DayFirst(std::string_view row_id, Date today) const {
+    return day_first_rows.contains(std::string(row_id)) && (!day_first_from || today >= *day_first_from);
+  }
 };
 
 struct Requirements {

@@ -87,6 +87,8 @@ void ReadWire(MapReader& r, WireOptions& out) {
   out.amounts_as_numbers = r.Bool("amounts_as_numbers").value_or(false);
   out.links_absolute = r.Enum<bool>("links", {{"absolute", true}, {"relative", false}}).value_or(true);
   out.links_as_array = r.Bool("links_as_array").value_or(false);
+  for (std::string& id : r.StringList("day_first_rows")) out.day_first_rows.insert(std::move(id));
+  out.day_first_from = r.Date_("day_first_from");
   r.Finish();
 }
 

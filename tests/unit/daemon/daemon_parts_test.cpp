@@ -111,6 +111,31 @@ TEST(Metrics, PrometheusTextHasTypesCountersAndHistograms) {
   EXPECT_NE(text.find("bankfeed_quota_exhausted_accounts{bank=\"sandbox-alpha\"} 1\n"), std::string::npos);
 }
 
+TEST(Metrics, QuarantinedRowsAreAGaugePerBankThatEachSyncUpdates) {
+  Metrics m;
+  m.SetQuarantined({{{"bank-a", "acc_1"}, 2}, {{"bank-a", "acc_2"}, 1}, {{"bank-b", "acc_3"}, 0}});
+  std::string text = m.Render();
+  EXPECT_NE(text.find("# TYPE bankfeed_quarantined_rows gauge\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("bankfeed_quarantined_rows{bank=\"bank-a\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("bankfeed_quarantined_rows{bank=\"bank-b\"} 0\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("acc_1"), std::string::npos) << "labels name banks only";
+
+  // A sync of acc_1 that fixed its rows, and one that failed on acc_2 (its count is the stored one still).
+  SyncReport report;
+  AccountSyncResult fixed;
+  fixed.bank_id = "bank-a";
+  fixed.account.account_id = "acc_1";
+  fixed.outcome = SyncOutcome::kOk;
+  AccountSyncResult failed = fixed;
+  failed.account.account_id = "acc_2";
+  failed.outcome = SyncOutcome::kBankUnavailable;
+  failed.error = Error(ErrorCode::kUnavailable, "down");
+  report.accounts = {fixed, failed};
+  m.CountSyncRun("rpc", report, 0.1);
+  text = m.Render();
+  EXPECT_NE(text.find("bankfeed_quarantined_rows{bank=\"bank-a\"} 1\n"), std::string::npos) << text;
+}
+
 TEST(GrpcStatus, ErrorsMapToCodesWithTheFieldFirstAndNoPersonalData) {
   auto s = ToGrpcStatus(Error(ErrorCode::kInvalidArgument, "cursor: corrupt"));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

@@ -49,6 +49,19 @@ TEST_F(Render, DefaultsAreStringAmountsStableIdsAndAbsoluteObjectLinks) {
             "https://127.0.0.1:4443/v1/accounts/acc-1/transactions?bookingStatus=both&page=2");
 }
 
+TEST_F(Render, DayFirstRowsWriteTheirDatesDayFirst) {
+  RenderOptions o = Options();
+  o.today = today_;
+  o.wire.day_first_rows = {"t1"};
+  std::string json = RenderTransactions(acc1_, rows_, BookingStatus::kBoth, links_, o);
+  EXPECT_EQ(JsonString(json, "/transactions/booked/0/bookingDate"), "02/01/2025");
+  EXPECT_EQ(JsonString(json, "/transactions/booked/0/valueDate"), "02/01/2025");
+  EXPECT_EQ(JsonString(json, "/transactions/booked/1/bookingDate").find('/'), std::string::npos) << "only t1";
+  o.wire.day_first_from = Date{today_.days_since_epoch + 1};
+  json = RenderTransactions(acc1_, rows_, BookingStatus::kBoth, links_, o);
+  EXPECT_EQ(JsonString(json, "/transactions/booked/0/bookingDate"), "2025-01-02") << "not before day_first_from";
+}
+
 TEST_F(Render, AmountsAsNumbers) {
   RenderOptions o = Options();
   o.wire.amounts_as_numbers = true;

@@ -257,6 +257,14 @@ TEST(Scenario, BehaviourValidation) {
                   "behaviour.require.psu_id: expected one of optional, required, forbidden");
   behaviour_error("  wire: {links: sideways}\n", "sideways", "behaviour.wire.links: expected one of absolute, relative");
   behaviour_error("  frequency_per_day: -3\n", "-3", "behaviour.frequency_per_day: expected an integer from 1 to 1000000");
+  behaviour_error("  wire: {day_first_rows: [t1, nope]}\n", "[t1",
+                  "behaviour.wire.day_first_rows: no transaction (or booked version) has the id nope");
+  auto day_first = ParseScenario(MiniScenario("  wire: {day_first_rows: [t1], day_first_from: 2025-01-03}\n"),
+                                 "test.yaml");
+  ASSERT_TRUE(day_first) << day_first.error().message;
+  EXPECT_FALSE(day_first->behaviour.wire.DayFirst("t1", Date::FromYmd(2025, 1, 2)));
+  EXPECT_TRUE(day_first->behaviour.wire.DayFirst("t1", Date::FromYmd(2025, 1, 3)));
+  EXPECT_FALSE(day_first->behaviour.wire.DayFirst("t2", Date::FromYmd(2025, 1, 3)));
 }
 
 TEST(Scenario, FaultsParse) {

@@ -36,6 +36,7 @@ Transaction Booked(const char* date, const char* amount, const char* remittance)
 struct FakeBank {
   std::mutex mu;
   std::vector<Transaction> rows;                // per account the same rows
+  std::vector<RefusedRow> refused;              // rows the mapping could not normalize, per account the same
   std::optional<Error> fail_transactions;       // returned by GetTransactions
   std::vector<TransactionQuery> queries;
   int list_accounts_calls = 0;
@@ -97,6 +98,7 @@ class FakeConnector : public Connector {
       batch.transactions.push_back(std::move(t));
     }
     AssignTransactionIds(batch.transactions);
+    batch.refused = bank_.refused;
     return batch;
   }
 
@@ -163,6 +165,36 @@ TEST_F(SyncEngineTest, FirstSyncReadsTheProfilesHistoryAndASecondSyncOfTheSameDa
   // The window now starts at the last booked date minus the overlap.
   EXPECT_EQ(bank_.queries.back().date_from, Date{D("2025-03-02").days_since_epoch - 7});
   EXPECT_EQ(bank_.list_accounts_calls, 1);  // accounts are listed once, not on every sync
+}
+
+TEST_F(SyncEngineTest, RefusedRowsAreQuarantinedAndCountedAndAFailedSyncKeepsThem) {
+  AddConsent("t1", "psu-1");
+  bank_.rows = {Booked("2025-03-01", "-1.00", "a")};
+  bank_.refused = {RefusedRow{"transactions.booked[1]",
+                              Error(ErrorCode::kInvalidInput, "transactions.booked[1].bookingDate: not a date"),
+                              R"({"bookingDate":"not a date"})", TransactionStatus::kBooked}};
+  const SyncReport first = Run({.tenant = "t1"});
+  ASSERT_EQ(first.accounts.size(), 2u);
+  EXPECT_TRUE(first.all_ok()) << "a refused row does not fail the account";
+  EXPECT_EQ(first.added(), 2);
+  EXPECT_EQ(first.quarantined(), 2);
+  for (const AccountSyncResult& a : first.accounts) {
+    EXPECT_EQ(a.quarantined, 1);
+    EXPECT_EQ(store_->GetAccount("t1", a.account)->state.quarantined, 1);
+  }
+
+  bank_.fail_transactions = Error(ErrorCode::kUnavailable, "read transactions page 1: 503");
+  const SyncReport failed = Run({.tenant = "t1", .ignore_retry_at = true});
+  ASSERT_EQ(failed.accounts.size(), 2u);
+  EXPECT_EQ(failed.accounts[0].outcome, SyncOutcome::kBankUnavailable);
+  EXPECT_EQ(failed.quarantined(), 2) << "the quarantine is untouched, and reported as it is";
+
+  bank_.fail_transactions.reset();
+  bank_.refused.clear();  // the bank sends the row no more, and it never normalizes: it stays in quarantine
+  const SyncReport third = Run({.tenant = "t1", .ignore_retry_at = true});
+  EXPECT_TRUE(third.all_ok());
+  EXPECT_EQ(third.quarantined(), 2);
+  EXPECT_EQ(third.removed(), 0);
 }
 
 TEST_F(SyncEngineTest, AnAccountWithoutBookingsRereadsOnlyTheOverlap) {

@@ -20,7 +20,7 @@ void BerlinGroupModule::Json(httplib::Response& res, int status, std::string bod
 }
 
 RenderOptions BerlinGroupModule::Options() const {
-  return {s_.scenario.behaviour.wire, s_.scenario.behaviour.ids, s_.base_url};
+  return {s_.scenario.behaviour.wire, s_.scenario.behaviour.ids, s_.base_url, s_.clock.Today()};
 }
 
 std::optional<ApiError> BerlinGroupModule::Authenticate(const httplib::Request& req) {

@@ -15,6 +15,13 @@ void WriteBalance(JsonWriter& w, const ScenarioBalance& b, const Currency& curre
   w.EndObject();
 }
 
+// YYYY-MM-DD, or DD/MM/YYYY for a row the bank writes day first (wire.day_first_rows).
+std::string WireDate(Date d, bool day_first) {
+  const std::string iso = d.ToString();
+  if (!day_first) return iso;
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
 void WriteTransaction(JsonWriter& w, const TransactionView& t, const Currency& currency,
                       const RenderOptions& options) {
   w.BeginObject();
@@ -24,8 +31,9 @@ void WriteTransaction(JsonWriter& w, const TransactionView& t, const Currency& c
     w.Key("transactionId").String(id);
     w.Key("entryReference").String(id);
   }
-  if (t.booking_date) w.Key("bookingDate").String(t.booking_date->ToString());
-  w.Key("valueDate").String(t.value_date.ToString());
+  const bool day_first = options.wire.DayFirst(t.id, options.today);
+  if (t.booking_date) w.Key("bookingDate").String(WireDate(*t.booking_date, day_first));
+  w.Key("valueDate").String(WireDate(t.value_date, day_first));
   w.Key("transactionAmount");
   WriteAmount(w, t.amount, currency, options);
   if (const auto& party = t.row->counterparty) {

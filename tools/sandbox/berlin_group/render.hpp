@@ -17,6 +17,7 @@ struct RenderOptions {
   WireOptions wire;
   IdMode ids = IdMode::kStable;
   std::string base_url;  // "https://127.0.0.1:PORT": prefixed to hrefs when links are absolute
+  Date today;            // the simulated day (wire.day_first_from)
 };
 
 struct Link {
