@@ -1,4 +1,4 @@
-// bankfeed/store.hpp: where synced data lives (DESIGN.md §6, §7).
+// bankfeed/store.hpp: where synced data lives (docs/DESIGN.md §6, §7).
 //
 // The Store is what the sync engine and the feed need from a database, and nothing more, so that a PostgreSQL
 // implementation can follow the embedded SQLite one without touching the engine. The SQLite store
@@ -46,7 +46,7 @@
 
 namespace bankfeed {
 
-// How an account's last sync ended (DESIGN.md §6: one outcome per account, not one failure for everything).
+// How an account's last sync ended (docs/DESIGN.md §6: one outcome per account, not one failure for everything).
 enum class SyncOutcome {
   kNever,              // not synced yet
   kOk,

@@ -1,4 +1,4 @@
-// bankfeed/sync.hpp: the sync engine (DESIGN.md §6).
+// bankfeed/sync.hpp: the sync engine (docs/DESIGN.md §6).
 //
 // For each consent it reads the accounts (on the first sync, or when asked), then per account a window of
 // transactions and the balances, reconciles them against the store and commits the changes together with the

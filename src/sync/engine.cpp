@@ -196,7 +196,7 @@ class ConsentSync {
     return connector_.profile().timezone.LocalDate(ToDateTime(Now()).unix_seconds);
   }
 
-  // The first day to ask for (DESIGN.md §6).
+  // The first day to ask for (docs/DESIGN.md §6).
   Result<Date> WindowFrom(const AccountRecord& a, Date today) {
     const SyncRules& rules = connector_.profile().sync;
     if (!a.state.last_booked_date && !a.state.window_from) {

@@ -1,4 +1,4 @@
-// sync/reconcile.hpp: turns one account's fetched window into feed changes (DESIGN.md §6). Pure: no I/O.
+// sync/reconcile.hpp: turns one account's fetched window into feed changes (docs/DESIGN.md §6). Pure: no I/O.
 //
 // The stored side is what the store holds for the window (every booked row from the window's first day on, every
 // pending row); the fetched side is every page of one query, ids assigned over the whole batch. Rows are matched

@@ -1,4 +1,4 @@
-// A sandbox scenario: one bank's ground truth over simulated time and how the bank behaves (DESIGN.md §5, the
+// A sandbox scenario: one bank's ground truth over simulated time and how the bank behaves (docs/DESIGN.md §5, the
 // contract; tools/sandbox/README.md for what the contract leaves open).
 //
 // Parsing is strict and complete: every error names the file, line, column and key path, e.g.
