@@ -60,7 +60,7 @@ inline void CheckJsonObject(const std::string& line) {
   Check(!parser.parse(line).get(doc) && doc.is_object());
 }
 
-// CANONICAL.md "Money": the currency is three letters A-Z. The printed amount has at least the minor-unit digits,
+// docs/CANONICAL.md "Money": the currency is three letters A-Z. The printed amount has at least the minor-unit digits,
 // is never "-0", and parses back to the same value.
 inline void CheckMoney(const Money& m) {
   const std::string_view code = m.currency.code();

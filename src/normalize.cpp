@@ -20,14 +20,31 @@ struct StandardEntry {
   Result<std::vector<Account>> (*accounts)(simdjson::padded_string_view, const NormalizeOptions&);
   Result<std::vector<Balance>> (*balances)(simdjson::padded_string_view, const NormalizeOptions&);
   Result<Consent> (*consent)(simdjson::padded_string_view, const NormalizeOptions&);
+  Status (*stream)(simdjson::padded_string_view, const NormalizeOptions&, const TransactionSink&);
+  // The smallest transactions body around one row of the list `status` (a quarantined row tried again).
+  std::string (*wrap_row)(std::string_view row, TransactionStatus status);
 };
+
+std::string WrapBerlinGroupRow(std::string_view row, TransactionStatus status) {
+  const std::string_view list = status == TransactionStatus::kPending ? "pending"
+                                : status == TransactionStatus::kInfo  ? "information"
+                                                                      : "booked";
+  return "{\"transactions\":{\"" + std::string(list) + "\":[" + std::string(row) + "]}}";
+}
+std::string WrapUkRow(std::string_view row, TransactionStatus) {
+  return "{\"Data\":{\"Transaction\":[" + std::string(row) + "]}}";
+}
+std::string WrapStetRow(std::string_view row, TransactionStatus) {
+  return "{\"transactions\":[" + std::string(row) + "]}";
+}
 
 constexpr std::array<StandardEntry, 3> kStandards{{
     {Standard::kBerlinGroup, "berlin-group", berlin_group::MapTransactions, berlin_group::MapAccounts,
-     berlin_group::MapBalances, berlin_group::MapConsent},
+     berlin_group::MapBalances, berlin_group::MapConsent, berlin_group::StreamTransactions, WrapBerlinGroupRow},
     {Standard::kUkOpenBanking, "uk-ob", uk_ob::MapTransactions, uk_ob::MapAccounts, uk_ob::MapBalances,
-     uk_ob::MapConsent},
-    {Standard::kStet, "stet", stet::MapTransactions, stet::MapAccounts, stet::MapBalances, stet::MapConsent},
+     uk_ob::MapConsent, uk_ob::StreamTransactions, WrapUkRow},
+    {Standard::kStet, "stet", stet::MapTransactions, stet::MapAccounts, stet::MapBalances, stet::MapConsent,
+     stet::StreamTransactions, WrapStetRow},
 }};
 
 const StandardEntry& EntryFor(Standard s) {
@@ -66,6 +83,30 @@ Result<std::vector<Balance>> NormalizeBalances(std::string_view body, const Norm
 }
 Result<Consent> NormalizeConsent(std::string_view body, const NormalizeOptions& options) {
   return Run(body, options, EntryFor(options.standard).consent);
+}
+
+Status NormalizeTransactionsTo(const std::string& body, const NormalizeOptions& options, const TransactionSink& sink) {
+  const auto stream = EntryFor(options.standard).stream;
+  if (body.capacity() - body.size() >= kBodyPadding) {
+    return stream(simdjson::padded_string_view(body.data(), body.size(), body.capacity()), options, sink);
+  }
+  return Run(body, options, [&](simdjson::padded_string_view json, const NormalizeOptions& o) {
+    return stream(json, o, sink);
+  });
+}
+
+Result<Transaction> NormalizeTransactionRow(std::string_view row_json, TransactionStatus list_status,
+                                            const NormalizeOptions& options) {
+  const StandardEntry& entry = EntryFor(options.standard);
+  NormalizeOptions one = options;
+  one.assign_ids = false;
+  one.refused = nullptr;
+  const std::string body = entry.wrap_row(row_json, list_status);
+  BANKFEED_ASSIGN_OR_RETURN(auto rows, Run(body, one, entry.transactions));
+  if (rows.size() != 1) {
+    return MakeError(ErrorCode::kInvalidInput, "row: expected one transaction, found " + std::to_string(rows.size()));
+  }
+  return std::move(rows.front());
 }
 
 }  // namespace bankfeed

@@ -18,7 +18,7 @@ using namespace adapters;
 
 // accountReference: {iban, bban, pan, maskedPan, msisdn, other, currency}.
 Status ReadAccountReference(MapContext& ctx, od::value v, Party& p) {
-  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "iban")) return ReadString(ctx, f, p.iban);
     if (KeyIs(key, "bban")) return ReadString(ctx, f, p.bban);
     if (KeyIs(key, "maskedPan")) return ReadString(ctx, f, p.masked_pan);
@@ -36,7 +36,7 @@ Status ReadStructuredRemittance(MapContext& ctx, od::value v, OptString& out) {
   od::json_type type;
   if (auto e = v.type().get(type)) return ctx.Fail(e);
   if (type != od::json_type::object) return AppendStrings(ctx, v, out);
-  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "reference")) return AppendStrings(ctx, f, out);
     return {};
   });
@@ -95,9 +95,9 @@ Status ReadTransaction(MapContext& ctx, od::value v, TransactionStatus status, T
         return ReadStructuredRemittance(ctx, item, t.remittance_reference);
       });
     }
-    if (KeyIs(key, "bankTransactionCode")) return ReadString(ctx, f, t.bank_transaction_code);
-    if (KeyIs(key, "proprietaryBankTransactionCode")) return ReadString(ctx, f, t.proprietary_code);
-    if (KeyIs(key, "merchantCategoryCode")) return ReadString(ctx, f, t.merchant_category_code);
+    if (KeyIs(key, "bankTransactionCode")) return ReadCode(ctx, f, t.bank_transaction_code);
+    if (KeyIs(key, "proprietaryBankTransactionCode")) return ReadCode(ctx, f, t.proprietary_code);
+    if (KeyIs(key, "merchantCategoryCode")) return ReadCode(ctx, f, t.merchant_category_code);
     if (KeyIs(key, "currencyExchange")) return ReadExchange(ctx, f, t);
     if (KeyIs(key, "instructedAmount") || KeyIs(key, "originalAmount")) {
       if (IsNull(f)) return {};
@@ -118,24 +118,33 @@ Status ReadTransactionList(MapContext& ctx, od::value v, TransactionStatus statu
   if (IsNull(v)) return {};
   return AppendTransactions(
       ctx, v, out, [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, status, t); },
-      Reserved::kYes);
+      Reserved::kYes, status);
 }
 
 // accountReport: {booked, pending, information, _links}. Rows come out booked, then pending, then information,
 // whatever order the keys arrive in. Banks send them in that order, so rows go straight into `out` and are only
 // reordered (stably) when a bank did not.
-bool IsTransactionList(std::string_view key) {
-  return KeyIs(key, "booked") || KeyIs(key, "pending") || KeyIs(key, "information");
+std::optional<TransactionStatus> ListStatus(std::string_view key) {
+  if (KeyIs(key, "booked")) return TransactionStatus::kBooked;
+  if (KeyIs(key, "pending")) return TransactionStatus::kPending;
+  if (KeyIs(key, "information")) return TransactionStatus::kInfo;
+  return std::nullopt;
 }
 
 // Counts the rows of all of the report's lists and reserves room for them at once: reserving list by list would
-// move every booked row again when the pending list arrives. Only counts; a value of the wrong type is left for the
-// reading pass to report, and the object is reset for it.
-Status ReserveReportRows(MapContext& ctx, od::object& report, std::vector<Transaction>& out) {
+// move every booked row again when the pending list arrives. Also tells whether the lists come in output order.
+// Only counts; a value of the wrong type is left for the reading pass to report, and the object is reset for it.
+Status ScanReportLists(MapContext& ctx, od::object& report, std::vector<Transaction>& out, bool& in_order) {
   size_t rows = 0;
+  in_order = true;
+  std::optional<TransactionStatus> last;
   BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, report, [&](std::string_view key, od::value f) -> Status {
+    const auto status = ListStatus(key);
+    if (!status) return {};
+    if (last && *status < *last) in_order = false;
+    last = status;
     od::array list;
-    if (!IsTransactionList(key) || f.get_array().get(list)) return {};
+    if (ctx.streaming() || f.get_array().get(list)) return {};
     size_t count = 0;
     if (auto e = list.count_elements().get(count)) return ctx.Fail(e);
     rows += count;
@@ -143,8 +152,18 @@ Status ReserveReportRows(MapContext& ctx, od::object& report, std::vector<Transa
   }));
   bool unused = false;
   if (auto e = report.reset().get(unused)) return ctx.Fail(e);
-  ReserveRows(out, out.size() + rows);
+  if (!ctx.streaming()) ReserveRows(out, out.size() + rows);
   return {};
+}
+
+// Reads the report's lists; with `only`, just that list.
+Status ReadReportLists(MapContext& ctx, od::object& report, std::vector<Transaction>& out,
+                       std::optional<TransactionStatus> only) {
+  return ForEachFieldOf(ctx, report, [&](std::string_view key, od::value f) -> Status {
+    const auto status = ListStatus(key);
+    if (!status || (only && *status != *only)) return {};
+    return ReadTransactionList(ctx, f, *status, out);
+  });
 }
 
 Status ReadAccountReport(MapContext& ctx, od::value v, std::vector<Transaction>& out) {
@@ -153,48 +172,45 @@ Status ReadAccountReport(MapContext& ctx, od::value v, std::vector<Transaction>&
   if (auto e = v.get_object().get(report)) {
     return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an object") : ctx.Fail(e);
   }
-  BANKFEED_RETURN_IF_ERROR(ReserveReportRows(ctx, report, out));
-  BANKFEED_RETURN_IF_ERROR(ForEachFieldOf(ctx, report, [&](std::string_view key, od::value f) -> Status {
-    if (KeyIs(key, "booked")) return ReadTransactionList(ctx, f, TransactionStatus::kBooked, out);
-    if (KeyIs(key, "pending")) return ReadTransactionList(ctx, f, TransactionStatus::kPending, out);
-    if (KeyIs(key, "information")) return ReadTransactionList(ctx, f, TransactionStatus::kInfo, out);
+  bool in_order = true;
+  BANKFEED_RETURN_IF_ERROR(ScanReportLists(ctx, report, out, in_order));
+  if (ctx.streaming() && !in_order) {
+    // Rows leave as they are read, so lists sent out of order are read one at a time, in output order.
+    for (const TransactionStatus status :
+         {TransactionStatus::kBooked, TransactionStatus::kPending, TransactionStatus::kInfo}) {
+      BANKFEED_RETURN_IF_ERROR(ReadReportLists(ctx, report, out, status));
+      bool unused = false;
+      if (auto e = report.reset().get(unused)) return ctx.Fail(e);
+    }
     return {};
-  }));
+  }
+  BANKFEED_RETURN_IF_ERROR(ReadReportLists(ctx, report, out, std::nullopt));
+  if (ctx.streaming()) return {};
   auto by_status = [](const Transaction& a, const Transaction& b) { return a.status < b.status; };
   const auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
   if (!std::is_sorted(begin, out.end(), by_status)) std::stable_sort(begin, out.end(), by_status);
   return {};
 }
 
-// Balance types: Berlin Group names to ISO 20022 codes. ISO codes sent as-is are accepted.
-std::string_view BalanceCode(std::string_view type) {
-  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {"closingBooked", "CLBD"},    {"expected", "XPCD"},        {"openingBooked", "OPBD"},
-      {"interimAvailable", "ITAV"}, {"interimBooked", "ITBD"},   {"forwardAvailable", "FWAV"},
-      {"closingAvailable", "CLAV"}, {"openingAvailable", "OPAV"}, {"information", "INFO"},
-      {"previouslyClosedBooked", "PRCD"}, {"valueDate", "VALU"}, {"nonInvoiced", "OTHR"},
-  };
-  for (const auto& [name, code] : kTypes) {
-    if (name == type) return code;
-  }
-  return IsIsoBalanceCode(type) ? type : std::string_view{};
-}
+// Balance types: Berlin Group names to ISO 20022 codes (ReadBalanceType: ISO codes sent as-is are accepted, case
+// and '_' variants match, other names such as 1.3's `authorised` are OTHR).
+constexpr BalanceTypeName kBalanceTypes[] = {
+    {"closingBooked", "CLBD"},    {"expected", "XPCD"},        {"openingBooked", "OPBD"},
+    {"interimAvailable", "ITAV"}, {"interimBooked", "ITBD"},   {"forwardAvailable", "FWAV"},
+    {"closingAvailable", "CLAV"}, {"openingAvailable", "OPAV"}, {"information", "INFO"},
+    {"previouslyClosedBooked", "PRCD"}, {"valueDate", "VALU"}, {"nonInvoiced", "OTHR"},
+};
 
 Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
-  bool have_amount = false;
-  OptString type;
+  bool have_amount = false, have_type = false;
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "balanceAmount")) {
       have_amount = true;
       return ReadMoney(ctx, f, "amount", "currency", b.amount);
     }
     if (KeyIs(key, "balanceType")) {
-      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
-      if (!type) return ctx.Fail("missing balance type");
-      const std::string_view code = BalanceCode(*type);
-      if (code.empty()) return ctx.Fail("unknown balance type");
-      b.type = code;
-      return {};
+      have_type = true;
+      return ReadBalanceType(ctx, f, kBalanceTypes, b);
     }
     if (KeyIs(key, "creditLimitIncluded")) return ReadBool(ctx, f, b.credit_limit_included);
     if (KeyIs(key, "referenceDate")) return ReadDate(ctx, f, b.reference_date, nullptr);
@@ -202,7 +218,7 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
     return {};
   }));
   if (!have_amount) return ctx.FailMissing("balanceAmount");
-  if (!type) return ctx.FailMissing("balanceType");
+  if (!have_type) return ctx.FailMissing("balanceType");
   b.account_id = ctx.options().account_id;
   return {};
 }
@@ -251,7 +267,7 @@ std::optional<ConsentStatus> ConsentStatusFor(std::string_view s) {
 }
 
 Status ReadHref(MapContext& ctx, od::value v, OptString& out) {
-  return ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
+  return ForEachFieldIfAny(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "href")) return ReadString(ctx, f, out);
     return {};
   });
@@ -296,10 +312,40 @@ Status ReadAccess(MapContext& ctx, od::value v, Consent& c) {
 
 }  // namespace
 
-Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
-  MapContext ctx(options);
-  std::vector<Transaction> txs;
-  bool found = false, download_only = false;
+namespace {
+
+// Whether `_links` (an object, or an array of objects) offers a `download`.
+Status HasDownloadLink(MapContext& ctx, od::value v, bool& download) {
+  auto object = [&](od::value obj) {
+    return ForEachFieldIfAny(ctx, obj, [&](std::string_view key, od::value) -> Status {
+      if (KeyIs(key, "download")) download = true;
+      return {};
+    });
+  };
+  od::json_type type;
+  BANKFEED_RETURN_IF_ERROR(TypeOf(ctx, v, type));
+  if (type == od::json_type::array) return ForEachElement(ctx, v, [&](size_t, od::value o) { return object(o); });
+  return object(v);
+}
+
+// GET .../transactions/{id}: one row, booked if it has a booking date.
+Status ReadTransactionDetails(MapContext& ctx, od::value v, std::vector<Transaction>& txs) {
+  const bool refusing = ctx.options().refused != nullptr;
+  const char* const start = refusing ? v.raw_json_token().data() : nullptr;
+  Transaction& t = ctx.streaming() ? ctx.NextScratchRow() : txs.emplace_back();
+  if (Status s = ReadTransaction(ctx, v, TransactionStatus::kBooked, t); !s) {
+    if (!refusing) return s;
+    ctx.Refuse(start, s.error(), TransactionStatus::kBooked);
+    if (!ctx.streaming()) txs.pop_back();
+    return {};
+  }
+  if (!t.booking_date) t.status = TransactionStatus::kPending;
+  ctx.FinishRow(t);
+  return ctx.streaming() ? ctx.Emit(t) : Status{};
+}
+
+Status ReadTransactionsBody(MapContext& ctx, simdjson::padded_string_view json, std::vector<Transaction>& txs) {
+  bool found = false, download_only = false, error_body = false, other = false;
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
     return ForEachField(ctx, root, [&](std::string_view key, od::value f) -> Status {
       if (KeyIs(key, "transactions") || KeyIs(key, "cardTransactions")) {
@@ -307,25 +353,42 @@ Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view js
         return ReadAccountReport(ctx, f, txs);
       }
       if (KeyIs(key, "transactionsDetails") || KeyIs(key, "transactionDetails")) {
-        // GET .../transactions/{id}: one row, booked if it has a booking date.
         found = true;
-        txs.emplace_back();
-        BANKFEED_RETURN_IF_ERROR(ReadTransaction(ctx, f, TransactionStatus::kBooked, txs.back()));
-        if (!txs.back().booking_date) txs.back().status = TransactionStatus::kPending;
-        ctx.FinishRow(txs.back());
-        return {};
+        return ReadTransactionDetails(ctx, f, txs);
       }
-      if (KeyIs(key, "_links")) download_only = true;
+      if (KeyIs(key, "_links")) return HasDownloadLink(ctx, f, download_only);
+      if (KeyIs(key, "tppMessages")) error_body = true;
+      if (!KeyIs(key, "account") && !KeyIs(key, "cardAccount") && !KeyIs(key, "balances")) other = true;
       return {};
     });
   }));
-  if (!found) {
-    // A large report may come only as a `_links.download`; saying so beats an empty, silently short result.
-    return MakeError(ErrorCode::kInvalidInput, download_only ? "transactions: missing (the report is offered only "
-                                                               "as a _links.download, which normalize does not follow)"
-                                                             : "transactions: missing");
+  // The standard makes `transactions` optional: an account without any in the period may leave it out, and the body
+  // is then the rest of the envelope (account, balances, _links) or empty; a body with other keys is not one. A large
+  // report may instead come only as a `_links.download`, and an error body carries `tppMessages`; an empty result
+  // would be silently short there.
+  if (!found && error_body) return MakeError(ErrorCode::kInvalidInput, "transactions: missing (an error body)");
+  if (!found && other) return MakeError(ErrorCode::kInvalidInput, "transactions: missing");
+  if (!found && download_only) {
+    return MakeError(ErrorCode::kInvalidInput, "transactions: missing (the report is offered only as a "
+                                               "_links.download, which normalize does not follow)");
   }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  MapContext ctx(options);
+  std::vector<Transaction> txs;
+  BANKFEED_RETURN_IF_ERROR(ReadTransactionsBody(ctx, json, txs));
   return txs;
+}
+
+Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
+                          const TransactionSink& sink) {
+  MapContext ctx(options, &sink);
+  std::vector<Transaction> unused;
+  return ReadTransactionsBody(ctx, json, unused);
 }
 
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {

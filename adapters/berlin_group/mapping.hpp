@@ -1,4 +1,4 @@
-// Pure mapping of berlin_group wire JSON to the canonical model (CANONICAL.md). No I/O; what tests and fuzzers call.
+// Pure mapping of berlin_group wire JSON to the canonical model (docs/CANONICAL.md). No I/O; what tests and fuzzers call.
 // Internal header: never installed.
 #pragma once
 
@@ -13,6 +13,9 @@
 namespace bankfeed::berlin_group {
 
 Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options);
+// MapTransactions that hands each row to `sink` as soon as it is read (NormalizeTransactionsTo).
+Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
+                          const TransactionSink& sink);
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options);
 Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, const NormalizeOptions& options);
 Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOptions& options);

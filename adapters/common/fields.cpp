@@ -26,11 +26,46 @@ bool IsIsoBalanceCode(std::string_view code) {
   return false;
 }
 
+namespace {
+
+// Lower-case letters and digits only: "INTERIM_AVAILABLE", "interim-available" and "interimAvailable" are alike.
+std::string Folded(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c - 'A' + 'a'));
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status ReadBalanceType(MapContext& ctx, od::value v, std::span<const BalanceTypeName> names, Balance& b) {
+  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, b.bank_type));
+  if (!b.bank_type) return ctx.Fail("missing balance type");
+  if (*b.bank_type == "string") return ctx.Fail("a placeholder, not a balance type");
+  const std::string folded = Folded(*b.bank_type);
+  for (const auto& [name, code] : names) {
+    if (Folded(name) == folded) {
+      b.type = code;
+      return {};
+    }
+  }
+  std::string upper = folded;
+  for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  b.type = IsIsoBalanceCode(upper) ? upper : "OTHR";
+  return {};
+}
+
 Status ReadCurrencyCode(MapContext& ctx, od::value v, OptString& out) {
-  BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, out));
-  if (!out) return {};
-  auto c = Currency::Parse(*out);
-  if (!c) return ctx.Fail(c.error());
+  std::optional<Currency> c;
+  BANKFEED_RETURN_IF_ERROR(ReadCurrency(ctx, v, c));
+  if (c) {
+    out.emplace(c->code());
+  } else {
+    out.reset();
+  }
   return {};
 }
 

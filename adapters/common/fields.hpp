@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,17 @@ inline void SetParty(std::optional<Party>& out, Party& p) {
 
 // CLBD, XPCD, OPBD, ITAV, ITBD, FWAV, CLAV, OPAV, INFO, PRCD, VALU, OTHR.
 bool IsIsoBalanceCode(std::string_view code);
+
+// A standard's balance type names and the ISO 20022 codes they map to.
+struct BalanceTypeName {
+  std::string_view name;
+  std::string_view code;
+};
+
+// A balance type: one of `names` compared ignoring case, '_', '-' and spaces ("INTERIM_AVAILABLE" is
+// interimAvailable), or an ISO code in any case; any other name is OTHR. b.type gets the code and b.bank_type the
+// name as sent. Missing, or an API tool's "string" placeholder, is an error.
+Status ReadBalanceType(MapContext& ctx, od::value v, std::span<const BalanceTypeName> names, Balance& b);
 
 // An account's currency: three letters A-Z, or null. XXX (multi-currency) is kept.
 Status ReadCurrencyCode(MapContext& ctx, od::value v, OptString& out);

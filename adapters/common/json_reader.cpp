@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "adapters/common/iso4217.hpp"
 #include "bankfeed/ids.hpp"
 
 namespace bankfeed::adapters {
@@ -39,6 +40,42 @@ constexpr size_t kMaxStringBytes = 4096;
 constexpr size_t kMaxJoinedBytes = 16384;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// "15/11/2019" or "15-11-2019" (the profile's date_order: day-first) as "2019-11-15". Anything else is left alone.
+bool DayFirstToIso(std::string_view s, std::array<char, 10>& iso) {
+  if (s.size() != 10 || s[2] != s[5] || (s[2] != '/' && s[2] != '-')) return false;
+  for (size_t i : {0, 1, 3, 4, 6, 7, 8, 9}) {
+    if (!IsDigit(s[i])) return false;
+  }
+  const char out[10] = {s[6], s[7], s[8], s[9], '-', s[3], s[4], '-', s[0], s[1]};
+  std::copy(std::begin(out), std::end(out), iso.begin());
+  return true;
+}
+
+// "1,000.00" -> "1000.00": ',' only between groups of exactly three digits before any '.', with one to three digits
+// in front. `out` receives the digits; false when the commas are not such a grouping.
+bool StripThousands(std::string_view s, std::string& out) {
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  const size_t int_end = std::min(s.find('.'), s.size());
+  size_t group = 0;
+  bool comma = false;
+  out.assign(s.substr(0, i));
+  for (; i < int_end; ++i) {
+    if (s[i] == ',') {
+      if (group == 0 || (comma && group != 3) || (!comma && group > 3)) return false;
+      comma = true;
+      group = 0;
+      continue;
+    }
+    ++group;
+    out.push_back(s[i]);
+  }
+  if (comma && group != 3) return false;
+  if (s.substr(int_end).find(',') != std::string_view::npos) return false;
+  out.append(s.substr(int_end));
+  return true;
+}
 
 }  // namespace
 
@@ -141,6 +178,14 @@ Status ReadString(MapContext& ctx, od::value v, OptString& out) {
   return {};
 }
 
+Status ReadCode(MapContext& ctx, od::value v, OptString& out) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  if (type != od::json_type::number) return ReadString(ctx, v, out);
+  out.emplace(TrimSpace(v.raw_json_token()));
+  return {};
+}
+
 Status ReadId(MapContext& ctx, od::value v, OptString& out) {
   std::string_view s;
   BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, v, s));
@@ -212,6 +257,10 @@ Status ReadDate(MapContext& ctx, od::value v, std::optional<Date>& date, std::op
     if (datetime) datetime->reset();
     return {};
   }
+  std::array<char, 10> iso;
+  if (ctx.options().quirks.date_order == DateOrder::kDayFirst && DayFirstToIso(s, iso)) {
+    s = std::string_view(iso.data(), iso.size());
+  }
   auto parsed = ParseDateOrDateTime(s, ctx.options().timezone);
   if (!parsed) return ctx.Fail(parsed.error());
   date = parsed->date;
@@ -224,30 +273,71 @@ Status ReadDateTime(MapContext& ctx, od::value v, std::optional<DateTime>& out) 
   return ReadDate(ctx, v, ignored, &out);
 }
 
+Status ReadAmount(MapContext& ctx, od::value v, Decimal& out) {
+  std::string_view text;
+  BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, v, text));
+  std::string digits;
+  if (ctx.options().quirks.thousands_separator && text.find(',') != std::string_view::npos) {
+    if (!StripThousands(text, digits)) return ctx.Fail("commas that are not a thousands separator");
+    text = digits;
+  }
+  auto d = Decimal::Parse(text);
+  if (!d) return ctx.Fail(d.error());
+  out = *d;
+  return {};
+}
+
+Result<Currency> CurrencyFromText(std::string_view code) {
+  if (const std::string_view letters = CurrencyForNumericCode(code); !letters.empty()) return Currency::Parse(letters);
+  if (code.size() == 3) {  // "eur": the letters of a code in the wrong case are still the code
+    std::array<char, 3> upper{};
+    std::transform(code.begin(), code.end(), upper.begin(),
+                   [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
+    return Currency::Parse(std::string_view(upper.data(), upper.size()));
+  }
+  return Currency::Parse(code);
+}
+
+Status ReadCurrency(MapContext& ctx, od::value v, std::optional<Currency>& out) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return ctx.Fail(e);
+  std::string_view code;
+  if (type == od::json_type::number) {  // an ISO 4217 numeric code sent as a JSON number: 978
+    code = TrimSpace(v.raw_json_token());
+    if (CurrencyForNumericCode(code).empty()) return ctx.Fail("not an ISO 4217 currency code");
+  } else {
+    BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, v, code));
+  }
+  if (code.empty()) {
+    out.reset();
+    return {};
+  }
+  auto c = CurrencyFromText(code);
+  if (!c) return ctx.Fail(c.error());
+  out = *c;
+  return {};
+}
+
 Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std::string_view currency_key,
-                 Money& out) {
-  bool have_amount = false, have_currency = false;
+                 Money& out, CurrencyFallback fallback) {
+  bool have_amount = false;
+  std::optional<Currency> currency;
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value field) -> Status {
     if (key == amount_key) {
-      std::string_view amount_text;
-      BANKFEED_RETURN_IF_ERROR(ReadNumberText(ctx, field, amount_text));
-      auto d = Decimal::Parse(amount_text);
-      if (!d) return ctx.Fail(d.error());
-      out.amount = *d;
       have_amount = true;
-    } else if (key == currency_key) {
-      std::string_view code;
-      BANKFEED_RETURN_IF_ERROR(ReadStringView(ctx, field, code));
-      if (code.empty()) return ctx.Fail("missing currency");
-      auto c = Currency::Parse(code);
-      if (!c) return ctx.Fail(c.error());
-      out.currency = *c;
-      have_currency = true;
+      return ReadAmount(ctx, field, out.amount);
     }
+    if (key == currency_key) return ReadCurrency(ctx, field, currency);
     return {};
   }));
   if (!have_amount) return ctx.FailMissing(amount_key, "missing amount");
-  if (!have_currency) return ctx.FailMissing(currency_key, "missing currency");
+  if (!currency && fallback == CurrencyFallback::kAccount && ctx.options().account_currency) {
+    auto c = Currency::Parse(*ctx.options().account_currency);
+    if (!c) return ctx.FailMissing(currency_key, "missing, and the account's currency is not a currency code");
+    currency = *c;
+  }
+  if (!currency) return ctx.FailMissing(currency_key, "missing currency");
+  out.currency = *currency;
   return {};
 }
 
@@ -282,7 +372,13 @@ Status AppendStrings(MapContext& ctx, od::value v, OptString& out) {
   od::json_type type;
   if (auto e = v.type().get(type)) return ctx.Fail(e);
   if (type == od::json_type::array) {
-    BANKFEED_RETURN_IF_ERROR(ForEachElement(ctx, v, [&](size_t, od::value item) { return add(item); }));
+    // An array of lines, or (some banks) an array holding arrays of lines: one level is flattened.
+    BANKFEED_RETURN_IF_ERROR(ForEachElement(ctx, v, [&](size_t, od::value item) -> Status {
+      od::json_type item_type;
+      if (auto e = item.type().get(item_type)) return ctx.Fail(e);
+      if (item_type != od::json_type::array) return add(item);
+      return ForEachElement(ctx, item, [&](size_t, od::value line) { return add(line); });
+    }));
   } else {
     BANKFEED_RETURN_IF_ERROR(add(v));
   }
@@ -328,6 +424,80 @@ void AdviseLargeArray(void* data, size_t bytes) {
 od::parser& ThreadParser() {
   thread_local od::parser parser;
   return parser;
+}
+
+Transaction& MapContext::NextScratchRow() {
+  // Field by field, so that the strings keep their buffers from row to row.
+  Transaction& t = scratch_;
+  t.id.clear();
+  t.account_id.reset();
+  t.status = TransactionStatus::kBooked;
+  t.amount = Money{};
+  t.booking_date.reset();
+  t.value_date.reset();
+  t.transaction_date.reset();
+  t.booking_datetime.reset();
+  t.value_datetime.reset();
+  t.transaction_id.reset();
+  t.entry_reference.reset();
+  t.end_to_end_id.reset();
+  t.mandate_id.reset();
+  t.creditor_id.reset();
+  t.creditor.reset();
+  t.debtor.reset();
+  t.remittance.reset();
+  t.remittance_reference.reset();
+  t.bank_transaction_code.reset();
+  t.proprietary_code.reset();
+  t.merchant_category_code.reset();
+  t.original_amount.reset();
+  t.exchange_rate.reset();
+  t.raw_json.clear();
+  return t;
+}
+
+void MapContext::Refuse(const char* start, const Error& error, TransactionStatus list_status) {
+  RefusedRow row;
+  row.path = path_.ToString();
+  row.error = error;
+  row.list_status = list_status;
+  if (start != nullptr && input_end_ != nullptr && start < input_end_) {
+    row.raw_json = std::string(RawValueAt(start, input_end_));
+  }
+  options_.refused->push_back(std::move(row));
+}
+
+std::string_view RawValueAt(const char* start, const char* end) {
+  // The value's own bytes: to the bracket that closes it, or for a scalar to the next ',' ']' '}' outside a string.
+  int depth = 0;
+  bool in_string = false;
+  const char* p = start;
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (in_string) {
+      if (c == '\\') {
+        ++p;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return {start, static_cast<size_t>(p + 1 - start)};
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) break;  // the container around a scalar
+      if (--depth == 0) return {start, static_cast<size_t>(p + 1 - start)};
+    } else if (c == ',' && depth == 0) {
+      break;
+    }
+  }
+  if (p > end) p = end;
+  std::string_view s(start, static_cast<size_t>(p - start));
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
 }
 
 void MapContext::FinishRow(Transaction& t) {

@@ -55,9 +55,18 @@ class JsonPath {
 
 class MapContext {
  public:
-  explicit MapContext(const NormalizeOptions& options) : options_(options) {}
+  explicit MapContext(const NormalizeOptions& options, const TransactionSink* sink = nullptr)
+      : options_(options), sink_(sink) {}
 
   const NormalizeOptions& options() const { return options_; }
+  // Streaming: rows go to the sink one by one (AppendTransactions) instead of into the caller's vector.
+  bool streaming() const { return sink_ != nullptr; }
+  // The row object a streaming walk reuses, emptied for the next row (its strings keep their capacity).
+  Transaction& NextScratchRow();
+  Status Emit(Transaction& t) const { return (*sink_)(t); }
+  // Sets the failed row at `start` aside in options().refused, with the error and the path of the row.
+  void Refuse(const char* start, const Error& error, TransactionStatus list_status);
+  void set_input_end(const char* end) { input_end_ = end; }
   JsonPath& path() { return path_; }
   od::document& document() { return *document_; }
   void set_document(od::document* d) { document_ = d; }
@@ -77,6 +86,9 @@ class MapContext {
 
  private:
   const NormalizeOptions& options_;
+  const TransactionSink* sink_;
+  Transaction scratch_;
+  const char* input_end_ = nullptr;  // the end of the document's bytes (its padding follows)
   JsonPath path_;
   od::document* document_ = nullptr;  // set by WithDocument for the document's lifetime
   TransactionIdAssigner ids_;
@@ -96,7 +108,7 @@ class PathScope {
 };
 
 std::string_view TrimSpace(std::string_view s);
-// CANONICAL.md's placeholder ids (NOTPROVIDED, NONREF, N/A, ...), case-insensitive after trimming.
+// docs/CANONICAL.md's placeholder ids (NOTPROVIDED, NONREF, N/A, ...), case-insensitive after trimming.
 bool IsPlaceholder(std::string_view s);
 
 // Is the value JSON null? Does not consume a non-null value.
@@ -107,6 +119,9 @@ Status ReadString(MapContext& ctx, od::value v, OptString& out);
 // ReadString without the copy: `out` views the trimmed string in the document's string buffer (valid while the
 // document lives), and is empty where ReadString gives nullopt.
 Status ReadStringView(MapContext& ctx, od::value v, std::string_view& out);
+// ReadString, or a JSON number as its literal text: codes that some banks send as numbers (a bank transaction code,
+// a merchant category code).
+Status ReadCode(MapContext& ctx, od::value v, OptString& out);
 // ReadString, then the placeholder rule.
 Status ReadId(MapContext& ctx, od::value v, OptString& out);
 // A string or a JSON number, as its literal text (never through double; a view into the document, valid while it
@@ -118,9 +133,18 @@ Status ReadInt(MapContext& ctx, od::value v, std::optional<int>& out);
 // A date or a date-time; `datetime` may be null when the field has no date-time counterpart.
 Status ReadDate(MapContext& ctx, od::value v, std::optional<Date>& date, std::optional<DateTime>* datetime);
 Status ReadDateTime(MapContext& ctx, od::value v, std::optional<DateTime>& out);
+// An amount: a decimal string or a JSON number; with the thousands_separator quirk, "1,000.00" too.
+Status ReadAmount(MapContext& ctx, od::value v, Decimal& out);
+// A currency: ISO 4217 letters, or its numeric code as a string or a JSON number ("978" is EUR). Null or empty
+// gives nullopt.
+Status ReadCurrency(MapContext& ctx, od::value v, std::optional<Currency>& out);
+// The same on text: the letters of a numeric code, else the code itself, checked.
+Result<Currency> CurrencyFromText(std::string_view code);
+// Whether an amount sent without a currency takes the account's (NormalizeOptions::account_currency).
+enum class CurrencyFallback { kNone, kAccount };
 // An object {amount_key: "1.00" | 1.00, currency_key: "EUR"}; keys are compared exactly.
 Status ReadMoney(MapContext& ctx, od::value v, std::string_view amount_key, std::string_view currency_key,
-                 Money& out);
+                 Money& out, CurrencyFallback fallback = CurrencyFallback::kNone);
 // Appends a string, or every string of an array, to `out`, joined by "\n"; empty items are skipped.
 Status AppendStrings(MapContext& ctx, od::value v, OptString& out);
 
@@ -200,9 +224,11 @@ Status ReadConsentStatus(MapContext& ctx, od::value v, Consent& c,
 // The type of a value without consuming it.
 Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type);
 
-// Iterates an array, pushing each index. f(size_t index, od::value value) -> Status.
+// Iterates an array, pushing each index. f(size_t index, od::value value) -> Status. JSON null is an empty array
+// (banks send null for optional lists).
 template <typename F>
 Status ForEachElement(MapContext& ctx, od::value v, F&& f) {
+  if (IsNull(v)) return {};
   od::array arr;
   if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
   size_t i = 0;
@@ -230,6 +256,10 @@ Status ForEachFieldKeepingRaw(MapContext& ctx, od::value v, std::string* raw, F&
   return {};
 }
 
+// The bytes of the JSON value that starts at `start` (a container to its closing bracket, a scalar to its end),
+// found by a scan that honours strings and escapes; never past `end`. For rows set aside after a failed read.
+std::string_view RawValueAt(const char* start, const char* end);
+
 // Asks the kernel to back a freshly reserved array of `bytes` with huge pages where it can (Linux transparent huge
 // pages in "madvise" mode): a report's rows fill hundreds of MB, and faulting them in 4 KiB at a time costs more than
 // filling them. Only for large arrays; nothing happens elsewhere or when the kernel says no.
@@ -251,6 +281,7 @@ enum class Reserved { kNo, kYes };
 // grows once: rows are large and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
 template <typename T, typename F>
 Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f, Reserved reserved = Reserved::kNo) {
+  if (IsNull(v)) return {};  // an optional list sent as null
   od::array arr;
   if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
   if (reserved == Reserved::kNo) {
@@ -298,8 +329,13 @@ template <typename F>
 Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
   od::parser& parser = ThreadParser();
   od::document doc;
+  // A UTF-8 byte order mark, which some banks' servers put before the JSON, is not part of it.
+  if (json.size() >= 3 && std::memcmp(json.data(), "\xEF\xBB\xBF", 3) == 0) {
+    json = simdjson::padded_string_view(json.data() + 3, json.size() - 3, json.capacity() - 3);
+  }
   if (auto e = parser.iterate(json).get(doc)) return ctx.Fail(e);
   ctx.set_document(&doc);
+  ctx.set_input_end(json.data() + json.size());
   od::value root;
   if (auto e = doc.get_value().get(root)) return ctx.Fail(e);
   BANKFEED_RETURN_IF_ERROR(f(root));
@@ -311,21 +347,40 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
   return {};
 }
 
-// Wraps read(Transaction&, od::value) -> Status so that each row is finished (ctx.FinishRow) as soon as it is read.
-template <typename F>
-auto FinishingRows(MapContext& ctx, F read) {
-  return [&ctx, read](Transaction& t, od::value item) -> Status {
-    BANKFEED_RETURN_IF_ERROR(read(t, item));
-    ctx.FinishRow(t);
-    return {};
-  };
-}
-
-// Appends one transaction per array element, each finished as it is read.
+// Appends one transaction per array element, each finished as it is read; or, when the context streams, hands each
+// to the sink instead. When options().refused is set, a row whose read fails is set aside there and the walk goes
+// on with the next element (on-demand skips whatever the failed read left of it); an error the document cannot
+// recover from (malformed JSON) still ends the walk, at the next element. `list_status` is the list the rows are in.
 template <typename F>
 Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read,
-                          Reserved reserved = Reserved::kNo) {
-  return AppendEach(ctx, v, out, FinishingRows(ctx, std::forward<F>(read)), reserved);
+                          Reserved reserved = Reserved::kNo, TransactionStatus list_status = TransactionStatus::kBooked) {
+  if (IsNull(v)) return {};  // an optional list sent as null
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
+  const bool streaming = ctx.streaming();
+  const bool refusing = ctx.options().refused != nullptr;
+  if (!streaming && reserved == Reserved::kNo) {
+    size_t count = 0;
+    if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
+    ReserveRows(out, out.size() + count);
+  }
+  size_t i = 0;
+  for (auto element_result : arr) {
+    PathScope scope(ctx, i++);
+    od::value element;
+    if (auto e = std::move(element_result).get(element)) return ctx.Fail(e);
+    const char* const start = refusing ? element.raw_json_token().data() : nullptr;
+    Transaction& t = streaming ? ctx.NextScratchRow() : out.emplace_back();
+    if (Status s = read(t, element); !s) {
+      if (!refusing) return s;
+      ctx.Refuse(start, s.error(), list_status);
+      if (!streaming) out.pop_back();
+      continue;
+    }
+    ctx.FinishRow(t);
+    if (streaming) BANKFEED_RETURN_IF_ERROR(ctx.Emit(t));
+  }
+  return {};
 }
 
 // Signs an amount by its credit/debit indicator (UK OB, STET): the indicator decides, so a debit is negative even

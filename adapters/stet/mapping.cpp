@@ -185,7 +185,7 @@ Status ReadExchange(MapContext& ctx, od::value v, Transaction& t) {
 Status ReadCreditDebit(MapContext& ctx, od::value v, std::optional<bool>& debit) {
   OptString s;
   BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
-  if (!s) return ctx.Fail("missing");
+  if (!s) return {};  // null: as if absent (the amount then carries its own sign)
   if (*s == "CRDT") {
     debit = false;
   } else if (*s == "DBIT") {
@@ -206,6 +206,8 @@ Status ReadStatus(MapContext& ctx, od::value v, std::optional<TransactionStatus>
     status = TransactionStatus::kPending;
   } else if (*s == "OTHR") {
     status = TransactionStatus::kInfo;
+  } else if (*s == "RJCT") {
+    status = TransactionStatus::kRejected;  // a rejected operation: no money moved
   } else {
     return ctx.Fail("unknown transaction status");
   }
@@ -222,7 +224,7 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
   BANKFEED_RETURN_IF_ERROR(ForEachFieldKeepingRaw(ctx, v, raw, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "transactionAmount")) {
       have_amount = true;
-      return ReadMoney(ctx, f, "amount", "currency", t.amount);
+      return ReadMoney(ctx, f, "amount", "currency", t.amount, CurrencyFallback::kAccount);
     }
     if (KeyIs(key, "creditDebitIndicator")) return ReadCreditDebit(ctx, f, debit);
     if (KeyIs(key, "status")) return ReadStatus(ctx, f, status);
@@ -246,7 +248,7 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
     if (KeyIs(key, "ultimateCreditor")) return ReadStringMember(ctx, f, "name", creditor.ultimate_name);
     if (KeyIs(key, "ultimateDebtor")) return ReadStringMember(ctx, f, "name", debtor.ultimate_name);
     if (KeyIs(key, "bankTransactionCode")) return ReadBankTransactionCode(ctx, f, t);
-    if (KeyIs(key, "merchantCategoryCode")) return ReadString(ctx, f, t.merchant_category_code);
+    if (KeyIs(key, "merchantCategoryCode")) return ReadCode(ctx, f, t.merchant_category_code);
     if (KeyIs(key, "exchangeRate") || KeyIs(key, "currencyExchange")) return ReadExchange(ctx, f, t);
     if (KeyIs(key, "instructedAmount")) {
       if (IsNull(f)) return {};
@@ -257,9 +259,9 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
     return {};
   }));
   if (!have_amount) return ctx.FailMissing("transactionAmount");
-  if (!debit) return ctx.FailMissing("creditDebitIndicator");
   if (!status) return ctx.FailMissing("status");
-  ApplyCreditDebit(t.amount, *debit);
+  // Without an indicator the amount carries its own sign (banks that sign their amounts leave it out).
+  if (debit) ApplyCreditDebit(t.amount, *debit);
   t.status = *status;
   // resourceId is STET's own field; transactionId is what some banks send instead.
   t.transaction_id = resource_id ? std::move(resource_id) : std::move(transaction_id);
@@ -274,16 +276,11 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
   BANKFEED_RETURN_IF_ERROR(ForEachField(ctx, v, [&](std::string_view key, od::value f) -> Status {
     if (KeyIs(key, "balanceAmount")) {
       have_amount = true;
-      return ReadMoney(ctx, f, "amount", "currency", b.amount);
+      return ReadMoney(ctx, f, "amount", "currency", b.amount, CurrencyFallback::kAccount);
     }
     if (KeyIs(key, "balanceType")) {
-      OptString type;
-      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
-      if (!type) return ctx.Fail("missing");
-      if (!IsIsoBalanceCode(*type)) return ctx.Fail("unknown balance type");
-      b.type = *type;
       have_type = true;
-      return {};
+      return ReadBalanceType(ctx, f, {}, b);  // STET sends the ISO codes; another name is OTHR
     }
     // Not in 1.4.0.47, whose balances are signed; applied when a bank sends one.
     if (KeyIs(key, "creditDebitIndicator")) {
@@ -355,12 +352,44 @@ Status ReadGrant(MapContext& ctx, od::value v, bool& granted) {
 
 }  // namespace
 
+namespace {
+
+Status ReadTransactionsBody(MapContext& ctx, simdjson::padded_string_view json, std::vector<Transaction>& txs) {
+  bool found = false, error_body = false, other = false;
+  BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {
+    return ForEachField(ctx, root, [&](std::string_view key, od::value list) -> Status {
+      if (KeyIs(key, "error")) error_body = true;  // STET's error model {timestamp, status, error, message, path}
+      if (!KeyIs(key, "transactions")) {
+        if (!KeyIs(key, "_links")) other = true;
+        return {};
+      }
+      found = true;
+      if (IsNull(list)) return {};
+      return AppendTransactions(ctx, list, txs,
+                                [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
+    });
+  }));
+  // Banks leave the list out when the account has no transactions in the period (the body is then `_links` alone, or
+  // empty); an error body, or a body with other keys, is no such page.
+  if (!found && error_body) return ctx.FailMissing("transactions", "missing (an error body)");
+  if (!found && other) return ctx.FailMissing("transactions");  // not a transactions body without its list
+  return {};
+}
+
+}  // namespace
+
 Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
   std::vector<Transaction> txs;
-  auto read = [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); };
-  BANKFEED_RETURN_IF_ERROR(ReadRootList(ctx, json, "transactions", txs, FinishingRows(ctx, read)));
+  BANKFEED_RETURN_IF_ERROR(ReadTransactionsBody(ctx, json, txs));
   return txs;
+}
+
+Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
+                          const TransactionSink& sink) {
+  MapContext ctx(options, &sink);
+  std::vector<Transaction> unused;
+  return ReadTransactionsBody(ctx, json, unused);
 }
 
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {

@@ -49,9 +49,9 @@ Status ReadIndicator(MapContext& ctx, od::value v, std::optional<bool>& debit) {
   BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
   if (!s) {
     debit.reset();
-  } else if (*s == "Credit" || *s == "CRDT") {
+  } else if (EqualsNoCase(*s, "Credit") || *s == "CRDT") {
     debit = false;
-  } else if (*s == "Debit" || *s == "DBIT") {
+  } else if (EqualsNoCase(*s, "Debit") || *s == "DBIT") {
     debit = true;
   } else {
     return ctx.Fail("unknown credit/debit indicator");
@@ -137,20 +137,23 @@ Status ReadCurrencyExchange(MapContext& ctx, od::value v, Transaction& t) {
   });
 }
 
-// Status: Booked/Pending (v3.1) or BOOK/PDNG (v4). v4's INFO (information only) and FUTR (future-dated) are not
-// movements yet: they map to "info", like Berlin Group's `information` entries. Rejected/RJCT are errors.
+// Status: Booked/Pending (v3.1, any case) or BOOK/PDNG (v4). v4's INFO (information only) and FUTR (future-dated)
+// are not movements yet: they map to "info", like Berlin Group's `information` entries. Rejected/RJCT is a rejected
+// operation (no money moved).
 // `have` tells whether a status was given (null is none).
 Status ReadTransactionStatus(MapContext& ctx, od::value v, TransactionStatus& out, bool& have) {
   OptString s;
   BANKFEED_RETURN_IF_ERROR(ReadString(ctx, v, s));
   have = s.has_value();
   if (!s) return {};
-  if (*s == "Booked" || *s == "BOOK") {
+  if (EqualsNoCase(*s, "Booked") || *s == "BOOK") {
     out = TransactionStatus::kBooked;
-  } else if (*s == "Pending" || *s == "PDNG") {
+  } else if (EqualsNoCase(*s, "Pending") || *s == "PDNG") {
     out = TransactionStatus::kPending;
   } else if (*s == "INFO" || *s == "FUTR") {
     out = TransactionStatus::kInfo;
+  } else if (EqualsNoCase(*s, "Rejected") || *s == "RJCT") {
+    out = TransactionStatus::kRejected;
   } else {
     return ctx.Fail("unknown transaction status");
   }
@@ -180,14 +183,14 @@ Status ReadTransaction(MapContext& ctx, od::value v, Transaction& t) {
     if (KeyIs(key, "BankTransactionCode")) return ReadBankTransactionCode(ctx, f, t.bank_transaction_code);
     if (KeyIs(key, "ProprietaryBankTransactionCode")) {
       return ForEachFieldIfAny(ctx, f, [&](std::string_view k, od::value c) -> Status {
-        if (k == "Code") return ReadString(ctx, c, t.proprietary_code);
+        if (k == "Code") return ReadCode(ctx, c, t.proprietary_code);
         return {};
       });
     }
     if (KeyIs(key, "MerchantDetails")) {
       return ForEachFieldIfAny(ctx, f, [&](std::string_view k, od::value m) -> Status {
         if (k == "MerchantName") return ReadString(ctx, m, merchant_name);
-        if (k == "MerchantCategoryCode") return ReadString(ctx, m, t.merchant_category_code);
+        if (k == "MerchantCategoryCode") return ReadCode(ctx, m, t.merchant_category_code);
         return {};
       });
     }
@@ -234,20 +237,14 @@ Status ReadDataMember(MapContext& ctx, simdjson::padded_string_view json, std::s
   });
 }
 
-// Balance types: v3.1 names to ISO 20022 codes. v4 sends the codes, which pass through.
-std::string_view BalanceCode(std::string_view type) {
-  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {"ClosingAvailable", "CLAV"}, {"ClosingBooked", "CLBD"},     {"Expected", "XPCD"},
-      {"ForwardAvailable", "FWAV"}, {"Information", "INFO"},       {"InterimAvailable", "ITAV"},
-      {"InterimBooked", "ITBD"},    {"OpeningAvailable", "OPAV"},  {"OpeningBooked", "OPBD"},
-      {"PreviouslyClosedBooked", "PRCD"}, {"ClosingCleared", "OTHR"}, {"InterimCleared", "OTHR"},
-      {"OpeningCleared", "OTHR"},
-  };
-  for (const auto& [name, code] : kTypes) {
-    if (name == type) return code;
-  }
-  return IsIsoBalanceCode(type) ? type : std::string_view{};
-}
+// Balance types: v3.1 names to ISO 20022 codes. v4 sends the codes, which pass through (ReadBalanceType).
+constexpr BalanceTypeName kBalanceTypes[] = {
+    {"ClosingAvailable", "CLAV"}, {"ClosingBooked", "CLBD"},     {"Expected", "XPCD"},
+    {"ForwardAvailable", "FWAV"}, {"Information", "INFO"},       {"InterimAvailable", "ITAV"},
+    {"InterimBooked", "ITBD"},    {"OpeningAvailable", "OPAV"},  {"OpeningBooked", "OPBD"},
+    {"PreviouslyClosedBooked", "PRCD"}, {"ClosingCleared", "OTHR"}, {"InterimCleared", "OTHR"},
+    {"OpeningCleared", "OTHR"},
+};
 
 Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
   bool have_amount = false, have_type = false, have_credit_line = false, included = false;
@@ -260,14 +257,9 @@ Status ReadBalance(MapContext& ctx, od::value v, Balance& b) {
     }
     if (KeyIs(key, "CreditDebitIndicator")) return ReadIndicator(ctx, f, debit);
     if (KeyIs(key, "Type")) {
-      OptString type;
-      BANKFEED_RETURN_IF_ERROR(ReadString(ctx, f, type));
-      if (!type) return {};
-      const std::string_view code = BalanceCode(*type);
-      if (code.empty()) return ctx.Fail("unknown balance type");
-      b.type = code;
+      if (IsNull(f)) return {};
       have_type = true;
-      return {};
+      return ReadBalanceType(ctx, f, kBalanceTypes, b);
     }
     if (KeyIs(key, "DateTime")) return ReadDate(ctx, f, b.reference_date, &b.last_change_datetime);
     if (KeyIs(key, "CreditLine")) {
@@ -354,22 +346,48 @@ Status ReadConsentData(MapContext& ctx, od::value v, Consent& c) {
   });
 }
 
+// UK banks group amounts' digits with ',' ("1,000.00"; several large banks): unambiguous here, so always accepted.
+NormalizeOptions UkOptions(const NormalizeOptions& options) {
+  NormalizeOptions uk = options;
+  uk.quirks.thousands_separator = true;
+  return uk;
+}
+
 }  // namespace
 
-Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
-  MapContext ctx(options);
-  std::vector<Transaction> txs;
+namespace {
+
+Status ReadTransactionsBody(MapContext& ctx, simdjson::padded_string_view json, std::vector<Transaction>& txs) {
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(ReadDataMember(ctx, json, "Transaction", found, [&](od::value list) {
     return AppendTransactions(ctx, list, txs,
                               [&](Transaction& t, od::value item) { return ReadTransaction(ctx, item, t); });
   }));
   if (!found) return MakeError(ErrorCode::kInvalidInput, "Data: missing");
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
+  const NormalizeOptions uk = UkOptions(options);
+  MapContext ctx(uk);
+  std::vector<Transaction> txs;
+  BANKFEED_RETURN_IF_ERROR(ReadTransactionsBody(ctx, json, txs));
   return txs;
 }
 
+Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
+                          const TransactionSink& sink) {
+  const NormalizeOptions uk = UkOptions(options);
+  MapContext ctx(uk, &sink);
+  std::vector<Transaction> unused;
+  return ReadTransactionsBody(ctx, json, unused);
+}
+
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {
-  MapContext ctx(options);
+  const NormalizeOptions uk = UkOptions(options);
+  MapContext ctx(uk);
   std::vector<Account> accounts;
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(ReadDataMember(ctx, json, "Account", found, [&](od::value list) {
@@ -380,7 +398,8 @@ Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, cons
 }
 
 Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, const NormalizeOptions& options) {
-  MapContext ctx(options);
+  const NormalizeOptions uk = UkOptions(options);
+  MapContext ctx(uk);
   std::vector<Balance> balances;
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(ReadDataMember(ctx, json, "Balance", found, [&](od::value list) {
@@ -396,7 +415,8 @@ Result<std::vector<Balance>> MapBalances(simdjson::padded_string_view json, cons
 // Account-access-consent responses (POST 201, GET 200) and request bodies. UK SCA is always an OAuth2 redirect
 // carrying the ConsentId, so a consent with an id has sca_method "redirect"; a request body has neither.
 Result<Consent> MapConsent(simdjson::padded_string_view json, const NormalizeOptions& options) {
-  MapContext ctx(options);
+  const NormalizeOptions uk = UkOptions(options);
+  MapContext ctx(uk);
   Consent c;
   bool found = false;
   BANKFEED_RETURN_IF_ERROR(WithDocument(ctx, json, [&](od::value root) {

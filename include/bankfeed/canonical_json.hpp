@@ -1,6 +1,6 @@
 // bankfeed/canonical_json.hpp: the canonical JSON form of each record, one object per line.
 //
-// Keys come in the order CANONICAL.md lists, every key is present, and absent values are null.
+// Keys come in the order docs/CANONICAL.md lists, every key is present, and absent values are null.
 //
 //   std::string line = bankfeed::ToCanonicalJson(transaction);
 #pragma once

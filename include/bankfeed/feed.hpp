@@ -1,4 +1,4 @@
-// bankfeed/feed.hpp: the aggregated, deduplicated feed behind a cursor (DESIGN.md §6).
+// bankfeed/feed.hpp: the aggregated, deduplicated feed behind a cursor (docs/DESIGN.md §6).
 //
 // The feed is a tenant's ordered change log: `added`, `modified` and `removed` transactions. A client keeps the
 // cursor of the last page it applied and asks for what came after it:

@@ -1,4 +1,4 @@
-// bankfeed/model.hpp: the canonical records every standard maps onto (see CANONICAL.md).
+// bankfeed/model.hpp: the canonical records every standard maps onto (see docs/CANONICAL.md).
 //
 // A Transaction, Account, Balance or Consent looks the same whichever standard and bank it came from. Optional
 // fields are std::nullopt where the bank gave nothing usable; ToCanonicalJson (canonical_json.hpp) prints them as

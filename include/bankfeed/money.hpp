@@ -82,7 +82,7 @@ struct BANKFEED_EXPORT Money {
   Currency currency;
 
   static Result<Money> Parse(std::string_view amount, std::string_view currency);
-  // The canonical amount text: see CANONICAL.md, "Money".
+  // The canonical amount text: see docs/CANONICAL.md, "Money".
   std::string ToString() const { return amount.ToString(currency.minor_units()); }
   friend bool operator==(const Money&, const Money&) = default;
 };

@@ -58,6 +58,9 @@ struct NormalizeOptions {
   // one query, as the connectors do) turns this off, so that no row is hashed twice; ids are then left empty.
   bool assign_ids = true;
   ValueQuirks quirks;
+  // The account's currency (ISO 4217 letters), where the caller knows it: a STET amount sent without a currency
+  // takes it. Without it such an amount is refused.
+  std::optional<std::string> account_currency;
   // When set, a transaction row that cannot be normalized is appended here and skipped; the other rows come out as
   // usual (ids of the good rows do not depend on the refused ones). When null, the first bad row fails the call.
   std::vector<RefusedRow>* refused = nullptr;

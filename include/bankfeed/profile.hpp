@@ -78,7 +78,7 @@ struct Quirks {
   ValueQuirks values;
 };
 
-// How the sync engine reads and reconciles this bank (DESIGN.md §6). Profile section `sync`.
+// How the sync engine reads and reconciles this bank (docs/DESIGN.md §6). Profile section `sync`.
 struct SyncRules {
   int overlap_days = 7;           // each sync re-reads from the last booked date minus this many days
   int first_sync_days = 90;       // history read on an account's first sync (capped by quirks.max_history_days)

@@ -1,4 +1,4 @@
-// crypto/aead.hpp: AES-256-GCM envelopes for tokens and personal fields at rest (DESIGN.md §7).
+// crypto/aead.hpp: AES-256-GCM envelopes for tokens and personal fields at rest (docs/DESIGN.md §7).
 //
 // Envelope layout (all bytes, stored as a BLOB):
 //

@@ -1,4 +1,4 @@
-// crypto/keyring.hpp: the master keys of the at-rest encryption (DESIGN.md §7), each under a key id, one of them
+// crypto/keyring.hpp: the master keys of the at-rest encryption (docs/DESIGN.md §7), each under a key id, one of them
 // active.
 //
 // A master key is 256 random bits. It is never used directly: each key gets two subkeys derived with HKDF-SHA256

@@ -1,4 +1,4 @@
-// crypto/lookup.hpp: blind indexes for encrypted columns (DESIGN.md §7, "Lookups use a keyed HMAC").
+// crypto/lookup.hpp: blind indexes for encrypted columns (docs/DESIGN.md §7, "Lookups use a keyed HMAC").
 //
 // An encrypted IBAN cannot be searched, and encrypting the same IBAN twice gives two different envelopes. Next to
 // the envelope the store keeps Lookup("iban", iban): HMAC-SHA256 under the lookup subkey of the ACTIVE key, over

@@ -1,4 +1,4 @@
-// The canonical JSON Lines form (CANONICAL.md): fixed key order, every key present, null for absent values.
+// The canonical JSON Lines form (docs/CANONICAL.md): fixed key order, every key present, null for absent values.
 #include "bankfeed/canonical_json.hpp"
 
 #include "common/text.hpp"

@@ -268,7 +268,7 @@ void TransactionFields(IO& io, T& t) {
   auto bits = io.Bitmap(20);
   io.Val(t.id);
   io.Opt(bits, t.account_id);
-  io.Enum(t.status, 4);
+  io.Enum(t.status, 3);  // booked, pending, info: a rejected row (no money moved) is never stored
   io.Val(t.amount);
   io.Opt(bits, t.booking_date);
   io.Opt(bits, t.value_date);

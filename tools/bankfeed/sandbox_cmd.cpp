@@ -117,7 +117,7 @@ void AddSandboxCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--standard", args->standard, "The bank's API standard")
       ->required()
       ->check(CLI::IsMember(sandbox::SupportedStandards()));
-  cmd->add_option("--scenario", args->scenario, "Scenario YAML file (DESIGN.md §5)")->required();
+  cmd->add_option("--scenario", args->scenario, "Scenario YAML file (docs/DESIGN.md §5)")->required();
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on; port 0 picks a free one")
       ->default_val("127.0.0.1:0");
   cmd->add_option("--cert", args->cert, "Server certificate (PEM)")->required();

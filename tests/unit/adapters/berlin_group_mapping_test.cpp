@@ -1,4 +1,4 @@
-// Berlin Group mapping against CANONICAL.md: signs, shapes real banks send, remittance, parties, dates, twins.
+// Berlin Group mapping against docs/CANONICAL.md: signs, shapes real banks send, remittance, parties, dates, twins.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -265,7 +265,9 @@ TEST(BerlinGroupMapping, Errors) {
   EXPECT_EQ(TxErr(Booked(R"("creditorName":42)")), "transactions.booked[0].creditorName: expected a string");
   EXPECT_EQ(TxErr(R"({"transactions":{"booked":{}}})"), "transactions.booked: expected an array");
   EXPECT_EQ(TxErr(R"({"transactions":{"booked":[1]}})"), "transactions.booked[0]: expected an object");
-  EXPECT_EQ(TxErr(R"({"account":{}})"), "transactions: missing");
+  EXPECT_EQ(TxErr(R"({"tppMessages":[{"category":"ERROR","code":"FORMAT_ERROR"}]})"),
+            "transactions: missing (an error body)");
+  EXPECT_EQ(TxErr(R"({"entryReference":"x"})"), "transactions: missing");
   EXPECT_EQ(TxErr(R"({"_links":{"download":{"href":"x"}}})"),
             "transactions: missing (the report is offered only as a _links.download, which normalize does not follow)");
   EXPECT_EQ(TxErr("[]"), "$: expected an object");
@@ -317,9 +319,100 @@ TEST(BerlinGroupMapping, Balances) {
   EXPECT_EQ((*r)[2].type, "ITAV");
   EXPECT_EQ((*r)[3].type, "OTHR");
   EXPECT_EQ((*r)[4].type, "ITBD");
-  auto bad = NormalizeBalances(R"({"balances":[{"balanceAmount":{"currency":"EUR","amount":"1"},"balanceType":"x"}]})", o);
+  auto bad = NormalizeBalances(R"({"balances":[{"balanceAmount":{"currency":"EUR","amount":"1"},"balanceType":"string"}]})", o);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message, "balances[0].balanceType: unknown balance type");
+  EXPECT_EQ(bad.error().message, "balances[0].balanceType: a placeholder, not a balance type");
+  auto no_amount = NormalizeBalances(R"({"balances":[{"balanceType":"expected"}]})", o);
+  ASSERT_FALSE(no_amount);
+  EXPECT_EQ(no_amount.error().message, "balances[0].balanceAmount: missing");
+}
+
+// Real banks' values (docs/CANONICAL.md, "Real banks' values"): accepted where unambiguous, exact, never guessed.
+TEST(BerlinGroupMapping, BalanceTypesOutsideTheListAreOtherAndKeepTheBanksName) {
+  auto r = NormalizeBalances(R"({"balances":[
+    {"balanceAmount":{"currency":"EUR","amount":"1"},"balanceType":"authorised"},
+    {"balanceAmount":{"currency":"EUR","amount":"2"},"balanceType":"INTERIM_AVAILABLE"},
+    {"balanceAmount":{"currency":"EUR","amount":"3"},"balanceType":"Expected"},
+    {"balanceAmount":{"currency":"EUR","amount":"4"},"balanceType":"clbd"}]})",
+                             Bg());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 4u);
+  EXPECT_EQ((*r)[0].type, "OTHR");
+  EXPECT_EQ((*r)[0].bank_type, "authorised");
+  EXPECT_EQ((*r)[1].type, "ITAV");
+  EXPECT_EQ((*r)[1].bank_type, "INTERIM_AVAILABLE");
+  EXPECT_EQ((*r)[2].type, "XPCD");
+  EXPECT_EQ((*r)[3].type, "CLBD");
+  EXPECT_NE(ToCanonicalJson((*r)[0]).find(R"("type":"OTHR","bank_type":"authorised")"), std::string::npos);
+}
+
+TEST(BerlinGroupMapping, NumericCurrencyCodes) {
+  auto txs = Txs(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"978","amount":"1.5"}},
+    {"transactionAmount":{"currency":826,"amount":"2"}}]}})");
+  ASSERT_EQ(txs.size(), 2u);
+  EXPECT_EQ(txs[0].amount.currency.code(), "EUR");
+  EXPECT_EQ(txs[0].amount.ToString(), "1.50");
+  EXPECT_EQ(txs[1].amount.currency.code(), "GBP");
+  // Not a current ISO 4217 number, or not three digits: refused, as are letters that are not a code.
+  EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"001","amount":"1"}}]}})"),
+            "transactions.booked[0].transactionAmount.currency: not an ISO 4217 currency code (three letters A-Z)");
+  EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"transactionAmount":{"currency":9780,"amount":"1"}}]}})"),
+            "transactions.booked[0].transactionAmount.currency: not an ISO 4217 currency code");
+  EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"EURA","amount":"1"}}]}})"),
+            "transactions.booked[0].transactionAmount.currency: not an ISO 4217 currency code (three letters A-Z)");
+  auto accounts = NormalizeAccounts(R"({"accounts":[{"resourceId":"a","currency":"978"}]})", Bg());
+  ASSERT_TRUE(accounts) << accounts.error().message;
+  EXPECT_EQ((*accounts)[0].currency, "EUR");
+}
+
+TEST(BerlinGroupMapping, ByteOrderMarkLowerCaseCurrencyAndNullLists) {
+  auto txs = Txs("\xEF\xBB\xBF" + Booked("", R"("1.00")"));
+  ASSERT_EQ(txs.size(), 1u);
+  auto lower = Txs(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"eur","amount":"1"}}]}})");
+  ASSERT_EQ(lower.size(), 1u);
+  EXPECT_EQ(lower[0].amount.currency.code(), "EUR");
+  auto accounts = NormalizeAccounts(R"({"accounts":null})", Bg());
+  ASSERT_TRUE(accounts) << accounts.error().message;
+  EXPECT_TRUE(accounts->empty());
+  // A BOM in the middle of a body is still malformed.
+  EXPECT_EQ(TxErr("{\"transactions\":\xEF\xBB\xBF{}}"), "transactions: expected an object");
+}
+
+TEST(BerlinGroupMapping, CodesSentAsNumbers) {
+  auto txs = Txs(Booked(R"("bankTransactionCode":166,"proprietaryBankTransactionCode":5,"merchantCategoryCode":5411)"));
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0].bank_transaction_code, "166");
+  EXPECT_EQ(txs[0].proprietary_code, "5");
+  EXPECT_EQ(txs[0].merchant_category_code, "5411");
+}
+
+TEST(BerlinGroupMapping, NullOptionalFieldsAndNestedRemittanceLines) {
+  auto txs = Txs(Booked(R"("remittanceInformationStructuredArray":null,"creditorAccount":null,)"
+                        R"("remittanceInformationUnstructuredArray":[["line 1","line 2"],"line 3"],)"
+                        R"("currencyExchange":null,"_links":null)"));
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0].remittance, "line 1\nline 2\nline 3");
+  EXPECT_FALSE(txs[0].remittance_reference);
+  EXPECT_FALSE(txs[0].creditor);
+  // A required object sent as null is still refused.
+  EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"transactionAmount":null}]}})"),
+            "transactions.booked[0].transactionAmount: expected an object");
+}
+
+TEST(BerlinGroupMapping, ABodyWithoutTransactionsIsAnAccountWithoutAny) {
+  for (const char* body : {R"({"account":{"iban":"DE02120300000000202051"}})", "{}",
+                           R"({"account":{},"balances":[],"_links":{"account":{"href":"/v1/accounts/1"}}})"}) {
+    auto r = NormalizeTransactions(body, Bg());
+    ASSERT_TRUE(r) << body << ": " << r.error().message;
+    EXPECT_TRUE(r->empty());
+  }
+}
+
+TEST(BerlinGroupMapping, LeftoverPlaceholdersStayRefused) {
+  EXPECT_EQ(TxErr(R"({"transactions":{"booked":[{"transactionAmount":{"currency":"EUR","amount":"string"}}]}})"),
+            "transactions.booked[0].transactionAmount.amount: not a decimal");
+  EXPECT_EQ(TxErr(Booked(R"("bookingDate":"date")")), "transactions.booked[0].bookingDate: not a date (expected YYYY-MM-DD)");
+  EXPECT_EQ(TxErr(Booked(R"("bookingDate":"2017-11-14T00:00:000Z")")), "transactions.booked[0].bookingDate: not an RFC 3339 date-time");
 }
 
 TEST(BerlinGroupMapping, Consent) {

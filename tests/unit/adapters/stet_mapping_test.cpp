@@ -115,7 +115,7 @@ TEST(StetTransactions, ZeroDebitIsNeverNegative) {
   EXPECT_EQ(One(Body(StetRow(R"("0.00")", "DBIT"))).amount.ToString(), "0.00");
 }
 
-// CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
+// docs/CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
 TEST(StetTransactions, CreditWithMinusIsStillACredit) {
   EXPECT_EQ(One(Body(StetRow(R"("-3")", "CRDT"))).amount.ToString(), "3.00");
 }
@@ -135,12 +135,62 @@ TEST(StetTransactions, AmountAsJsonNumberIsReadFromItsLiteral) {
   EXPECT_EQ(One(Body(StetRow("90071992547409931.01", "CRDT"))).amount.ToString(), "90071992547409931.01");
 }
 
-TEST(StetTransactions, MissingIndicatorIsAnError) {
-  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"status":"BOOK"})")),
-            "transactions[0].creditDebitIndicator: missing");
-  EXPECT_EQ(StetTxError(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"creditDebitIndicator":null,)"
-                         R"("status":"BOOK"})")),
-            "transactions[0].creditDebitIndicator: missing");
+TEST(StetTransactions, WithoutAnIndicatorTheAmountCarriesItsSign) {
+  auto r = NormalizeTransactions(
+      Body(R"({"transactionAmount":{"currency":"EUR","amount":"-1.5"},"status":"BOOK"},)"
+           R"({"transactionAmount":{"currency":"EUR","amount":"2"},"creditDebitIndicator":null,"status":"BOOK"})"),
+      Stet());
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].amount.ToString(), "-1.50");
+  EXPECT_EQ((*r)[1].amount.ToString(), "2.00");
+}
+
+TEST(StetTransactions, AmountsWithoutCurrencyTakeTheAccounts) {
+  const std::string body = Body(R"({"transactionAmount":{"amount":"3.10"},"creditDebitIndicator":"DBIT","status":"BOOK"})");
+  EXPECT_EQ(StetTxError(body), "transactions[0].transactionAmount.currency: missing currency");
+  NormalizeOptions o = Stet();
+  o.account_currency = "EUR";
+  auto r = NormalizeTransactions(body, o);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0].amount.ToString(), "-3.10");
+  EXPECT_EQ((*r)[0].amount.currency.code(), "EUR");
+  // A currency the bank did send is never replaced, and a bad one stays an error.
+  o.account_currency = "GBP";
+  auto sent = NormalizeTransactions(
+      Body(R"({"transactionAmount":{"amount":"1","currency":"EUR"},"creditDebitIndicator":"DBIT","status":"BOOK"})"), o);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ((*sent)[0].amount.currency.code(), "EUR");
+}
+
+TEST(StetTransactions, RejectedOperationsHaveTheirOwnStatus) {
+  auto r = NormalizeTransactions(
+      Body(R"({"transactionAmount":{"currency":"EUR","amount":"9"},"creditDebitIndicator":"DBIT","status":"RJCT"})"),
+      Stet());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0].status, TransactionStatus::kRejected);
+  EXPECT_NE(ToCanonicalJson((*r)[0]).find(R"("status":"rejected")"), std::string::npos);
+}
+
+TEST(StetTransactions, DayFirstDatesUnderTheProfilesQuirkOnly) {
+  const std::string body = Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},"creditDebitIndicator":"DBIT",)"
+                                R"("status":"BOOK","bookingDate":"15/11/2019","valueDate":"12-02-2018"})");
+  EXPECT_EQ(StetTxError(body), "transactions[0].bookingDate: not a date (expected YYYY-MM-DD)");
+  NormalizeOptions o = Stet();
+  o.quirks.date_order = DateOrder::kDayFirst;
+  auto r = NormalizeTransactions(body, o);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0].booking_date->ToString(), "2019-11-15");
+  EXPECT_EQ((*r)[0].value_date->ToString(), "2018-02-12");
+  // ISO dates and date-times stay accepted under the quirk; impossible days stay refused.
+  EXPECT_TRUE(NormalizeTransactions(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},)"
+                                         R"("status":"BOOK","bookingDate":"2019-11-15T10:00:00Z"})"),
+                                    o));
+  auto bad = NormalizeTransactions(Body(R"({"transactionAmount":{"currency":"EUR","amount":"1"},)"
+                                        R"("status":"BOOK","bookingDate":"31/02/2019"})"),
+                                   o);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "transactions[0].bookingDate: not a calendar date");
 }
 
 TEST(StetTransactions, UnknownIndicatorIsAnError) {
@@ -526,9 +576,16 @@ TEST(StetTransactions, EmptyOrNullListHasNoRows) {
 // Transaction error paths.
 
 TEST(StetTransactions, MissingTransactions) {
-  EXPECT_EQ(StetTxError(R"({"_links":{"self":{"href":"x"}}})"), "transactions: missing");
+  // No list in an otherwise empty page: the account had no transactions in the period.
+  for (const char* empty : {R"({"_links":{"self":{"href":"x"}}})", "{}"}) {
+    auto r = NormalizeTransactions(empty, Stet());
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->empty());
+  }
   EXPECT_EQ(StetTxError(R"({"entryReference":"AF5T2","transactionAmount":{"currency":"EUR","amount":"12.25"}})"),
             "transactions: missing");
+  EXPECT_EQ(StetTxError(R"({"timestamp":"2024-01-01T00:00:00Z","status":400,"error":"bad","message":"m"})"),
+            "transactions: missing (an error body)");
   EXPECT_EQ(StetTxError(R"({"transactions":{}})"), "transactions: expected an array");
   EXPECT_EQ(StetTxError(R"([])"), "$: expected an object");
   EXPECT_EQ(StetTxError(R"({"transactions":[{"transactionAmount":)"), "transactions: truncated or malformed JSON");
@@ -604,7 +661,7 @@ TEST(StetBalances, SpecExample) {
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ(ToCanonicalJson((*r)[0]),
-            R"({"type":"CLBD","account_id":"acc_1","amount":"123.45","currency":"EUR",)"
+            R"({"type":"CLBD","bank_type":"CLBD","account_id":"acc_1","amount":"123.45","currency":"EUR",)"
             R"("credit_limit_included":null,"reference_date":null,"last_change_datetime":null})");
 }
 
@@ -637,8 +694,10 @@ TEST(StetBalances, TypesSignsAndDates) {
 
 TEST(StetBalances, Errors) {
   EXPECT_EQ(BalError(R"({"balances":[{"balanceAmount":{"currency":"EUR","amount":"1"},)"
-                     R"("balanceType":"closingBooked"}]})"),
-            "balances[0].balanceType: unknown balance type");
+                     R"("balanceType":"string"}]})"),
+            "balances[0].balanceType: a placeholder, not a balance type");
+  EXPECT_EQ(BalError(R"({"balances":[{"balanceAmount":{"amount":"1"},"balanceType":"CLBD"}]})"),
+            "balances[0].balanceAmount.currency: missing currency");
   EXPECT_EQ(BalError(R"({"balances":[{"balanceAmount":{"currency":"EUR","amount":"1"}}]})"),
             "balances[0].balanceType: missing");
   EXPECT_EQ(BalError(R"({"balances":[{"balanceType":"CLBD"}]})"), "balances[0].balanceAmount: missing");

@@ -1,4 +1,4 @@
-// UK Open Banking v3.1.x / v4.0 mapping: the rules of CANONICAL.md applied to UK wire shapes.
+// UK Open Banking v3.1.x / v4.0 mapping: the rules of docs/CANONICAL.md applied to UK wire shapes.
 // Everything goes through the public NormalizeX entry points with Standard::kUkOpenBanking.
 #include <string>
 #include <string_view>
@@ -77,7 +77,7 @@ TEST(UkObTransactions, DebitOfZeroIsNotNegative) {
   EXPECT_EQ(OneTx(Row("Debit", "", R"("0.00")")).amount.ToString(), "0.00");
 }
 
-// CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
+// docs/CANONICAL.md: the sign comes from the indicator, so a '-' on a credit does not make it a debit.
 TEST(UkObTransactions, CreditWithMinusIsStillACredit) {
   EXPECT_EQ(OneTx(Row("Credit", "", R"("-5")")).amount.ToString(), "5.00");
 }
@@ -105,9 +105,18 @@ TEST(UkObTransactions, MissingIndicatorIsAnError) {
 }
 
 TEST(UkObTransactions, UnknownIndicatorIsAnError) {
-  EXPECT_EQ(TxError(TxBody(Row("Credit") + "," + Row("credit"))),
+  EXPECT_EQ(TxError(TxBody(Row("Credit") + "," + Row("Both"))),
             "Data.Transaction[1].CreditDebitIndicator: unknown credit/debit indicator");
-  EXPECT_EQ(TxError(TxBody(Row("Both"))), "Data.Transaction[0].CreditDebitIndicator: unknown credit/debit indicator");
+  EXPECT_EQ(TxError(TxBody(Row("CRED"))), "Data.Transaction[0].CreditDebitIndicator: unknown credit/debit indicator");
+}
+
+TEST(UkObTransactions, IndicatorsInAnyCase) {
+  // Several banks send "CREDIT"/"DEBIT": the words are unambiguous in any case.
+  auto txs = Txs(TxBody(Row("CREDIT") + "," + Row("debit") + "," + Row("Debit")));
+  ASSERT_EQ(txs.size(), 3u);
+  EXPECT_FALSE(txs[0].amount.amount.IsNegative());
+  EXPECT_TRUE(txs[1].amount.amount.IsNegative());
+  EXPECT_EQ(txs[1].amount.amount, txs[2].amount.amount);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -134,11 +143,20 @@ TEST(UkObTransactions, RowsKeepInputOrderWhateverTheirStatus) {
 }
 
 TEST(UkObTransactions, UnknownStatusIsAnErrorAtItsPath) {
-  EXPECT_EQ(TxError(TxBody(StatusRow("Booked") + "," + StatusRow("Booked") + "," + StatusRow("Rejected"))),
+  EXPECT_EQ(TxError(TxBody(StatusRow("Booked") + "," + StatusRow("Booked") + "," + StatusRow("Done"))),
             "Data.Transaction[2].Status: unknown transaction status");
-  EXPECT_EQ(TxError(TxBody(StatusRow("RJCT"))), "Data.Transaction[0].Status: unknown transaction status");
   EXPECT_EQ(TxError(TxBody(StatusRow("REJT"))), "Data.Transaction[0].Status: unknown transaction status");
-  EXPECT_EQ(TxError(TxBody(StatusRow("booked"))), "Data.Transaction[0].Status: unknown transaction status");
+  EXPECT_EQ(TxError(TxBody(StatusRow("string"))), "Data.Transaction[0].Status: unknown transaction status");
+}
+
+TEST(UkObTransactions, StatusWordsInAnyCaseAndRejectedRows) {
+  auto txs = Txs(TxBody(StatusRow("booked") + "," + StatusRow("PENDING") + "," + StatusRow("Rejected") + "," +
+                        StatusRow("RJCT")));
+  ASSERT_EQ(txs.size(), 4u);
+  EXPECT_EQ(txs[0].status, TransactionStatus::kBooked);
+  EXPECT_EQ(txs[1].status, TransactionStatus::kPending);
+  EXPECT_EQ(txs[2].status, TransactionStatus::kRejected);
+  EXPECT_EQ(txs[3].status, TransactionStatus::kRejected);
 }
 
 TEST(UkObTransactions, V4InformationAndFutureRowsAreInfo) {
@@ -442,7 +460,7 @@ TEST(UkObTransactions, WrongShapes) {
             "Data.Transaction[0].TransactionInformation: expected a string");
   EXPECT_EQ(TxError(TxBody(Row("Debit", R"("CreditorAccount":"GB29")"))),
             "Data.Transaction[0].CreditorAccount: expected an object");
-  EXPECT_EQ(TxError(TxBody(Row("Debit", R"("MerchantDetails":{"MerchantCategoryCode":5814})"))),
+  EXPECT_EQ(TxError(TxBody(Row("Debit", R"("MerchantDetails":{"MerchantCategoryCode":[5814]})"))),
             "Data.Transaction[0].MerchantDetails.MerchantCategoryCode: expected a string");
   EXPECT_EQ(TxError(TxBody(Row("Debit", R"("CreditorAccount":{"SchemeName":1})"))),
             "Data.Transaction[0].CreditorAccount.SchemeName: expected a string");
@@ -466,7 +484,7 @@ TEST(UkObTransactions, BadCurrency) {
       TxError(TxBody(R"({"Amount":{"Amount":"1.00","Currency":"eur1"},"CreditDebitIndicator":"Debit","Status":"Booked"})")),
       "Data.Transaction[0].Amount.Currency: not an ISO 4217 currency code (three letters A-Z)");
   EXPECT_EQ(
-      TxError(TxBody(R"({"Amount":{"Amount":"1.00","Currency":"gbp"},"CreditDebitIndicator":"Debit","Status":"Booked"})")),
+      TxError(TxBody(R"({"Amount":{"Amount":"1.00","Currency":"G8P"},"CreditDebitIndicator":"Debit","Status":"Booked"})")),
       "Data.Transaction[0].Amount.Currency: not an ISO 4217 currency code (three letters A-Z)");
 }
 
@@ -476,7 +494,13 @@ TEST(UkObTransactions, BadAmounts) {
   EXPECT_EQ(TxError(TxBody(Row("Debit", "", "1E3"))),
             "Data.Transaction[0].Amount.Amount: not a decimal (exponents are not allowed)");
   EXPECT_EQ(TxError(TxBody(Row("Debit", "", R"("1,00")"))),
-            "Data.Transaction[0].Amount.Amount: not a decimal (commas are not allowed)");
+            "Data.Transaction[0].Amount.Amount: commas that are not a thousands separator");
+  EXPECT_EQ(TxError(TxBody(Row("Debit", "", R"("1,000,00.00")"))),
+            "Data.Transaction[0].Amount.Amount: commas that are not a thousands separator");
+  EXPECT_EQ(TxError(TxBody(Row("Debit", "", R"("1000.00,5")"))),
+            "Data.Transaction[0].Amount.Amount: commas that are not a thousands separator");
+  EXPECT_EQ(TxError(TxBody(Row("Debit", "", R"(",100.00")"))),
+            "Data.Transaction[0].Amount.Amount: commas that are not a thousands separator");
   EXPECT_EQ(TxError(TxBody(Row("Debit", "", R"("")"))), "Data.Transaction[0].Amount.Amount: empty amount");
   EXPECT_EQ(TxError(TxBody(Row("Debit", "", R"("1234567890123456789.00")"))),
             "Data.Transaction[0].Amount.Amount: too many integer digits (at most 18)");
@@ -554,11 +578,25 @@ INSTANTIATE_TEST_SUITE_P(V4Codes, UkObBalanceTypeTest,
                                            TypeCase{"OPAV", "OPAV"}, TypeCase{"OPBD", "OPBD"},
                                            TypeCase{"PRCD", "PRCD"}, TypeCase{"XPCD", "XPCD"}));
 
-TEST(UkObBalances, UnknownTypeIsAnError) {
-  EXPECT_EQ(BalanceError(R"({"Data":{"Balance":[)" + BalanceOf("ITAV") + "," + BalanceOf("closingBooked") + "]}}"),
-            "Data.Balance[1].Type: unknown balance type");
-  EXPECT_EQ(BalanceError(R"({"Data":{"Balance":[)" + BalanceOf("Available") + "]}}"),
-            "Data.Balance[0].Type: unknown balance type");
+TEST(UkObBalances, VariantsMatchAndUnknownTypesAreOtherKeepingTheBanksName) {
+  const Balance variant = OneBalance(BalanceOf("closingBooked"));
+  EXPECT_EQ(variant.type, "CLBD");
+  EXPECT_EQ(variant.bank_type, "closingBooked");
+  EXPECT_EQ(OneBalance(BalanceOf("INTERIM_AVAILABLE")).type, "ITAV");
+  const Balance other = OneBalance(BalanceOf("Available"));
+  EXPECT_EQ(other.type, "OTHR");
+  EXPECT_EQ(other.bank_type, "Available");
+  EXPECT_EQ(BalanceError(R"({"Data":{"Balance":[)" + BalanceOf("string") + "]}}"),
+            "Data.Balance[0].Type: a placeholder, not a balance type");
+}
+
+TEST(UkObTransactions, ThousandsSeparatorsAreExact) {
+  auto txs = Txs(TxBody(Row("Debit", "", R"("1,000.00")") + "," + Row("Credit", "", R"("12,345,678.9")") + "," +
+                        Row("Credit", "", R"("999.5")")));
+  ASSERT_EQ(txs.size(), 3u);
+  EXPECT_EQ(txs[0].amount.ToString(), "-1000.00");
+  EXPECT_EQ(txs[1].amount.ToString(), "12345678.90");
+  EXPECT_EQ(txs[2].amount.ToString(), "999.50");
 }
 
 TEST(UkObBalances, MissingTypeIsAnError) {

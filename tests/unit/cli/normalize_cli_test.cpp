@@ -28,7 +28,7 @@ TEST(NormalizeCli, StdinInputAndAccountId) {
   auto r = Normalize({"--standard", "berlin-group", "--kind", "balances", "--account-id", "acc-9", "-"},
                      R"({"balances":[{"balanceAmount":{"currency":"JPY","amount":"1500"},"balanceType":"expected"}]})");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, R"({"type":"XPCD","account_id":"acc-9","amount":"1500","currency":"JPY",)"
+  EXPECT_EQ(r.out, R"({"type":"XPCD","bank_type":"expected","account_id":"acc-9","amount":"1500","currency":"JPY",)"
                    R"("credit_limit_included":null,"reference_date":null,"last_change_datetime":null})"
                    "\n");
 }

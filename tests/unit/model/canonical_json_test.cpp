@@ -1,4 +1,4 @@
-// CANONICAL.md output rules: key order, every key present, null for absent, escaping.
+// docs/CANONICAL.md output rules: key order, every key present, null for absent, escaping.
 #include <gtest/gtest.h>
 
 #include "bankfeed/canonical_json.hpp"
@@ -95,7 +95,7 @@ TEST(CanonicalJson, AccountAndBalanceKeyOrder) {
   b.type = "CLBD";
   b.amount = *Money::Parse("-0.5", "EUR");
   const std::string json = ToCanonicalJson(b);
-  EXPECT_EQ(Keys(json), (std::vector<std::string>{"type", "account_id", "amount", "currency", "credit_limit_included",
+  EXPECT_EQ(Keys(json), (std::vector<std::string>{"type", "bank_type", "account_id", "amount", "currency", "credit_limit_included",
                                                   "reference_date", "last_change_datetime"}));
   EXPECT_NE(json.find(R"("amount":"-0.50")"), std::string::npos);
 }

@@ -1,4 +1,4 @@
-// CANONICAL.md "Dates and times": local dates, UTC instants, offsets and bank time zones.
+// docs/CANONICAL.md "Dates and times": local dates, UTC instants, offsets and bank time zones.
 #include <gtest/gtest.h>
 
 #include "bankfeed/datetime.hpp"

@@ -1,4 +1,4 @@
-// CANONICAL.md transaction ids: deterministic, twins distinct by occurrence, 128 bits of SHA-256.
+// docs/CANONICAL.md transaction ids: deterministic, twins distinct by occurrence, 128 bits of SHA-256.
 #include <gtest/gtest.h>
 
 #include <regex>

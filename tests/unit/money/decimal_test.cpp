@@ -1,4 +1,4 @@
-// CANONICAL.md "Money": exact decimals, minor units per currency, and what is rejected.
+// docs/CANONICAL.md "Money": exact decimals, minor units per currency, and what is rejected.
 #include <gtest/gtest.h>
 
 #include "bankfeed/money.hpp"

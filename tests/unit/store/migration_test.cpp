@@ -225,7 +225,7 @@ TEST_F(StoreMigration, SyncingTheSameRowsAgainChangesNothing) {
     }
     if (rows.empty()) continue;
     AssignTransactionIds(rows);
-    TransactionBatch batch{std::move(rows), *from, *from, 1};
+    TransactionBatch batch{std::move(rows), *from, *from, 1, {}};
     auto balances = store->GetBalances(kTenant, account.ref);
     ASSERT_TRUE(balances.has_value());
     sync::ReconcileRules rules;

@@ -1,4 +1,4 @@
-// The reconciler's three passes (DESIGN.md §6), one rule per test.
+// The reconciler's three passes (docs/DESIGN.md §6), one rule per test.
 #include "sync/reconcile.hpp"
 
 #include <gtest/gtest.h>
