@@ -11,7 +11,8 @@ JOBS ?= $(shell nproc)
 APT_PACKAGES := g++ clang libclang-rt-14-dev cmake ninja-build pkg-config make tzdata ca-certificates openssl curl \
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libhowardhinnant-date-dev libspdlog-dev \
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libsqlite3-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libexpected-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libexpected-dev libcpp-httplib-dev \
+  python3
 
 all: build
 
@@ -44,8 +45,10 @@ demo: build
 
 bench: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS) --target bankfeed_bench_normalize bankfeed_bench_ingest bankfeed_bench_daemon
+	cmake --build --preset release -j $(JOBS) --target bankfeed_bench_normalize bankfeed_bench_normalize_cli \
+	  bankfeed_bench_ingest bankfeed_bench_daemon
 	build/release/tests/bench/bankfeed_bench_normalize
+	build/release/tests/bench/bankfeed_bench_normalize_cli
 	build/release/tests/bench/bankfeed_bench_ingest
 	build/release/tests/bench/bankfeed_bench_daemon
 

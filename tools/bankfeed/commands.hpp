@@ -16,6 +16,7 @@ inline constexpr int kExitDataErr = 65;
 inline constexpr int kExitNoInput = 66;
 inline constexpr int kExitUnavailable = 69;  // the bank could not be reached or refused service
 inline constexpr int kExitSoftware = 70;
+inline constexpr int kExitIoErr = 74;  // standard output could not be written
 inline constexpr int kExitTempFail = 75;
 inline constexpr int kExitNoPerm = 77;  // a consent must be renewed  // not yet: try again (e.g. a consent still awaiting SCA)
 inline constexpr int kExitConfig = 78;

@@ -1,0 +1,56 @@
+#include "tools/bankfeed/normalize_stream.hpp"
+
+#include <cstdio>
+#include <vector>
+
+#include "bankfeed/canonical_json.hpp"
+#include "tools/bankfeed/block_writer.hpp"
+#include "tools/bankfeed/commands.hpp"
+#include "tools/bankfeed/io.hpp"
+
+namespace bankfeed::cli {
+namespace {
+
+// Prints the refused rows collected so far and forgets them (with their raw bytes), so a body whose rows are all
+// refused is never held twice. Only the path and the typed error are printed: the error names the field and the
+// reason, never the value, and the row's bytes stay out of every message.
+void ReportRefused(std::vector<RefusedRow>& refused, size_t& count) {
+  for (const RefusedRow& row : refused) PrintError("refused " + row.path + ": " + row.error.ToString());
+  count += refused.size();
+  refused.clear();
+}
+
+}  // namespace
+
+int StreamTransactions(const std::string& body, const NormalizeOptions& options, bool keep_going, int out_fd) {
+  std::vector<RefusedRow> refused;
+  NormalizeOptions opts = options;
+  if (keep_going) opts.refused = &refused;
+  BlockWriter out(out_fd);
+  size_t written = 0, refused_count = 0;
+  bool write_failed = false;
+  const Status status = NormalizeTransactionsTo(body, opts, [&](Transaction& t) -> Status {
+    if (keep_going && !refused.empty()) ReportRefused(refused, refused_count);
+    AppendCanonicalJson(out.pending(), t);
+    out.pending().push_back('\n');
+    ++written;
+    if (out.Appended()) return {};
+    write_failed = true;
+    return MakeError(ErrorCode::kInternal, "cannot write to standard output");
+  });
+  if (keep_going) ReportRefused(refused, refused_count);
+  const bool finished = status && out.Finish();
+  if (!finished) {
+    if (status) write_failed = true;  // the last block could not be written
+    if (!out.Abandon()) PrintError("cannot truncate standard output back to where this run started");
+    PrintError(write_failed ? std::string("cannot write to standard output") : status.error().message);
+    return write_failed ? kExitIoErr : kExitDataErr;
+  }
+  if (keep_going) {
+    PrintError("normalize: " + std::to_string(written) + " row(s) written, " + std::to_string(refused_count) +
+               " refused");
+  }
+  return kExitOk;
+}
+
+}  // namespace bankfeed::cli
