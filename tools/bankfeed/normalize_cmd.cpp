@@ -90,6 +90,8 @@ void AddNormalizeCommand(CLI::App& app, int& exit_code) {
       ->required()
       ->check(CLI::IsMember({"transactions", "accounts", "balances", "consents"}));
   cmd->add_option("--account-id", args->account_id, "Account id stamped on transactions and balances");
+  cmd->add_option("--account-currency", args->account_currency,
+                  "The account's currency (ISO 4217), for STET amounts sent without one");
   cmd->add_option("--timezone", args->timezone,
                   "IANA zone for date-times without an offset (default: the profile's, else UTC)");
   cmd->add_option("--profile", args->profile,

@@ -33,6 +33,11 @@ Result<NormalizeOptions> ResolveNormalizeOptions(const NormalizeArgs& args) {
     options.timezone = *tz;
   }
   if (!args.account_id.empty()) options.account_id = args.account_id;
+  if (!args.account_currency.empty()) {
+    auto currency = Currency::Parse(args.account_currency);
+    if (!currency) return MakeError(ErrorCode::kInvalidArgument, "--account-currency: " + currency.error().message);
+    options.account_currency = args.account_currency;
+  }
   return options;
 }
 

@@ -12,6 +12,7 @@ struct NormalizeArgs {
   std::string standard;    // empty: the profile's
   std::string kind;
   std::string account_id;
+  std::string account_currency;  // empty: unknown
   std::string timezone;    // empty: the profile's, else UTC
   std::string profile;     // a bank profile file (specs/banks/*.yaml), for its value quirks, time zone and standard
   std::string input = "-";

@@ -99,5 +99,20 @@ TEST_F(NormalizeProfile, BadProfileGivesTheLoadersErrorAndExit78) {
   EXPECT_NE(missing.err.find("absent.yaml: cannot open"), std::string::npos) << missing.err;
 }
 
+// A STET amount without a currency takes the account's, given with --account-currency; without it, it is refused.
+TEST_F(NormalizeProfile, AccountCurrencyForStetAmountsWithoutOne) {
+  const std::string body = R"({"transactions":[{"transactionAmount":{"amount":"3.10"},"creditDebitIndicator":"DBIT",)"
+                           R"("status":"BOOK","bookingDate":"2019-11-15"}]})";
+  auto refused = Normalize({"--standard", "stet"}, body);
+  EXPECT_EQ(refused.exit_code, 65);
+  EXPECT_NE(refused.err.find("transactions[0].transactionAmount.currency: missing currency"), std::string::npos)
+      << refused.err;
+  auto taken = Normalize({"--standard", "stet", "--account-currency", "EUR"}, body);
+  ASSERT_EQ(taken.exit_code, 0) << taken.err;
+  EXPECT_NE(taken.out.find(R"("amount":"-3.10","currency":"EUR")"), std::string::npos) << taken.out;
+  auto bad = Normalize({"--standard", "stet", "--account-currency", "EURO"}, body);
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace bankfeed::testing::normalize_profile_test
