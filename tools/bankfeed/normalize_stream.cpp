@@ -7,6 +7,7 @@
 #include "tools/bankfeed/block_writer.hpp"
 #include "tools/bankfeed/commands.hpp"
 #include "tools/bankfeed/io.hpp"
+#include "tools/bankfeed/row_pipeline.hpp"
 
 namespace bankfeed::cli {
 namespace {
@@ -29,17 +30,23 @@ int StreamTransactions(const std::string& body, const NormalizeOptions& options,
   BlockWriter out(out_fd);
   size_t written = 0, refused_count = 0;
   bool write_failed = false;
-  const Status status = NormalizeTransactionsTo(body, opts, [&](Transaction& t) -> Status {
-    if (keep_going && !refused.empty()) ReportRefused(refused, refused_count);
+  // Rows are formatted and written on a second thread while this one reads on (RowPipeline); `out` belongs to that
+  // thread until Close() has returned.
+  RowPipeline pipeline([&out](const Transaction& t) {
     AppendCanonicalJson(out.pending(), t);
     out.pending().push_back('\n');
+    return out.Appended();
+  });
+  const Status status = NormalizeTransactionsTo(body, opts, [&](Transaction& t) -> Status {
+    if (keep_going && !refused.empty()) ReportRefused(refused, refused_count);
     ++written;
-    if (out.Appended()) return {};
+    if (pipeline.Push(t)) return {};
     write_failed = true;
     return MakeError(ErrorCode::kInternal, "cannot write to standard output");
   });
+  if (!pipeline.Close()) write_failed = true;
   if (keep_going) ReportRefused(refused, refused_count);
-  const bool finished = status && out.Finish();
+  const bool finished = status && !write_failed && out.Finish();
   if (!finished) {
     if (status) write_failed = true;  // the last block could not be written
     if (!out.Abandon()) PrintError("cannot truncate standard output back to where this run started");

@@ -1,0 +1,84 @@
+#include "tools/bankfeed/row_pipeline.hpp"
+
+#include <utility>
+
+namespace bankfeed::cli {
+
+RowPipeline::RowPipeline(std::function<bool(const Transaction&)> consume)
+    : consume_(std::move(consume)), thread_([this] { Run(); }) {
+  filling_.reserve(kBatchRows);
+}
+
+RowPipeline::~RowPipeline() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool RowPipeline::Push(Transaction& row) {
+  filling_.push_back(std::move(row));
+  if (filling_.size() < kBatchRows) return true;
+  return Hand(std::move(filling_));
+}
+
+bool RowPipeline::Hand(std::vector<Transaction>&& batch) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return stopped_ || full_.size() < kDepth; });
+  if (stopped_) return false;
+  full_.push_back(std::move(batch));
+  if (!free_.empty()) {
+    filling_ = std::move(free_.back());
+    free_.pop_back();
+  } else {
+    filling_ = {};
+    filling_.reserve(kBatchRows);
+  }
+  lock.unlock();
+  changed_.notify_all();
+  return true;
+}
+
+bool RowPipeline::Close() {
+  if (!filling_.empty() && !Hand(std::move(filling_))) return false;
+  std::unique_lock lock(mutex_);
+  closed_ = true;
+  changed_.notify_all();
+  changed_.wait(lock, [&] { return stopped_ || full_.empty(); });
+  lock.unlock();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard again(mutex_);
+  return !stopped_;
+}
+
+void RowPipeline::Run() {
+  for (;;) {
+    std::vector<Transaction> batch;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return !full_.empty() || closed_; });
+      if (full_.empty()) return;  // closed and drained
+      batch = std::move(full_.front());
+      full_.pop_front();
+    }
+    changed_.notify_all();
+    bool ok = true;
+    for (const Transaction& row : batch) {
+      if (!(ok = consume_(row))) break;
+    }
+    batch.clear();
+    std::lock_guard lock(mutex_);
+    if (!ok) {
+      stopped_ = true;
+      full_.clear();
+      changed_.notify_all();
+      return;
+    }
+    free_.push_back(std::move(batch));
+    changed_.notify_all();
+  }
+}
+
+}  // namespace bankfeed::cli
