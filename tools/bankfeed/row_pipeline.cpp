@@ -19,12 +19,18 @@ RowPipeline::~RowPipeline() {
 }
 
 bool RowPipeline::Push(Transaction& row) {
-  filling_.push_back(std::move(row));
-  if (filling_.size() < kBatchRows) return true;
+  if (filled_ < filling_.size()) {
+    filling_[filled_] = std::move(row);
+  } else {
+    filling_.push_back(std::move(row));
+  }
+  if (++filled_ < kBatchRows) return true;
   return Hand(std::move(filling_));
 }
 
 bool RowPipeline::Hand(std::vector<Transaction>&& batch) {
+  batch.resize(filled_);  // the last batch may be short: the consumed rows past it go (freed on this thread)
+  filled_ = 0;
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return stopped_ || full_.size() < kDepth; });
   if (stopped_) return false;
@@ -42,7 +48,7 @@ bool RowPipeline::Hand(std::vector<Transaction>&& batch) {
 }
 
 bool RowPipeline::Close() {
-  if (!filling_.empty() && !Hand(std::move(filling_))) return false;
+  if (filled_ > 0 && !Hand(std::move(filling_))) return false;
   std::unique_lock lock(mutex_);
   closed_ = true;
   changed_.notify_all();
@@ -68,8 +74,7 @@ void RowPipeline::Run() {
     for (const Transaction& row : batch) {
       if (!(ok = consume_(row))) break;
     }
-    batch.clear();
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);  // the rows go back with the batch: the producer frees them
     if (!ok) {
       stopped_ = true;
       full_.clear();
