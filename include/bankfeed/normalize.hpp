@@ -40,8 +40,9 @@ struct ValueQuirks {
 };
 
 // A transaction row that could not be normalized, set aside with its error instead of failing the whole body
-// (NormalizeOptions::refused). The body around it must still be well-formed: a syntax error, a wrong top-level
-// shape or a list that is not an array still fails the call.
+// (NormalizeOptions::refused). The body around it must still be well-formed: a syntax error anywhere (the whole
+// document is checked once a row has been set aside), a wrong top-level shape or a list that is not an array still
+// fails the call, and then no row of it is set aside.
 struct RefusedRow {
   std::string path;  // the row's JSON path, "transactions.booked[3]"
   Error error;       // kInvalidInput, "<path>.<field>: <reason>" (never the value)
@@ -76,7 +77,8 @@ BANKFEED_EXPORT Result<Consent> NormalizeConsent(std::string_view body, const No
 // One row as RefusedRow::raw_json holds it (a single JSON object from a transactions body of `options.standard`;
 // `list_status` says which Berlin Group list it came from), normalized on its own: how a quarantined row is tried
 // again under a newer mapping or profile. The id is left empty whatever options.assign_ids says: a row's id depends
-// on the rows around it (twins), so the caller assigns it. Errors name the path as in the whole body.
+// on the rows around it (twins), so the caller assigns it. Errors name the path in the smallest body around the row
+// ("transactions.booked[0].bookingDate: ..."), whatever its index was in the body it came from.
 BANKFEED_EXPORT Result<Transaction> NormalizeTransactionRow(std::string_view row_json, TransactionStatus list_status,
                                                             const NormalizeOptions& options);
 
