@@ -72,5 +72,8 @@ inline int LowerHexValue(char c) {
 // Appends `s` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters (and DEL) escaped, the
 // short forms for \n, \r and \t. Bytes >= 0x80 pass through; callers hand in UTF-8.
 void AppendJsonString(std::string& out, std::string_view s);
+// The same into a buffer with room for the worst case, JsonStringBound(s.size()) bytes; returns the end written.
+inline constexpr size_t JsonStringBound(size_t n) { return 2 + 6 * n; }
+char* WriteJsonString(char* out, std::string_view s);
 
 }  // namespace bankfeed

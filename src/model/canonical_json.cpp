@@ -1,49 +1,103 @@
 // The canonical JSON Lines form (docs/CANONICAL.md): fixed key order, every key present, null for absent values.
 #include "bankfeed/canonical_json.hpp"
 
+#include <cstring>
+#include <type_traits>
+
 #include "common/text.hpp"
 
 namespace bankfeed {
 namespace {
 
+// The output is written through a plain pointer into `out`, which is grown ahead of the pointer and cut back to what
+// was written when the top-level object ends. std::string's append and push_back would check and update the string's
+// size at every call (and reload it after every byte stored, since a char store may alias it): that bookkeeping was
+// most of `bankfeed normalize`'s formatting time.
+class Cursor {
+ public:
+  explicit Cursor(std::string& out) : out_(out), used_(out.size()) { Grow(kSlack); }
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  ~Cursor() { out_.resize(used_); }
+
+  // At least n writable bytes at the cursor; Advance(k) commits k <= n of them.
+  char* Room(size_t n) {
+    if (out_.size() - used_ < n) Grow(n);
+    return out_.data() + used_;
+  }
+  void Advance(size_t k) { used_ += k; }
+  void Put(std::string_view s) {
+    std::memcpy(Room(s.size()), s.data(), s.size());
+    used_ += s.size();
+  }
+  void Put(char c) {
+    *Room(1) = c;
+    ++used_;
+  }
+  // A JSON string (common/text.hpp's escapes).
+  void PutString(std::string_view s) {
+    char* const begin = Room(JsonStringBound(s.size()));
+    used_ += static_cast<size_t>(WriteJsonString(begin, s) - begin);
+  }
+  // Text that an AppendTo(std::string&) formatter writes (dates, decimals), through a scratch string that each
+  // thread reuses (a date-time is longer than the short-string buffer).
+  template <typename Format>
+  void PutFormatted(Format&& format) {
+    thread_local std::string scratch;
+    scratch.clear();
+    format(scratch);
+    Put(scratch);
+  }
+
+ private:
+  static constexpr size_t kSlack = 1024;  // a typical record in one growth
+  // Only the room asked for and the slack are zero-filled; std::string's capacity grows geometrically by itself.
+  void Grow(size_t n) { out_.resize(used_ + n + kSlack); }
+
+  std::string& out_;
+  size_t used_;  // out_'s bytes that are output; the rest is room, cut off by the destructor
+};
+
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) { out_.push_back('{'); }
-  void End() { out_.push_back('}'); }
+  explicit Writer(Cursor& out) : out_(out) { out_.Put('{'); }
+  void End() { out_.Put('}'); }
 
   void Key(std::string_view k) {
-    if (!first_) out_.push_back(',');
+    char* d = out_.Room(k.size() + 4);
+    const size_t comma = first_ ? 0 : 1;
+    d[0] = ',';
+    d[comma] = '"';
+    std::memcpy(d + comma + 1, k.data(), k.size());
+    d[comma + 1 + k.size()] = '"';
+    d[comma + 2 + k.size()] = ':';
+    out_.Advance(comma + 3 + k.size());
     first_ = false;
-    out_.push_back('"');
-    out_.append(k);
-    out_.append("\":");
   }
-  void Null() { out_.append("null"); }
-  void Str(std::string_view v) { AppendJsonString(out_, v); }
+  void Null() { out_.Put("null"); }
+  void Str(std::string_view v) { out_.PutString(v); }
   void Field(std::string_view k, std::string_view v) { Key(k), Str(v); }
   void Field(std::string_view k, const std::string& v) { Key(k), Str(v); }
   void Field(std::string_view k, const OptString& v) {
     Key(k);
     v ? Str(*v) : Null();
   }
-  void Field(std::string_view k, const std::optional<Date>& d) {
+  template <typename DateOrTime>
+  void Field(std::string_view k, const std::optional<DateOrTime>& d)
+    requires(std::is_same_v<DateOrTime, Date> || std::is_same_v<DateOrTime, DateTime>)
+  {
     Key(k);
     if (!d) return Null();
-    out_.push_back('"');
-    d->AppendTo(out_);
-    out_.push_back('"');
-  }
-  void Field(std::string_view k, const std::optional<DateTime>& t) {
-    Key(k);
-    if (!t) return Null();
-    out_.push_back('"');
-    t->AppendTo(out_);
-    out_.push_back('"');
+    out_.PutFormatted([&](std::string& s) {
+      s.push_back('"');
+      d->AppendTo(s);
+      s.push_back('"');
+    });
   }
   void Field(std::string_view k, const std::optional<bool>& b) {
     Key(k);
     if (b) {
-      out_.append(*b ? "true" : "false");
+      out_.Put(*b ? "true" : "false");
     } else {
       Null();
     }
@@ -51,16 +105,18 @@ class Writer {
   void Field(std::string_view k, const std::optional<int>& n) {
     Key(k);
     if (n) {
-      out_.append(std::to_string(*n));
+      out_.Put(std::to_string(*n));
     } else {
       Null();
     }
   }
   void Amount(const Money& m) {
     Key("amount");
-    out_.push_back('"');
-    m.amount.AppendTo(out_, m.currency.minor_units());
-    out_.push_back('"');
+    out_.PutFormatted([&](std::string& s) {
+      s.push_back('"');
+      m.amount.AppendTo(s, m.currency.minor_units());
+      s.push_back('"');
+    });
     Field("currency", m.currency.code());
   }
   void Party(std::string_view k, const std::optional<bankfeed::Party>& p) {
@@ -84,24 +140,24 @@ class Writer {
   }
   void Strings(std::string_view k, const std::vector<std::string>& v) {
     Key(k);
-    out_.push_back('[');
+    out_.Put('[');
     for (size_t i = 0; i < v.size(); ++i) {
-      if (i) out_.push_back(',');
+      if (i) out_.Put(',');
       Str(v[i]);
     }
-    out_.push_back(']');
+    out_.Put(']');
   }
-  std::string& out() { return out_; }
 
  private:
-  std::string& out_;
+  Cursor& out_;
   bool first_ = true;
 };
 
 }  // namespace
 
 void AppendCanonicalJson(std::string& out, const Transaction& t) {
-  Writer w(out);
+  Cursor cursor(out);
+  Writer w(cursor);
   w.Field("id", t.id);
   w.Field("account_id", t.account_id);
   w.Field("status", TransactionStatusName(t.status));
@@ -131,7 +187,8 @@ void AppendCanonicalJson(std::string& out, const Transaction& t) {
 }
 
 void AppendCanonicalJson(std::string& out, const Account& a) {
-  Writer w(out);
+  Cursor cursor(out);
+  Writer w(cursor);
   w.Field("id", a.id);
   w.Field("resource_id", a.resource_id);
   w.Field("iban", a.iban);
@@ -148,7 +205,8 @@ void AppendCanonicalJson(std::string& out, const Account& a) {
 }
 
 void AppendCanonicalJson(std::string& out, const Balance& b) {
-  Writer w(out);
+  Cursor cursor(out);
+  Writer w(cursor);
   w.Field("type", b.type);
   w.Field("bank_type", b.bank_type);
   w.Field("account_id", b.account_id);
@@ -160,7 +218,8 @@ void AppendCanonicalJson(std::string& out, const Balance& b) {
 }
 
 void AppendCanonicalJson(std::string& out, const Consent& c) {
-  Writer w(out);
+  Cursor cursor(out);
+  Writer w(cursor);
   w.Field("consent_id", c.consent_id);
   w.Key("status");
   c.status ? w.Str(ConsentStatusName(*c.status)) : w.Null();

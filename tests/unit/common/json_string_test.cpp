@@ -1,5 +1,6 @@
-// AppendJsonString (common/text.hpp) copies unescaped runs in one append; its output must stay byte for byte what
-// escaping one character at a time gives, since the canonical JSON lines (and their goldens) are made of it.
+// AppendJsonString and WriteJsonString (common/text.hpp) copy eight bytes at a time while none needs an escape; their
+// output must stay byte for byte what escaping one character at a time gives, since the canonical JSON lines (and
+// their goldens) are made of it.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -34,6 +35,23 @@ TEST(AppendJsonString, EveryByteInsideAndAtTheEdgesOfARun) {
       std::string out = "prefix";
       AppendJsonString(out, s);
       EXPECT_EQ(out, "prefix" + EscapedOneByOne(s)) << "byte " << b;
+    }
+  }
+}
+
+// The eight-byte test must see every byte value in every position of a word, and in a tail shorter than a word.
+TEST(AppendJsonString, EveryByteAtEveryPositionOfAWordAndOfTheTail) {
+  for (int b = 0; b < 256; ++b) {
+    for (size_t len : {size_t{8}, size_t{16}, size_t{21}}) {
+      for (size_t at = 0; at < len; ++at) {
+        std::string s(len, 'a');
+        s[at] = static_cast<char>(b);
+        std::string out;
+        AppendJsonString(out, s);
+        ASSERT_EQ(out, EscapedOneByOne(s)) << "byte " << b << " at " << at << " of " << len;
+        char buffer[JsonStringBound(21)];
+        ASSERT_EQ(std::string(buffer, WriteJsonString(buffer, s)), out);
+      }
     }
   }
 }
