@@ -85,10 +85,17 @@ Result<Consent> NormalizeConsent(std::string_view body, const NormalizeOptions& 
   return Run(body, options, EntryFor(options.standard).consent);
 }
 
+static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING, "kBodyPadding is the padding simdjson reads past a body's end");
+
+Status NormalizeTransactionsTo(PaddedBody body, const NormalizeOptions& options, const TransactionSink& sink) {
+  const simdjson::padded_string_view json(body.bytes.data(), body.bytes.size(), body.bytes.size() + kBodyPadding);
+  return EntryFor(options.standard).stream(json, options, sink);
+}
+
 Status NormalizeTransactionsTo(const std::string& body, const NormalizeOptions& options, const TransactionSink& sink) {
   const auto stream = EntryFor(options.standard).stream;
   if (body.capacity() - body.size() >= kBodyPadding) {
-    return stream(simdjson::padded_string_view(body.data(), body.size(), body.capacity()), options, sink);
+    return NormalizeTransactionsTo(PaddedBody{body}, options, sink);
   }
   return Run(body, options, [&](simdjson::padded_string_view json, const NormalizeOptions& o) {
     return stream(json, o, sink);

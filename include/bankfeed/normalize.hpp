@@ -94,4 +94,13 @@ using TransactionSink = std::function<Status(Transaction&)>;
 BANKFEED_EXPORT Status NormalizeTransactionsTo(const std::string& body, const NormalizeOptions& options,
                                                const TransactionSink& sink);
 
+// The same over a body the caller holds elsewhere, for example a file mapped into memory: the kBodyPadding bytes
+// after bytes.end() must be readable (their values do not matter; they are never part of the body), and the body is
+// then used in place.
+struct PaddedBody {
+  std::string_view bytes;
+};
+BANKFEED_EXPORT Status NormalizeTransactionsTo(PaddedBody body, const NormalizeOptions& options,
+                                               const TransactionSink& sink);
+
 }  // namespace bankfeed

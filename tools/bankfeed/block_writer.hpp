@@ -34,6 +34,8 @@ class BlockWriter {
   // The run failed: drops the pending block and, on a regular file, truncates it back to where it started.
   // False when the truncation itself failed.
   bool Abandon();
+  // A regular file's length when the writer was made (what Abandon() truncates back to); nullopt on a pipe.
+  std::optional<off_t> start_length() const { return start_length_; }
 
  private:
   bool WritePending();

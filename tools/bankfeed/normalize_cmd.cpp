@@ -17,10 +17,11 @@ namespace bankfeed::cli {
 namespace {
 
 constexpr const char* kFooter = R"(Exit status: 0 ok; 2 usage (also a --standard that contradicts the profile's);
-65 bad data (one line on stderr naming the JSON path, never the value); 66 unreadable input; 74 cannot write
-stdout; 78 a profile that cannot be loaded (file:line:col on stderr).
+65 bad data (one line on stderr naming the JSON path, never the value); 66 unreadable input (also a file that
+another process shortens while it is read); 74 cannot write stdout; 78 a profile that cannot be loaded
+(file:line:col on stderr).
 
-Transactions are written as they are read. When a run fails (exit 65 or 74) and stdout is a regular file, the
+Transactions are written as they are read. When a run fails (exit 65, 66 or 74) and stdout is a regular file, the
 file is truncated back to the length it had when the run started, so bad data leaves it as it was. On a pipe the
 rows already written stay (always whole lines, output goes in 256 KiB blocks): only the exit status says the run
 failed.
@@ -40,7 +41,7 @@ std::string ToLines(const std::vector<Record>& records) {
 }
 
 // Accounts, balances or a consent: small bodies, printed only when the whole body is good.
-Result<std::string> SmallBodyLines(const std::string& kind, const std::string& body, const NormalizeOptions& options) {
+Result<std::string> SmallBodyLines(const std::string& kind, std::string_view body, const NormalizeOptions& options) {
   if (kind == "accounts") {
     BANKFEED_ASSIGN_OR_RETURN(auto v, NormalizeAccounts(body, options));
     return ToLines(v);
@@ -60,14 +61,14 @@ int RunNormalize(const NormalizeArgs& args) {
     PrintError(e.code == ErrorCode::kInvalidArgument ? e.message : e.ToString());
     return ExitCodeFor(e);  // kInvalidArgument: 2 (usage); the profile loader's kConfig: 78
   }
-  auto body = ReadPaddedInput(args.input);
-  if (!body) {
-    PrintError(args.input + ": " + body.error().message);
+  auto input = PaddedInput::Read(args.input);
+  if (!input) {
+    PrintError(args.input + ": " + input.error().message);
     return kExitNoInput;
   }
-  if (args.kind == "transactions") return StreamTransactions(*body, *options, args.keep_going, STDOUT_FILENO);
+  if (args.kind == "transactions") return StreamTransactions(*input, *options, args.keep_going, STDOUT_FILENO);
 
-  Result<std::string> out = SmallBodyLines(args.kind, *body, *options);
+  Result<std::string> out = SmallBodyLines(args.kind, input->bytes(), *options);
   if (!out) {
     PrintError(out.error().message);
     return kExitDataErr;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "bankfeed/canonical_json.hpp"
+#include "bankfeed/ids.hpp"
 #include "tools/bankfeed/block_writer.hpp"
 #include "tools/bankfeed/commands.hpp"
 #include "tools/bankfeed/io.hpp"
@@ -23,21 +24,27 @@ void ReportRefused(std::vector<RefusedRow>& refused, size_t& count) {
 
 }  // namespace
 
-int StreamTransactions(const std::string& body, const NormalizeOptions& options, bool keep_going, int out_fd) {
+int StreamTransactions(const PaddedInput& input, const NormalizeOptions& options, bool keep_going, int out_fd) {
   std::vector<RefusedRow> refused;
   NormalizeOptions opts = options;
   if (keep_going) opts.refused = &refused;
   BlockWriter out(out_fd);
+  if (input.mapped()) ArmTruncatedInputHandler(out_fd, out.start_length().value_or(-1));
   size_t written = 0, refused_count = 0;
   bool write_failed = false;
-  // Rows are formatted and written on a second thread while this one reads on (RowPipeline); `out` belongs to that
-  // thread until Close() has returned.
-  RowPipeline pipeline([&out](const Transaction& t) {
+  // Rows are formatted and written on a second thread while this one reads on (RowPipeline); `out` and `ids` belong
+  // to that thread until Close() has returned. The ids are assigned there too, in the rows' order, as the library
+  // would have assigned them (the rows are the same, and so are their ids): the reading thread is the busier one.
+  const bool assign_ids = opts.assign_ids;
+  opts.assign_ids = false;
+  TransactionIdAssigner ids;
+  RowPipeline pipeline([&out, &ids, assign_ids](Transaction& t) {
+    if (assign_ids) ids.Assign(t);
     AppendCanonicalJson(out.pending(), t);
     out.pending().push_back('\n');
     return out.Appended();
   });
-  const Status status = NormalizeTransactionsTo(body, opts, [&](Transaction& t) -> Status {
+  const Status status = NormalizeTransactionsTo(input.padded(), opts, [&](Transaction& t) -> Status {
     if (keep_going && !refused.empty()) ReportRefused(refused, refused_count);
     ++written;
     if (pipeline.Push(t)) return {};

@@ -9,8 +9,9 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <csignal>
+#include <utility>
 
-#include "bankfeed/normalize.hpp"
 
 namespace bankfeed::cli {
 namespace {
@@ -77,15 +78,98 @@ Result<std::string> ReadAll(int fd, const std::string& what) {
   }
 }
 
+// Maps a regular file of `size` bytes (> 0) with kBodyPadding zero bytes after it: an anonymous read-only region
+// of the whole length, then the file over its start. Null when the kernel refuses (the caller reads instead).
+const char* MapPadded(int fd, size_t size, size_t& length) {
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  length = (size + kBodyPadding + page - 1) / page * page;
+  void* region = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) return nullptr;
+  // MAP_POPULATE maps the pages now, in one call, rather than one fault per page as the parser reaches them.
+  void* file = ::mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+  if (file == MAP_FAILED) {
+    ::munmap(region, length);
+    return nullptr;
+  }
+  (void)::madvise(file, size, MADV_SEQUENTIAL);
+  return static_cast<const char*>(file);
+}
+
+// The mapped input, and what the handler puts back. Set before the mapped bytes are read (Read and
+// ArmTruncatedInputHandler run on the main thread first), so the handler sees them written.
+volatile uintptr_t g_map_begin = 0;
+volatile uintptr_t g_map_end = 0;
+volatile sig_atomic_t g_restore_fd = -1;
+volatile long long g_restore_length = -1;
+
+void OnBusError(int signal, siginfo_t* info, void*) {
+  const auto at = reinterpret_cast<uintptr_t>(info->si_addr);
+  if (at < g_map_begin || at >= g_map_end) {
+    // Not the input: the default action, as if no handler had been set (delivered once this handler returns).
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+    return;
+  }
+  if (g_restore_fd >= 0 && g_restore_length >= 0) (void)::ftruncate(g_restore_fd, g_restore_length);
+  static constexpr char kMessage[] = "bankfeed: the input file changed (shrank) while it was read\n";
+  (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  ::_exit(66);  // EX_NOINPUT, as for any input that cannot be read
+}
+
 }  // namespace
 
-Result<std::string> ReadPaddedInput(const std::string& path) {
-  if (path == "-") return ReadAll(STDIN_FILENO, "standard input");
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+Result<PaddedInput> PaddedInput::Read(const std::string& path) {
+  PaddedInput input;
+  const bool stdin_input = path == "-";
+  const int fd = stdin_input ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return MakeError(ErrorCode::kNotFound, "cannot open input file: " + std::string(std::strerror(errno)));
-  Result<std::string> body = ReadAll(fd, "input file");
-  ::close(fd);
-  return body;
+  const std::string what = stdin_input ? "standard input" : "input file";
+  struct stat st {};
+  const off_t at = ::lseek(fd, 0, SEEK_CUR);
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && at == 0 && st.st_size > 0) {
+    input.size_ = static_cast<size_t>(st.st_size);
+    input.map_ = MapPadded(fd, input.size_, input.map_length_);
+    if (input.map_ != nullptr) {
+      g_map_begin = reinterpret_cast<uintptr_t>(input.map_);
+      g_map_end = g_map_begin + input.map_length_;
+      ArmTruncatedInputHandler();
+    }
+  }
+  if (input.map_ == nullptr) {
+    Result<std::string> body = ReadAll(fd, what);
+    if (!body) {
+      if (!stdin_input) ::close(fd);
+      return tl::unexpected(body.error());
+    }
+    input.buffer_ = std::move(*body);
+  }
+  if (!stdin_input) ::close(fd);  // a mapping outlives its descriptor
+  return input;
+}
+
+PaddedInput::PaddedInput(PaddedInput&& other) noexcept
+    : buffer_(std::move(other.buffer_)),
+      map_(std::exchange(other.map_, nullptr)),
+      map_length_(std::exchange(other.map_length_, 0)),
+      size_(std::exchange(other.size_, 0)) {}
+
+PaddedInput::~PaddedInput() {
+  if (map_ == nullptr) return;
+  if (g_map_begin == reinterpret_cast<uintptr_t>(map_)) {
+    g_map_begin = 0;
+    g_map_end = 0;
+  }
+  ::munmap(const_cast<char*>(map_), map_length_);
+}
+
+void ArmTruncatedInputHandler(int restore_fd, long long restore_length) {
+  g_restore_length = restore_length;
+  g_restore_fd = restore_fd;
+  struct sigaction action {};
+  action.sa_sigaction = OnBusError;
+  action.sa_flags = SA_SIGINFO;
+  sigemptyset(&action.sa_mask);
+  (void)::sigaction(SIGBUS, &action, nullptr);
 }
 
 }  // namespace bankfeed::cli

@@ -4,7 +4,7 @@
 
 namespace bankfeed::cli {
 
-RowPipeline::RowPipeline(std::function<bool(const Transaction&)> consume)
+RowPipeline::RowPipeline(std::function<bool(Transaction&)> consume)
     : consume_(std::move(consume)), thread_([this] { Run(); }) {
   filling_.reserve(kBatchRows);
 }
@@ -71,7 +71,7 @@ void RowPipeline::Run() {
     }
     changed_.notify_all();
     bool ok = true;
-    for (const Transaction& row : batch) {
+    for (Transaction& row : batch) {
       if (!(ok = consume_(row))) break;
     }
     std::lock_guard lock(mutex_);  // the rows go back with the batch: the producer frees them

@@ -25,7 +25,7 @@ class RowPipeline {
   static constexpr size_t kDepth = 8;
 
   // `consume` runs on the pipeline's own thread, once per row in order; it returns false to stop (a write error).
-  explicit RowPipeline(std::function<bool(const Transaction&)> consume);
+  explicit RowPipeline(std::function<bool(Transaction&)> consume);
   ~RowPipeline();  // joins the thread (after Close(), or as if Close() had been called)
   RowPipeline(const RowPipeline&) = delete;
   RowPipeline& operator=(const RowPipeline&) = delete;
@@ -39,7 +39,7 @@ class RowPipeline {
   bool Hand(std::vector<Transaction>&& batch);
   void Run();
 
-  std::function<bool(const Transaction&)> consume_;
+  std::function<bool(Transaction&)> consume_;
   std::vector<Transaction> filling_;
   size_t filled_ = 0;  // rows of filling_ that are this batch's; the others are consumed rows to overwrite
   std::mutex mutex_;

@@ -1,11 +1,14 @@
-// normalize's input and output, in process: ReadPaddedInput leaves the padding NormalizeTransactionsTo needs to use
-// the body in place (no second copy), from a file and from a pipe; BlockWriter writes whole blocks, and Abandon()
-// puts a regular file back as it was and drops only the pending block on a pipe.
+// normalize's input and output, in process: PaddedInput leaves the padding NormalizeTransactionsTo needs to use the
+// body in place (no second copy), from a mapped file and from a pipe, and a file that shrinks under it ends the run
+// cleanly; BlockWriter writes whole blocks, and Abandon() puts a regular file back as it was and drops only the
+// pending block on a pipe.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -29,22 +32,37 @@ std::string Pattern(size_t size) {
   return s;
 }
 
-TEST(ReadPaddedInput, AFileIsReadWholeWithThePaddingThatAvoidsACopy) {
+TEST(PaddedInput, AFileIsMappedWholeWithReadablePaddingAfterIt) {
   const fs::path dir = FreshTestDir("normalize-io");
-  for (const size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{(3 << 20) + 5}}) {
+  for (const size_t size : {size_t{1}, size_t{4095}, size_t{4096}, size_t{4096 - kBodyPadding}, size_t{(3 << 20) + 5}}) {
     const std::string path = (dir / "body").string();
     const std::string data = Pattern(size);
     WriteFile(path, data);
-    auto body = ReadPaddedInput(path);
-    ASSERT_TRUE(body) << body.error().message;
-    EXPECT_TRUE(*body == data) << size;
-    EXPECT_GE(body->capacity(), body->size() + kBodyPadding) << size;
-    EXPECT_LT(body->capacity(), size + kBodyPadding + 4096) << "a file of known size is read into its size";
+    auto input = PaddedInput::Read(path);
+    ASSERT_TRUE(input) << input.error().message;
+    EXPECT_TRUE(input->mapped()) << size;
+    EXPECT_TRUE(input->bytes() == data) << size;
+    // The padding is there to be read (ASan would not see past a mapping: a fault would end the test).
+    const char* end = input->bytes().data() + input->bytes().size();
+    size_t zeros = 0;
+    for (size_t i = 0; i < kBodyPadding; ++i) zeros += end[i] == '\0';
+    EXPECT_EQ(zeros, kBodyPadding) << size;
   }
   fs::remove_all(dir);
 }
 
-TEST(ReadPaddedInput, APipeGrowsTheBufferAndKeepsThePadding) {
+TEST(PaddedInput, AnEmptyFileIsReadNotMapped) {
+  const fs::path dir = FreshTestDir("normalize-io");
+  const std::string path = (dir / "empty").string();
+  WriteFile(path, "");
+  auto input = PaddedInput::Read(path);
+  ASSERT_TRUE(input) << input.error().message;
+  EXPECT_FALSE(input->mapped());
+  EXPECT_TRUE(input->bytes().empty());
+  fs::remove_all(dir);
+}
+
+TEST(PaddedInput, APipeGrowsTheBufferAndKeepsThePadding) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   const std::string data = Pattern((5 << 20) + 17);  // many pipe reads and several times the buffer's growth
@@ -57,19 +75,63 @@ TEST(ReadPaddedInput, APipeGrowsTheBufferAndKeepsThePadding) {
     }
     ::close(fds[1]);
   });
-  auto body = ReadPaddedInput("/dev/fd/" + std::to_string(fds[0]));
+  auto input = PaddedInput::Read("/dev/fd/" + std::to_string(fds[0]));
   writer.join();
   ::close(fds[0]);
-  ASSERT_TRUE(body) << body.error().message;
-  EXPECT_TRUE(*body == data);
-  EXPECT_GE(body->capacity(), body->size() + kBodyPadding);
+  ASSERT_TRUE(input) << input.error().message;
+  EXPECT_FALSE(input->mapped());
+  EXPECT_TRUE(input->bytes() == data);
 }
 
-TEST(ReadPaddedInput, AnUnreadableFileIsNotFound) {
-  auto body = ReadPaddedInput("/nonexistent/body.json");
-  ASSERT_FALSE(body);
-  EXPECT_EQ(body.error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(body.error().message, "cannot open input file: No such file or directory");
+TEST(PaddedInput, AnUnreadableFileIsNotFound) {
+  auto input = PaddedInput::Read("/nonexistent/body.json");
+  ASSERT_FALSE(input);
+  EXPECT_EQ(input.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(input.error().message, "cannot open input file: No such file or directory");
+}
+
+// Another process shrinks the file while it is mapped: the next read of a page past the new end faults (SIGBUS).
+// The command ends with exit status 66 and a message, and a regular-file output is put back to its first length.
+TEST(PaddedInputDeathTest, AFileThatShrinksWhileMappedEndsTheRunWith66AndRestoresTheOutput) {
+  // "fast": the child is a fork of this process, so it works on this test's files (a re-executed child, the
+  // "threadsafe" style, would make a directory of its own).
+  GTEST_FLAG_SET(death_test_style, "fast");
+  const fs::path dir = FreshTestDir("normalize-io");
+  const std::string path = (dir / "body").string();
+  const std::string out_path = (dir / "out").string();
+  WriteFile(path, Pattern(64 << 10));
+  WriteFile(out_path, "kept\n");
+  EXPECT_EXIT(
+      {
+        auto input = PaddedInput::Read(path);
+        if (!input || !input->mapped()) std::_Exit(1);
+        const int out = ::open(out_path.c_str(), O_WRONLY | O_APPEND);
+        ArmTruncatedInputHandler(out, 5);
+        (void)!::write(out, "partial row", 11);
+        if (::truncate(path.c_str(), 0) != 0) std::_Exit(2);
+        volatile char sum = 0;
+        for (const char c : input->bytes()) sum = static_cast<char>(sum + c);  // faults past the new end
+        std::_Exit(3);
+      },
+      ::testing::ExitedWithCode(66), "the input file changed \\(shrank\\) while it was read");
+  EXPECT_EQ(ReadFile(out_path), "kept\n");
+  fs::remove_all(dir);
+}
+
+TEST(PaddedInputDeathTest, ABusErrorElsewhereIsNotTakenForTheInputsAndKillsAsUsual) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const fs::path dir = FreshTestDir("normalize-io");
+  const std::string path = (dir / "body").string();
+  WriteFile(path, Pattern(64 << 10));
+  EXPECT_EXIT(
+      {
+        auto input = PaddedInput::Read(path);
+        if (!input || !input->mapped()) std::_Exit(1);
+        ::raise(SIGBUS);
+        std::_Exit(3);
+      },
+      ::testing::KilledBySignal(SIGBUS), "");
+  fs::remove_all(dir);
 }
 
 // Appends `rows` numbered lines, as normalize appends its rows, returning what was appended.
