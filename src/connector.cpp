@@ -1,19 +1,14 @@
-// MakeConnector: the profile's standard picks the adapter.
+// MakeConnector: the profile's standard picks the connector factory in the table of standards (standards.hpp).
 #include "bankfeed/connector.hpp"
 
-#include "adapters/berlin_group/adapter.hpp"
+#include "standards.hpp"
 
 namespace bankfeed {
 
 Result<std::unique_ptr<Connector>> MakeConnector(const ConnectionOptions& options, ConnectorEnvironment environment) {
-  switch (options.profile.standard) {
-    case Standard::kBerlinGroup:
-      return berlin_group::BerlinGroupConnector::Make(options, std::move(environment));
-    case Standard::kUkOpenBanking:
-    case Standard::kStet:
-      break;
-  }
-  Error e(ErrorCode::kConfig, "profile.standard: " + std::string(StandardName(options.profile.standard)) +
+  const StandardEntry& entry = EntryFor(options.profile.standard);
+  if (entry.make_connector != nullptr) return entry.make_connector(options, std::move(environment));
+  Error e(ErrorCode::kConfig, "profile.standard: " + std::string(entry.name) +
                                   " has no connector yet (normalize supports it)");
   e.bank_id = options.profile.id;
   return tl::unexpected(std::move(e));

@@ -1,58 +1,12 @@
-// The explicit table of standards (no static self-registration, which static libraries silently drop).
-// A new standard is a new adapters/<standard>/ folder and one row here.
+// The normalize entry points: each looks its standard's mapping up in the table of standards (standards.hpp).
 #include "bankfeed/normalize.hpp"
-
-#include <array>
 
 #include <simdjson.h>
 
-#include "adapters/berlin_group/mapping.hpp"
-#include "adapters/stet/mapping.hpp"
-#include "adapters/uk_ob/mapping.hpp"
+#include "standards.hpp"
 
 namespace bankfeed {
 namespace {
-
-struct StandardEntry {
-  Standard standard;
-  std::string_view name;
-  Result<std::vector<Transaction>> (*transactions)(simdjson::padded_string_view, const NormalizeOptions&);
-  Result<std::vector<Account>> (*accounts)(simdjson::padded_string_view, const NormalizeOptions&);
-  Result<std::vector<Balance>> (*balances)(simdjson::padded_string_view, const NormalizeOptions&);
-  Result<Consent> (*consent)(simdjson::padded_string_view, const NormalizeOptions&);
-  Status (*stream)(simdjson::padded_string_view, const NormalizeOptions&, const TransactionSink&);
-  // The smallest transactions body around one row of the list `status` (a quarantined row tried again).
-  std::string (*wrap_row)(std::string_view row, TransactionStatus status);
-};
-
-std::string WrapBerlinGroupRow(std::string_view row, TransactionStatus status) {
-  const std::string_view list = status == TransactionStatus::kPending ? "pending"
-                                : status == TransactionStatus::kInfo  ? "information"
-                                                                      : "booked";
-  return "{\"transactions\":{\"" + std::string(list) + "\":[" + std::string(row) + "]}}";
-}
-std::string WrapUkRow(std::string_view row, TransactionStatus) {
-  return "{\"Data\":{\"Transaction\":[" + std::string(row) + "]}}";
-}
-std::string WrapStetRow(std::string_view row, TransactionStatus) {
-  return "{\"transactions\":[" + std::string(row) + "]}";
-}
-
-constexpr std::array<StandardEntry, 3> kStandards{{
-    {Standard::kBerlinGroup, "berlin-group", berlin_group::MapTransactions, berlin_group::MapAccounts,
-     berlin_group::MapBalances, berlin_group::MapConsent, berlin_group::StreamTransactions, WrapBerlinGroupRow},
-    {Standard::kUkOpenBanking, "uk-ob", uk_ob::MapTransactions, uk_ob::MapAccounts, uk_ob::MapBalances,
-     uk_ob::MapConsent, uk_ob::StreamTransactions, WrapUkRow},
-    {Standard::kStet, "stet", stet::MapTransactions, stet::MapAccounts, stet::MapBalances, stet::MapConsent,
-     stet::StreamTransactions, WrapStetRow},
-}};
-
-const StandardEntry& EntryFor(Standard s) {
-  for (const auto& e : kStandards) {
-    if (e.standard == s) return e;
-  }
-  return kStandards[0];
-}
 
 // simdjson needs SIMDJSON_PADDING readable bytes past the end; a string_view promises none, so copy once.
 template <typename Fn>
@@ -66,7 +20,7 @@ auto Run(std::string_view body, const NormalizeOptions& options, Fn fn) {
 std::string_view StandardName(Standard s) { return EntryFor(s).name; }
 
 std::optional<Standard> ParseStandard(std::string_view name) {
-  for (const auto& e : kStandards) {
+  for (const auto& e : Standards()) {
     if (e.name == name) return e.standard;
   }
   return std::nullopt;

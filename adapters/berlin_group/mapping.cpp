@@ -399,6 +399,13 @@ Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOpti
   return ReadTransactionsBody(ctx, json, unused);
 }
 
+std::string WrapTransactionRow(std::string_view row, TransactionStatus status) {
+  const std::string_view list = status == TransactionStatus::kPending ? "pending"
+                                : status == TransactionStatus::kInfo  ? "information"
+                                                                      : "booked";
+  return "{\"transactions\":{\"" + std::string(list) + "\":[" + std::string(row) + "]}}";
+}
+
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
   std::vector<Account> accounts;

@@ -392,6 +392,10 @@ Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOpti
   return ReadTransactionsBody(ctx, json, unused);
 }
 
+std::string WrapTransactionRow(std::string_view row, TransactionStatus) {
+  return "{\"transactions\":[" + std::string(row) + "]}";
+}
+
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {
   MapContext ctx(options);
   std::vector<Account> out;

@@ -379,6 +379,10 @@ Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOpti
   return ReadTransactionsBody(ctx, json, unused);
 }
 
+std::string WrapTransactionRow(std::string_view row, TransactionStatus) {
+  return "{\"Data\":{\"Transaction\":[" + std::string(row) + "]}}";
+}
+
 Result<std::vector<Account>> MapAccounts(simdjson::padded_string_view json, const NormalizeOptions& options) {
   const NormalizeOptions uk = UkOptions(options);
   MapContext ctx(uk);
