@@ -144,12 +144,6 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& f
   return out;
 }
 
-std::map<std::string, std::string> ParseCallbackParams(std::string_view url_or_query) {
-  if (size_t q = url_or_query.find('?'); q != std::string_view::npos) url_or_query = url_or_query.substr(q + 1);
-  if (size_t h = url_or_query.find('#'); h != std::string_view::npos) url_or_query = url_or_query.substr(0, h);
-  return ParseQuery(url_or_query);
-}
-
 std::map<std::string, std::string> ParseQuery(std::string_view query) {
   std::map<std::string, std::string> out;
   while (!query.empty()) {

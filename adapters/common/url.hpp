@@ -40,8 +40,4 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& f
 // kept literally.
 std::map<std::string, std::string> ParseQuery(std::string_view query);
 
-// The parameters of the URL (or bare query) a customer's browser came back to after SCA: the part after '?' and
-// before '#', parsed as ParseQuery does. Empty text gives no parameters.
-std::map<std::string, std::string> ParseCallbackParams(std::string_view url_or_query);
-
 }  // namespace bankfeed::adapters

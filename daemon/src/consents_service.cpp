@@ -159,8 +159,9 @@ grpc::Status ConsentsService::CompleteConsent(grpc::ServerContext* context, cons
     if (auto s = CheckPsuIpAddress(request->psu_ip_address()); !s.ok()) return s;
     if (request->callback_url().size() > 8192) return InvalidArgument("callback_url", "longer than 8192 characters");
     return WithConsent(core_, tenant, request->consent_id(), [&](Connector& connector, ConsentRecord& record) {
-      auto status = connector.CompleteConsent(record.grant, adapters::ParseCallbackParams(request->callback_url()),
-                                              Psu(record.grant.psu_id, request->psu_ip_address()));
+      auto params = ParseCallbackUrl(request->callback_url());
+      if (!params) return ToGrpcStatus(params.error());
+      auto status = connector.CompleteConsent(record.grant, *params, Psu(record.grant.psu_id, request->psu_ip_address()));
       if (!status) return ToGrpcStatus(status.error());
       FillState(record, *response);
       return grpc::Status::OK;

@@ -15,7 +15,8 @@
 //   bankfeed::ConsentGrant grant;
 //   auto step = (*connector)->StartConsent(request, psu, grant);   // send the customer to step->redirect_url
 //   ...                                                            // the customer comes back to redirect_uri
-//   auto status = (*connector)->CompleteConsent(grant, callback_query, psu);
+//   auto params = bankfeed::ParseCallbackUrl(callback_url);        // the URL the browser came back to
+//   auto status = (*connector)->CompleteConsent(grant, *params, psu);
 //   auto accounts = (*connector)->ListAccounts(grant, psu);
 #pragma once
 
@@ -25,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bankfeed/credentials.hpp"
@@ -94,8 +96,15 @@ struct ScaStep {
   ConsentStatus status = ConsentStatus::kReceived;
 };
 
-// The query parameters the customer came back with (OAuth2: code and state, or error).
+// The parameters the customer came back with (OAuth2: code and state, or error; the UK hybrid flow adds id_token).
 using CallbackParams = std::map<std::string, std::string>;
+
+// The parameters of the URL (or bare query) a customer's browser came back to after SCA, as CompleteConsent takes
+// them: the query's (after '?', before '#'), and the fragment's when it holds parameters (an authorization response
+// in the fragment, as the UK hybrid flow sends it). Percent-escapes and '+' are decoded; of a name repeated in one
+// part the first value counts. A name whose value differs between the query and the fragment is refused
+// (kInvalidInput, naming the parameter, never its values): such a callback cannot be trusted.
+BANKFEED_EXPORT Result<CallbackParams> ParseCallbackUrl(std::string_view url_or_query);
 
 struct TransactionQuery {
   Date date_from;

@@ -2,7 +2,6 @@
 // encrypted store, under the customer (the PSU id) and an opaque consent handle that `start` prints.
 #include <iostream>
 
-#include "adapters/common/url.hpp"
 #include "common/text.hpp"
 #include "bankfeed/bankfeed.hpp"
 #include "tools/bankfeed/client_config.hpp"
@@ -118,7 +117,9 @@ int WithGrant(const ConsentArgs& args, F action) {
 
 int RunComplete(const ConsentArgs& args) {
   return WithGrant(args, [&](Connector& connector, ConsentGrant& grant) {
-    auto status = connector.CompleteConsent(grant, adapters::ParseCallbackParams(args.callback), Psu(args, &grant));
+    auto params = ParseCallbackUrl(args.callback);
+    if (!params) return Fail(params.error());
+    auto status = connector.CompleteConsent(grant, *params, Psu(args, &grant));
     if (!status) return Fail(status.error());
     Print(args.json, {{"consent", args.consent}, {"status", std::string(ConsentStatusName(*status))}});
     return *status == ConsentStatus::kValid ? kExitOk : kExitTempFail;

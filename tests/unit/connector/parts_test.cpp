@@ -163,10 +163,6 @@ TEST(Url, ResolveRelativeAndCheckOrigin) {
   EXPECT_FALSE(adapters::ParseUrl("https://user:pw@x/y", "u"));
   EXPECT_EQ(adapters::ParseQuery("code=a%2Fb&state=x+y&empty"),
             (std::map<std::string, std::string>{{"code", "a/b"}, {"state", "x y"}, {"empty", ""}}));
-  EXPECT_EQ(adapters::ParseCallbackParams("https://tpp.example/cb?code=c1&state=s1#frag"),
-            (std::map<std::string, std::string>{{"code", "c1"}, {"state", "s1"}}));
-  EXPECT_EQ(adapters::ParseCallbackParams("code=c1"), (std::map<std::string, std::string>{{"code", "c1"}}));
-  EXPECT_TRUE(adapters::ParseCallbackParams("").empty());
   EXPECT_EQ(adapters::FormEncode({{"redirect_uri", "https://t/cb?x=1"}}), "redirect_uri=https%3A%2F%2Ft%2Fcb%3Fx%3D1");
 }
 
