@@ -39,7 +39,8 @@ Result<Consent> NormalizeConsent(std::string_view body, const NormalizeOptions& 
   return Run(body, options, EntryFor(options.standard).consent);
 }
 
-static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING, "kBodyPadding is the padding simdjson reads past a body's end");
+static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING,
+              "kBodyPadding is the padding simdjson reads past a body's end");
 
 Status NormalizeTransactionsTo(PaddedBody body, const NormalizeOptions& options, const TransactionSink& sink) {
   const simdjson::padded_string_view json(body.bytes.data(), body.bytes.size(), body.bytes.size() + kBodyPadding);

@@ -161,7 +161,8 @@ grpc::Status ConsentsService::CompleteConsent(grpc::ServerContext* context, cons
     return WithConsent(core_, tenant, request->consent_id(), [&](Connector& connector, ConsentRecord& record) {
       auto params = ParseCallbackUrl(request->callback_url());
       if (!params) return ToGrpcStatus(params.error());
-      auto status = connector.CompleteConsent(record.grant, *params, Psu(record.grant.psu_id, request->psu_ip_address()));
+      auto status =
+          connector.CompleteConsent(record.grant, *params, Psu(record.grant.psu_id, request->psu_ip_address()));
       if (!status) return ToGrpcStatus(status.error());
       FillState(record, *response);
       return grpc::Status::OK;

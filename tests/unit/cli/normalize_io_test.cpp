@@ -34,7 +34,8 @@ std::string Pattern(size_t size) {
 
 TEST(PaddedInput, AFileIsMappedWholeWithReadablePaddingAfterIt) {
   const fs::path dir = FreshTestDir("normalize-io");
-  for (const size_t size : {size_t{1}, size_t{4095}, size_t{4096}, size_t{4096 - kBodyPadding}, size_t{(3 << 20) + 5}}) {
+  for (const size_t size :
+       {size_t{1}, size_t{4095}, size_t{4096}, size_t{4096 - kBodyPadding}, size_t{(3 << 20) + 5}}) {
     const std::string path = (dir / "body").string();
     const std::string data = Pattern(size);
     WriteFile(path, data);
