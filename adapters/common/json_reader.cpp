@@ -438,6 +438,12 @@ od::parser& ThreadParser() {
   return parser;
 }
 
+Result<bool> OpenList(MapContext& ctx, od::value v, od::array& arr) {
+  if (IsNull(v)) return false;
+  if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
+  return true;
+}
+
 Transaction& MapContext::NextScratchRow() {
   // Field by field, so that the strings keep their buffers from row to row.
   Transaction& t = scratch_;

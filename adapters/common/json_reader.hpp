@@ -234,13 +234,17 @@ Status ReadConsentStatus(MapContext& ctx, od::value v, Consent& c,
 // The type of a value without consuming it.
 Status TypeOf(MapContext& ctx, od::value& v, od::json_type& type);
 
+// Opens the optional list `v` into `arr`: false for JSON null (banks send null for optional lists); another type is
+// "expected an array".
+Result<bool> OpenList(MapContext& ctx, od::value v, od::array& arr);
+
 // Iterates an array, pushing each index. f(size_t index, od::value value) -> Status. JSON null is an empty array
 // (banks send null for optional lists).
 template <typename F>
 Status ForEachElement(MapContext& ctx, od::value v, F&& f) {
-  if (IsNull(v)) return {};
   od::array arr;
-  if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
+  BANKFEED_ASSIGN_OR_RETURN(const bool present, OpenList(ctx, v, arr));
+  if (!present) return {};
   size_t i = 0;
   for (auto element_result : arr) {
     PathScope scope(ctx, i);
@@ -283,6 +287,15 @@ void ReserveRows(std::vector<T>& out, size_t rows) {
   AdviseLargeArray(out.data(), out.capacity() * sizeof(T));
 }
 
+// ReserveRows for the elements of `arr` after those `out` holds (they are counted first).
+template <typename T>
+Status ReserveForElements(MapContext& ctx, od::array& arr, std::vector<T>& out) {
+  size_t count = 0;
+  if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
+  ReserveRows(out, out.size() + count);
+  return {};
+}
+
 // Whether the caller has already made room in the vector for an array's elements (a mapping that counts a report's
 // lists together, so that they share one reservation), or AppendEach should count them first.
 enum class Reserved { kNo, kYes };
@@ -291,14 +304,10 @@ enum class Reserved { kNo, kYes };
 // grows once: rows are large and a report can hold hundreds of thousands. f(T& record, od::value element) -> Status.
 template <typename T, typename F>
 Status AppendEach(MapContext& ctx, od::value v, std::vector<T>& out, F&& f, Reserved reserved = Reserved::kNo) {
-  if (IsNull(v)) return {};  // an optional list sent as null
   od::array arr;
-  if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
-  if (reserved == Reserved::kNo) {
-    size_t count = 0;
-    if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
-    ReserveRows(out, out.size() + count);
-  }
+  BANKFEED_ASSIGN_OR_RETURN(const bool present, OpenList(ctx, v, arr));
+  if (!present) return {};
+  if (reserved == Reserved::kNo) BANKFEED_RETURN_IF_ERROR(ReserveForElements(ctx, arr, out));
   size_t i = 0;
   for (auto element_result : arr) {
     PathScope scope(ctx, i++);
@@ -378,16 +387,12 @@ Status WithDocument(MapContext& ctx, simdjson::padded_string_view json, F&& f) {
 template <typename F>
 Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>& out, F&& read,
                           Reserved reserved = Reserved::kNo, TransactionStatus list_status = TransactionStatus::kBooked) {
-  if (IsNull(v)) return {};  // an optional list sent as null
   od::array arr;
-  if (auto e = v.get_array().get(arr)) return e == simdjson::INCORRECT_TYPE ? ctx.Fail("expected an array") : ctx.Fail(e);
+  BANKFEED_ASSIGN_OR_RETURN(const bool present, OpenList(ctx, v, arr));
+  if (!present) return {};
   const bool streaming = ctx.streaming();
   const bool refusing = ctx.options().refused != nullptr;
-  if (!streaming && reserved == Reserved::kNo) {
-    size_t count = 0;
-    if (auto e = arr.count_elements().get(count)) return ctx.Fail(e);
-    ReserveRows(out, out.size() + count);
-  }
+  if (!streaming && reserved == Reserved::kNo) BANKFEED_RETURN_IF_ERROR(ReserveForElements(ctx, arr, out));
   size_t i = 0;
   for (auto element_result : arr) {
     PathScope scope(ctx, i++);
@@ -405,6 +410,24 @@ Status AppendTransactions(MapContext& ctx, od::value v, std::vector<Transaction>
     if (streaming) BANKFEED_RETURN_IF_ERROR(ctx.Emit(t));
   }
   return {};
+}
+
+// A transactions mapping's two entry points over its body reader, read(MapContext&, padded_string_view,
+// std::vector<Transaction>&) -> Status: every row collected, or every row handed to `sink` as it is read.
+template <typename ReadBody>
+Result<std::vector<Transaction>> CollectTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
+                                                     ReadBody read) {
+  MapContext ctx(options);
+  std::vector<Transaction> txs;
+  BANKFEED_RETURN_IF_ERROR(read(ctx, json, txs));
+  return txs;
+}
+template <typename ReadBody>
+Status SendTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
+                        const TransactionSink& sink, ReadBody read) {
+  MapContext ctx(options, &sink);
+  std::vector<Transaction> unused;  // streaming: rows go to the sink, never here
+  return read(ctx, json, unused);
 }
 
 // Signs an amount by its credit/debit indicator (UK OB, STET): the indicator decides, so a debit is negative even

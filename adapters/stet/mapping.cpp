@@ -379,17 +379,12 @@ Status ReadTransactionsBody(MapContext& ctx, simdjson::padded_string_view json, 
 }  // namespace
 
 Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
-  MapContext ctx(options);
-  std::vector<Transaction> txs;
-  BANKFEED_RETURN_IF_ERROR(ReadTransactionsBody(ctx, json, txs));
-  return txs;
+  return CollectTransactions(json, options, ReadTransactionsBody);
 }
 
 Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
                           const TransactionSink& sink) {
-  MapContext ctx(options, &sink);
-  std::vector<Transaction> unused;
-  return ReadTransactionsBody(ctx, json, unused);
+  return SendTransactions(json, options, sink, ReadTransactionsBody);
 }
 
 std::string WrapTransactionRow(std::string_view row, TransactionStatus) {

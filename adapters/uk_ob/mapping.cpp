@@ -364,19 +364,12 @@ Status ReadTransactionsBody(MapContext& ctx, simdjson::padded_string_view json, 
 }  // namespace
 
 Result<std::vector<Transaction>> MapTransactions(simdjson::padded_string_view json, const NormalizeOptions& options) {
-  const NormalizeOptions uk = UkOptions(options);
-  MapContext ctx(uk);
-  std::vector<Transaction> txs;
-  BANKFEED_RETURN_IF_ERROR(ReadTransactionsBody(ctx, json, txs));
-  return txs;
+  return CollectTransactions(json, UkOptions(options), ReadTransactionsBody);
 }
 
 Status StreamTransactions(simdjson::padded_string_view json, const NormalizeOptions& options,
                           const TransactionSink& sink) {
-  const NormalizeOptions uk = UkOptions(options);
-  MapContext ctx(uk, &sink);
-  std::vector<Transaction> unused;
-  return ReadTransactionsBody(ctx, json, unused);
+  return SendTransactions(json, UkOptions(options), sink, ReadTransactionsBody);
 }
 
 std::string WrapTransactionRow(std::string_view row, TransactionStatus) {
