@@ -44,17 +44,7 @@ class Quarantine : public SandboxTest {
     // Several syncs a day: a quota the tests do not run into.
     StartBank(ScenarioYaml(kRows, 0, behaviour + "  frequency_per_day: 100\n  wire: " + wire + "\n"));
     profile_ = Profile();
-    auto customer = store_->EnsureCustomer(kTenant, "psu-1");
-    ASSERT_TRUE(customer) << customer.error().ToString();
-    ConsentRecord consent;
-    consent.tenant = kTenant;
-    consent.customer_handle = customer->handle;
-    consent.bank_id = profile_.id;
-    {
-      auto connector = Connect(profile_, [this] { return Noon(); });
-      consent.grant = Consent(*connector, ScaApproach::kRedirect, 100);
-    }
-    ASSERT_TRUE(store_->SaveConsent(consent));
+    SaveConsentOfPsu1(*store_, kTenant, profile_, [this] { return Noon(); }, 100);
   }
 
   SystemClock::time_point Noon() const {

@@ -127,6 +127,22 @@ std::string SandboxTest::FollowInBrowser(const std::string& url) {
   return std::string(attempt.response->HeaderValue("Location").value_or(""));
 }
 
+void SandboxTest::SaveConsentOfPsu1(Store& store, const std::string& tenant, const BankProfile& profile,
+                                    std::function<std::chrono::system_clock::time_point()> now,
+                                    int frequency_per_day) {
+  auto customer = store.EnsureCustomer(tenant, "psu-1");
+  ASSERT_TRUE(customer) << customer.error().ToString();
+  ConsentRecord consent;
+  consent.tenant = tenant;
+  consent.customer_handle = customer->handle;
+  consent.bank_id = profile.id;
+  {
+    auto connector = Connect(profile, std::move(now));
+    consent.grant = Consent(*connector, ScaApproach::kRedirect, frequency_per_day);
+  }
+  ASSERT_TRUE(store.SaveConsent(consent));
+}
+
 ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach, int frequency_per_day) {
   ConsentRequest request;
   request.frequency_per_day = frequency_per_day;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bankfeed/connector.hpp"
+#include "bankfeed/store.hpp"
 #include "http/client.hpp"
 #include "tools/sandbox/server.hpp"
 #include "tools/sandbox/stats.hpp"
@@ -42,6 +43,10 @@ class SandboxTest : public ::testing::Test {
 
   // Runs the whole consent flow with `approach` for psu-1 and returns the valid grant.
   ConsentGrant Consent(Connector& connector, ScaApproach approach, int frequency_per_day = 4);
+  // Consent() for psu-1 of `tenant` (redirect SCA) with a connector at `now`, saved in `store` as one consent of that
+  // customer at profile's bank. Fails the test (ASSERT_NO_FATAL_FAILURE to stop) when the store refuses.
+  void SaveConsentOfPsu1(Store& store, const std::string& tenant, const BankProfile& profile,
+                         std::function<std::chrono::system_clock::time_point()> now, int frequency_per_day = 4);
   // The customer's browser: GET without a client certificate; returns the Location of the redirect.
   std::string FollowInBrowser(const std::string& url);
 

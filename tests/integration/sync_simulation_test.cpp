@@ -80,17 +80,7 @@ TEST_P(SyncSimulation, SeventyFiveDaysReplayToTheTruthWithNothingLostOrDuplicate
   const auto now = [this] { return Noon(); };
 
   // The customer consents once (present), for the whole simulation.
-  auto customer = store_->EnsureCustomer(kTenant, "psu-1");
-  ASSERT_TRUE(customer) << customer.error().ToString();
-  ConsentRecord consent;
-  consent.tenant = kTenant;
-  consent.customer_handle = customer->handle;
-  consent.bank_id = profile.id;
-  {
-    auto connector = Connect(profile, now);
-    consent.grant = Consent(*connector, ScaApproach::kRedirect);
-  }
-  ASSERT_TRUE(store_->SaveConsent(consent));
+  ASSERT_NO_FATAL_FAILURE(SaveConsentOfPsu1(*store_, kTenant, profile, now));
 
   SyncEngine engine(*store_, [&](const std::string&) -> Result<std::unique_ptr<Connector>> { return Connect(profile, now); });
   Feed feed(*store_);
