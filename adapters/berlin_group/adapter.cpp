@@ -2,13 +2,12 @@
 #include "adapters/berlin_group/adapter.hpp"
 
 #include <algorithm>
-#include <set>
 #include <span>
 
 #include "adapters/berlin_group/links.hpp"
 #include "adapters/berlin_group/mapping.hpp"
-#include "adapters/berlin_group/page_overlap.hpp"
-#include "adapters/common/pages.hpp"
+#include "adapters/common/page_walk.hpp"
+#include "adapters/common/window_walk.hpp"
 #include "adapters/common/quota.hpp"
 #include "bankfeed/canonical_json.hpp"
 #include "bankfeed/ids.hpp"
@@ -47,7 +46,13 @@ BerlinGroupConnector::BerlinGroupConnector(BankProfile profile, std::unique_ptr<
       signer_(std::move(signer)),
       client_id_(std::move(client_id)),
       base_(std::move(base)),
-      env_(std::move(env)) {
+      env_(std::move(env)),
+      tokens_(adapters::TokenEndpoint{client_.get(), profile_.retry,
+                                      profile_.oauth2 ? profile_.oauth2->token_endpoint : std::string(), profile_.id,
+                                      [this]() -> Result<adapters::FormFields> {
+                                        return adapters::FormFields{{"client_id", client_id_}};
+                                      }},
+              env_.now) {
   if (env_.sleep) retry_env_.sleep = env_.sleep;
   if (env_.now) retry_env_.now = env_.now;
 }
@@ -162,70 +167,53 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
     return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "query.date_from: after date_to")));
   }
   BANKFEED_RETURN_IF_ERROR(BeginRead(grant, psu, "transactions:" + *account.resource_id));
-  std::string url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) +
-                           "/transactions?bookingStatus=both&dateFrom=" +
-                           adapters::PercentEncode(FormatQueryDate(batch.date_from, profile_.quirks.date_query_format)));
-  if (profile_.quirks.send_date_to) {
-    url += "&dateTo=" + adapters::PercentEncode(FormatQueryDate(batch.date_to, profile_.quirks.date_query_format));
-  }
   NormalizeOptions options;
   options.timezone = profile_.timezone;
   options.quirks = profile_.quirks.values;
   options.account_id = account.id;
   options.assign_ids = false;  // assigned once, over the whole batch, below
 
-  std::set<std::string> visited{url};
-  // Each page's rows (a declared overlap dropped), joined once at the end: a batch grown page by page would move
-  // its rows again at every reallocation. A row the mapping refuses is set aside with its error (the sync keeps it
-  // in quarantine) and the rest of the page is kept.
-  std::vector<std::vector<Transaction>> pages;
-  std::vector<RefusedRow> refused;
-  PageRows previous;  // the last page, ordered, when the profile declares an overlap
-  const auto overlap = static_cast<size_t>(std::max(0, profile_.quirks.page_overlap));
-  for (int page = 1;; ++page) {
+  adapters::PageWalkRules rules;
+  rules.bank_id = profile_.id;
+  rules.origin = base_;
+  rules.link_hosts = profile_.quirks.link_hosts;
+  rules.page_cap = profile_.quirks.page_cap;
+  rules.overlap = static_cast<size_t>(std::max(0, profile_.quirks.page_overlap));
+  // One page: its rows (a row the mapping refuses is set aside with its error, and the sync keeps it in quarantine)
+  // and its links.
+  const adapters::PageReader read_page = [&](const std::string& url, int page) -> Result<adapters::Page> {
     const std::string what = "transactions page " + std::to_string(page);
     BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(ReadCall(grant, psu, url, "read " + what)));
     simdjson::padded_string body(response.body);
-    PageRows current;
-    options.refused = &current.refused;
+    adapters::Page out;
+    options.refused = &out.rows.refused;
     auto rows = MapTransactions(body, options);
+    options.refused = nullptr;
     if (!rows) return tl::unexpected(BodyError(rows.error(), what, response));
-    current.rows = std::move(*rows);
+    out.rows.rows = std::move(*rows);
     auto links = ReadLinks(response.body);
     if (!links) return tl::unexpected(BodyError(links.error(), what, response));
-    batch.pages = page;
-
-    // A declared overlap: the page starts with the previous page's last rows. They are checked, then dropped.
-    if (overlap > 0) {
-      OrderPage(current);
-      if (page > 1 && !DropOverlap(previous, current, overlap)) {
-        return tl::unexpected(BodyError(Error(ErrorCode::kProtocol, "the first rows do not repeat the previous "
-                                                                    "page's last rows (profile page_overlap)"),
-                                        what, response));
-      }
-      previous = current;
+    if (auto next = links->find("next"); next != links->end()) out.next = std::move(next->second);
+    if (auto self = links->find("self"); self != links->end()) out.self = std::move(self->second);
+    out.request_id = response.request_id;
+    return out;
+  };
+  // A bank that caps the period of one query is read in consecutive windows (profile quirks.max_window_days).
+  const adapters::WindowReader read_window = [&](const adapters::DateWindow& window) {
+    std::string url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) +
+                             "/transactions?bookingStatus=both&dateFrom=" +
+                             adapters::PercentEncode(FormatQueryDate(window.from, profile_.quirks.date_query_format)));
+    if (profile_.quirks.send_date_to) {
+      url += "&dateTo=" + adapters::PercentEncode(FormatQueryDate(window.to, profile_.quirks.date_query_format));
     }
-    pages.push_back(std::move(current.rows));
-    for (RefusedRow& r : current.refused) refused.push_back(std::move(r));
-
-    auto next = links->find("next");
-    if (next == links->end()) break;
-    if (page >= profile_.quirks.page_cap) {
-      return tl::unexpected(WithBank(Error(ErrorCode::kProtocol, "transactions: more than " +
-                                                                     std::to_string(profile_.quirks.page_cap) +
-                                                                     " pages (profile page_cap); nothing kept")));
-    }
-    auto next_url = SameOriginLink(url, next->second, "transactions page " + std::to_string(page) + ": _links.next");
-    if (!next_url) return tl::unexpected(next_url.error());
-    if (!visited.insert(*next_url).second) {
-      return tl::unexpected(WithBank(Error(ErrorCode::kProtocol, "transactions page " + std::to_string(page) +
-                                                                     ": _links.next repeats an earlier page "
-                                                                     "(pagination loop); nothing kept")));
-    }
-    url = std::move(*next_url);
-  }
-  batch.transactions = adapters::JoinPages(pages);
-  batch.refused = std::move(refused);
+    return adapters::WalkPages(std::move(url), rules, read_page);
+  };
+  BANKFEED_ASSIGN_OR_RETURN(adapters::WalkedRows rows,
+                            adapters::WalkWindows(batch.date_from, batch.date_to, profile_.quirks.max_window_days,
+                                                  read_window));
+  batch.transactions = std::move(rows.transactions);
+  batch.refused = std::move(rows.refused);
+  batch.pages = rows.pages;
   // Ids over the whole query: twins on different pages stay twins, and the ids do not depend on page boundaries.
   TransactionIdAssigner ids;
   for (auto& t : batch.transactions) ids.Assign(t);

@@ -2,8 +2,9 @@
 // or implicit start), accounts, balances and every page of transactions, over the mTLS transport with Cavage
 // signatures. Internal header; callers use MakeConnector (connector.hpp).
 //
-// Split across files: adapter.cpp (construction, reads, pagination), consent_flow.cpp (consents and SCA),
-// exchange.cpp (building, signing and sending one request; token refresh; error mapping).
+// Split across files: adapter.cpp (construction, reads), consent_flow.cpp (consents and SCA), exchange.cpp
+// (building, signing and sending one request; error mapping). What is not Berlin Group's own comes from
+// adapters/common: the page and window walks, the OAuth2 tokens, the decoupled polling.
 #pragma once
 
 #include <memory>
@@ -11,7 +12,7 @@
 #include <vector>
 
 #include "adapters/common/cavage_signer.hpp"
-#include "adapters/common/oauth2.hpp"
+#include "adapters/common/grant_tokens.hpp"
 #include "adapters/common/url.hpp"
 #include "bankfeed/connector.hpp"
 #include "http/client.hpp"
@@ -54,14 +55,12 @@ class BerlinGroupConnector final : public Connector {
   // exchange.cpp
   Result<http::Response> Exchange(const Call& call);
   Result<http::Request> BuildRequest(const Call& call) const;
+  // OAuth2 grants: a live bearer token (adapters/common/grant_tokens.hpp); nothing to do for the other approaches.
   Status EnsureAccessToken(ConsentGrant& grant);
-  Status RefreshAccessToken(ConsentGrant& grant);
   Error WithBank(Error e) const;
   std::chrono::system_clock::time_point Now() const;
   int64_t NowSeconds() const;  // Now() in Unix seconds
   Date Today() const;
-  // Keeps a token endpoint's answer in the grant: the access token, its expiry, and a rotated refresh token.
-  void StoreTokens(ConsentGrant& grant, adapters::TokenResponse token) const;
   // Before every AIS read: a live bearer token (OAuth2) and one unattended read of `quota_key` counted.
   Status BeginRead(ConsentGrant& grant, const PsuContext& psu, const std::string& quota_key);
   // A GET of an AIS resource with the consent, the bearer token and the PSU headers.
@@ -74,7 +73,6 @@ class BerlinGroupConnector final : public Connector {
 
   // consent_flow.cpp
   Result<ScaStep> CreateConsent(ConsentGrant& grant, const PsuContext& psu);
-  Result<ConsentStatus> PollDecoupled(ConsentGrant& grant);
   Result<ConsentStatus> FetchConsentStatus(ConsentGrant& grant);
 
   BankProfile profile_;
@@ -84,6 +82,7 @@ class BerlinGroupConnector final : public Connector {
   adapters::UrlParts base_;
   ConnectorEnvironment env_;
   http::RetryEnvironment retry_env_;
+  adapters::GrantTokens tokens_;  // the OAuth2 pre-step's tokens, at profile_.oauth2's token endpoint
 };
 
 }  // namespace bankfeed::berlin_group

@@ -1,21 +1,16 @@
 // Consents and strong customer authentication for Berlin Group: redirect, decoupled (polled), OAuth2 pre-step,
 // with the authorisation started implicitly or explicitly.
 #include <algorithm>
-#include <thread>
 
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/consent.hpp"
 #include "adapters/berlin_group/mapping.hpp"
+#include "adapters/common/decoupled.hpp"
 #include "adapters/common/oauth2.hpp"
 #include "log/log.hpp"
 
 namespace bankfeed::berlin_group {
 namespace {
-
-bool IsFinal(ConsentStatus s) {
-  return s == ConsentStatus::kRejected || s == ConsentStatus::kRevoked || s == ConsentStatus::kExpired ||
-         s == ConsentStatus::kTerminated;
-}
 
 Result<Consent> ParseConsent(std::string_view body, const BankProfile& profile, std::string_view what) {
   NormalizeOptions options;
@@ -62,7 +57,7 @@ Result<ScaStep> BerlinGroupConnector::StartConsent(const ConsentRequest& request
   // OAuth2 pre-step: the customer authorises us first; the consent is created with the token afterwards.
   if (!profile_.oauth2) return tl::unexpected(WithBank(Error(ErrorCode::kConfig, "oauth2: missing in the profile")));
   grant.oauth_state = adapters::RandomUrlToken(24);
-  grant.pkce_verifier = adapters::RandomUrlToken(48);
+  if (profile_.oauth2->pkce) grant.pkce_verifier = adapters::RandomUrlToken(48);
   adapters::AuthorizationRequest auth{client_id_, request.redirect_uri, profile_.oauth2->scope, grant.oauth_state,
                                       profile_.oauth2->pkce ? adapters::PkceChallenge(grant.pkce_verifier) : ""};
   auto url = adapters::AuthorizationUrl(*profile_.oauth2, auth);
@@ -159,37 +154,16 @@ Result<ConsentStatus> BerlinGroupConnector::CompleteConsent(ConsentGrant& grant,
   if (grant.bank_id != profile_.id) {
     return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "grant.bank_id: belongs to another bank")));
   }
-  if (grant.approach == ScaApproach::kDecoupled) return PollDecoupled(grant);
+  if (grant.approach == ScaApproach::kDecoupled) {
+    const adapters::DecoupledPolling polling{profile_.sca.decoupled_timeout, profile_.sca.decoupled_poll_interval,
+                                             env_.now, env_.sleep};
+    return adapters::PollDecoupled([&] { return FetchConsentStatus(grant); }, polling, profile_.id);
+  }
   if (grant.approach == ScaApproach::kRedirect) return FetchConsentStatus(grant);
 
   // OAuth2 pre-step: code for tokens, then the consent itself.
-  if (auto error = callback.find("error"); error != callback.end()) {
-    grant.oauth_state.clear();
-    grant.pkce_verifier.clear();
-    grant.status = ConsentStatus::kRejected;
-    const bool token = std::all_of(error->second.begin(), error->second.end(),
-                                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-    return tl::unexpected(WithBank(Error(ErrorCode::kConsentInvalid,
-                                         "authorization refused: " + (token ? error->second : "(unreadable)"))));
-  }
-  auto state = callback.find("state");
-  if (state == callback.end() || !adapters::StateMatches(grant.oauth_state, state->second)) {
-    return tl::unexpected(WithBank(Error(ErrorCode::kConsentInvalid, "callback.state: does not match the request")));
-  }
-  auto code = callback.find("code");
-  if (code == callback.end() || code->second.empty()) {
-    return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "callback.code: missing")));
-  }
-  std::vector<std::pair<std::string, std::string>> form = {{"grant_type", "authorization_code"},
-                                                           {"code", code->second},
-                                                           {"redirect_uri", grant.request.redirect_uri},
-                                                           {"client_id", client_id_}};
-  if (profile_.oauth2->pkce) form.emplace_back("code_verifier", grant.pkce_verifier);
-  auto token = adapters::RequestToken(*client_, profile_.retry, profile_.oauth2->token_endpoint, form, profile_.id);
-  if (!token) return tl::unexpected(WithBank(token.error()));
-  grant.oauth_state.clear();
-  grant.pkce_verifier.clear();
-  StoreTokens(grant, std::move(*token));
+  BANKFEED_ASSIGN_OR_RETURN(const std::string code, adapters::AuthorizationCode(grant, callback, profile_.id));
+  BANKFEED_RETURN_IF_ERROR(tokens_.RedeemCode(grant, code, grant.request.redirect_uri));
   BANKFEED_RETURN_IF_ERROR(CreateConsent(grant, psu));
   if (grant.status == ConsentStatus::kValid) return grant.status;
   return FetchConsentStatus(grant);
@@ -211,33 +185,6 @@ Result<ConsentStatus> BerlinGroupConnector::FetchConsentStatus(ConsentGrant& gra
   }
   grant.status = *consent.status;
   return grant.status;
-}
-
-Result<ConsentStatus> BerlinGroupConnector::PollDecoupled(ConsentGrant& grant) {
-  const auto deadline = Now() + profile_.sca.decoupled_timeout;
-  // Bounded by polls as well as by the clock, so a stopped or simulated clock cannot make this loop forever.
-  const int64_t max_polls =
-      profile_.sca.decoupled_timeout.count() / std::max<int64_t>(1, profile_.sca.decoupled_poll_interval.count()) + 1;
-  for (int64_t poll = 1;; ++poll) {
-    BANKFEED_ASSIGN_OR_RETURN(auto status, FetchConsentStatus(grant));
-    if (status == ConsentStatus::kValid) return status;
-    if (IsFinal(status)) {
-      return tl::unexpected(WithBank(Error(ErrorCode::kConsentInvalid,
-                                           "decoupled SCA ended with consent status " +
-                                               std::string(ConsentStatusName(status)))));
-    }
-    if (Now() >= deadline || poll >= max_polls) {
-      return tl::unexpected(WithBank(Error(ErrorCode::kTimeout, "decoupled SCA: not approved within " +
-                                                                    std::to_string(profile_.sca.decoupled_timeout.count()) +
-                                                                    " s; try again later")));
-    }
-    const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(profile_.sca.decoupled_poll_interval);
-    if (env_.sleep) {
-      env_.sleep(interval);
-    } else {
-      std::this_thread::sleep_for(interval);
-    }
-  }
 }
 
 Result<Consent> BerlinGroupConnector::GetConsent(ConsentGrant& grant) {

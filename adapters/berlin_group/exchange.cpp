@@ -2,14 +2,12 @@
 // bearer-token refresh for the OAuth2 pre-step, and the bank's error answers as typed errors.
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/errors.hpp"
-#include "adapters/common/oauth2.hpp"
+#include "adapters/common/page_walk.hpp"
 #include "common/ip_address.hpp"
 #include "log/log.hpp"
 
 namespace bankfeed::berlin_group {
 namespace {
-
-constexpr auto kTokenRefreshMargin = std::chrono::seconds(60);
 
 bool IsTokenCode(std::string_view code) {
   return code == "TOKEN_INVALID" || code == "TOKEN_EXPIRED" || code == "TOKEN_UNKNOWN";
@@ -27,13 +25,6 @@ int64_t BerlinGroupConnector::NowSeconds() const {
 
 Date BerlinGroupConnector::Today() const { return profile_.timezone.LocalDate(NowSeconds()); }
 
-void BerlinGroupConnector::StoreTokens(ConsentGrant& grant, adapters::TokenResponse token) const {
-  grant.access_token = std::move(token.access_token);
-  if (!token.refresh_token.empty()) grant.refresh_token = std::move(token.refresh_token);  // rotated
-  grant.access_token_expires.reset();
-  if (token.expires_in) grant.access_token_expires = DateTime{NowSeconds() + token.expires_in->count(), 0, 0};
-}
-
 std::string BerlinGroupConnector::ApiUrl(std::string_view path) const { return profile_.base_url + std::string(path); }
 
 Error BerlinGroupConnector::WithBank(Error e) const {
@@ -43,19 +34,7 @@ Error BerlinGroupConnector::WithBank(Error e) const {
 
 Result<std::string> BerlinGroupConnector::SameOriginLink(std::string_view from, std::string_view href,
                                                          std::string_view what) const {
-  auto resolved = adapters::ResolveUrl(from, href, what);
-  if (!resolved) {
-    Error e = resolved.error();
-    e.code = ErrorCode::kProtocol;
-    return tl::unexpected(WithBank(std::move(e)));
-  }
-  auto parts = adapters::ParseUrl(*resolved, what);
-  if (!parts || !adapters::SameOrigin(*parts, base_)) {
-    return tl::unexpected(WithBank(Error(ErrorCode::kProtocol, std::string(what) +
-                                                                   ": points outside the bank's API origin; "
-                                                                   "not followed")));
-  }
-  return resolved;
+  return adapters::FollowableLink(from, href, what, base_, {}, profile_.id);
 }
 
 Result<http::Request> BerlinGroupConnector::BuildRequest(const Call& call) const {
@@ -121,7 +100,7 @@ Result<http::Response> BerlinGroupConnector::Exchange(const Call& call) {
     if (attempt == 0 && response->status == 401 && IsTokenCode(e.bank_code) && call.grant &&
         call.grant->approach == ScaApproach::kOAuth2 && !call.grant->refresh_token.empty()) {
       log::Info("bg.token.rejected", {{"bank", profile_.id}, {"request_id", response->request_id}});
-      BANKFEED_RETURN_IF_ERROR(RefreshAccessToken(*call.grant));
+      BANKFEED_RETURN_IF_ERROR(tokens_.Refresh(*call.grant));
       continue;
     }
     log::Warn("bg.error", {{"bank", profile_.id},
@@ -134,31 +113,7 @@ Result<http::Response> BerlinGroupConnector::Exchange(const Call& call) {
 
 Status BerlinGroupConnector::EnsureAccessToken(ConsentGrant& grant) {
   if (grant.approach != ScaApproach::kOAuth2) return {};
-  if (grant.access_token.empty()) {
-    return tl::unexpected(WithBank(Error(ErrorCode::kConsentInvalid, "no access token: the OAuth2 authorization "
-                                                                     "was not completed")));
-  }
-  if (grant.access_token_expires && !grant.refresh_token.empty()) {
-    if (NowSeconds() + kTokenRefreshMargin.count() >= grant.access_token_expires->unix_seconds) {
-      return RefreshAccessToken(grant);
-    }
-  }
-  return {};
-}
-
-Status BerlinGroupConnector::RefreshAccessToken(ConsentGrant& grant) {
-  if (!profile_.oauth2 || grant.refresh_token.empty()) {
-    return tl::unexpected(WithBank(Error(ErrorCode::kConsentInvalid, "access token expired and no refresh token")));
-  }
-  auto token = adapters::RequestToken(*client_, profile_.retry, profile_.oauth2->token_endpoint,
-                                      {{"grant_type", "refresh_token"},
-                                       {"refresh_token", grant.refresh_token},
-                                       {"client_id", client_id_}},
-                                      profile_.id);
-  if (!token) return tl::unexpected(WithBank(token.error()));
-  StoreTokens(grant, std::move(*token));
-  log::Info("bg.token.refreshed", {{"bank", profile_.id}});
-  return {};
+  return tokens_.EnsureFresh(grant);
 }
 
 }  // namespace bankfeed::berlin_group

@@ -73,6 +73,12 @@ struct Quirks {
   // The bank repeats the last N rows of a page at the start of the next. bankfeed checks that they match and drops
   // them; without this quirk every row is kept (two equal rows are real twins).
   int page_overlap = 0;
+  // The longest period one transactions query may ask for, in days; a longer one is read in consecutive windows.
+  // 0: no limit.
+  int max_window_days = 0;
+  // Hosts besides the API's own origin that pagination links may lead to (other hosts of the same bank group), as
+  // "host" (https on port 443) or "host:port". Any other host is refused.
+  std::vector<std::string> link_hosts;
   std::map<std::string, std::string> extra_headers;  // sent on every request to the bank (no secrets)
   // Ambiguous value formats the bank uses (quirks `date_order`, `thousands_separator`), applied by its mappings.
   ValueQuirks values;

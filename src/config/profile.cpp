@@ -4,6 +4,7 @@
 #include "bankfeed/profile.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 #include <set>
 #include <utility>
@@ -278,6 +279,35 @@ void ReadExtraHeaders(MapReader& r, std::map<std::string, std::string>& out) {
   }
 }
 
+// quirks.link_hosts: lower-case host names (letters, digits, '-' and '.'), each with an optional ":port".
+void ReadLinkHosts(MapReader& r, std::vector<std::string>& out) {
+  const std::string path = JoinPath(r.path(), "link_hosts");
+  std::vector<std::string> hosts = r.StringList("link_hosts");
+  for (const std::string& entry : hosts) {
+    std::string_view host = entry;
+    Reason bad;
+    if (const size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+      const std::string_view port = host.substr(colon + 1);
+      int value = 0;
+      const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+      if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
+        bad = "expected a port from 1 to 65535 after ':'";
+      }
+      host = host.substr(0, colon);
+    }
+    const bool name_ok = !host.empty() && host.size() <= 253 && host.front() != '.' && host.back() != '.' &&
+                         std::all_of(host.begin(), host.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+                         });
+    if (!bad && !name_ok) bad = "expected a lower-case host name, optionally with :port (no scheme, no path)";
+    if (bad) {
+      r.ctx().Fail(r.Node("link_hosts"), path, *bad);
+      return;
+    }
+  }
+  if (r.Has("link_hosts")) out = std::move(hosts);
+}
+
 void ReadQuirks(MapReader r, Quirks& q) {
   if (auto v = r.Enum<PsuIdPolicy>("psu_id", {{"optional", PsuIdPolicy::kOptional},
                                               {"required", PsuIdPolicy::kRequired},
@@ -296,6 +326,8 @@ void ReadQuirks(MapReader r, Quirks& q) {
   ReadInt(r, "page_cap", 1, 100'000, q.page_cap);
   ReadBool(r, "trust_transaction_ids", q.trust_transaction_ids);
   ReadInt(r, "page_overlap", 0, 1000, q.page_overlap);
+  ReadInt(r, "max_window_days", 0, 36'500, q.max_window_days);
+  ReadLinkHosts(r, q.link_hosts);
   if (auto v = r.Enum<DateOrder>("date_order", {{"iso", DateOrder::kIso}, {"day-first", DateOrder::kDayFirst}})) {
     q.values.date_order = *v;
   }

@@ -158,5 +158,31 @@ TEST_F(Quirks, MaxHistoryDaysClampsDateFrom) {
   EXPECT_EQ(ok->date_from.ToString(), "2025-01-11");
 }
 
+// A bank that caps the period of one query: read in windows, the rows are those of a bank without the cap, each
+// once, although every window brings the pending rows again.
+TEST_F(Quirks, MaxWindowDaysReadsThePeriodInWindows) {
+  StartBank(ScenarioYaml(23, 3, "  page_size: 4\n"));
+  auto plain = ReadAll(Profile(), Present());
+  ASSERT_TRUE(plain) << plain.error().ToString();
+  TearDown();
+  StartBank(ScenarioYaml(23, 3, "  page_size: 4\n  require: {max_window_days: 10}\n"));
+  auto refused = ReadAll(Profile(), Present());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().bank_code, "PERIOD_INVALID");
+  BankProfile p = Profile();
+  p.quirks.max_window_days = 10;
+  auto windowed = ReadAll(p, Present());
+  ASSERT_TRUE(windowed) << windowed.error().ToString();
+  EXPECT_GT(windowed->pages, plain->pages);
+  auto lines = [](const TransactionBatch& b) {
+    std::multiset<std::string> out;
+    for (const Transaction& t : b.transactions) out.insert(ToCanonicalJson(t));
+    return out;
+  };
+  EXPECT_EQ(lines(*windowed), lines(*plain));
+  EXPECT_EQ(windowed->date_from, plain->date_from);
+  EXPECT_EQ(windowed->date_to, plain->date_to);
+}
+
 }  // namespace
 }  // namespace bankfeed::testing

@@ -120,6 +120,7 @@ struct Requirements {
   std::string date_format = "%Y-%m-%d";  // %Y %m %d and literal characters
   DateToRule date_to = DateToRule::kAllowed;
   std::optional<int64_t> max_history_days;
+  std::optional<int64_t> max_window_days;  // a longer [dateFrom, dateTo] is refused
   std::map<std::string, std::string> headers;
 };
 

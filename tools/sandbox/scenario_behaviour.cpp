@@ -130,6 +130,7 @@ void ReadRequire(MapReader& r, Requirements& out) {
                                                {"required", DateToRule::kRequired}})
                     .value_or(DateToRule::kAllowed);
   out.max_history_days = r.Int("max_history_days", 1, 36'500);
+  out.max_window_days = r.Int("max_window_days", 1, 36'500);
   out.headers = r.StringMap("headers");
   for (const auto& [name, value] : out.headers) {
     if (!IsToken(name) || !IsPrintableAscii(value)) {

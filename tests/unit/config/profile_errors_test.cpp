@@ -240,6 +240,22 @@ TEST(BankProfileErrors, ExtraHeaders) {
             "banks/bank-x.yaml:10:5: quirks.extra_headers.x-channel: listed twice (header names ignore case)");
 }
 
+TEST(BankProfileErrors, WindowsAndLinkHosts) {
+  EXPECT_EQ(Extra("quirks:\n  max_window_days: -1\n"),
+            "banks/bank-x.yaml:8:20: quirks.max_window_days: expected an integer from 0 to 36500");
+  const auto hosts = [](const std::string& list) { return Extra("quirks:\n  link_hosts: " + list + "\n"); };
+  EXPECT_EQ(hosts("[api2.bank-x.example, \"pages.bank-x.example:8443\"]"), "<loaded>");
+  const std::string bad_host = "banks/bank-x.yaml:8:15: quirks.link_hosts: expected a lower-case host name, "
+                               "optionally with :port (no scheme, no path)";
+  EXPECT_EQ(hosts("[\"https://api2.bank-x.example\"]"), "banks/bank-x.yaml:8:15: quirks.link_hosts: expected a port "
+                                                          "from 1 to 65535 after ':'");
+  EXPECT_EQ(hosts("[api2.bank-x.example/v1]"), bad_host);
+  EXPECT_EQ(hosts("[API2.bank-x.example]"), bad_host);
+  EXPECT_EQ(hosts("[\"\"]"), bad_host);
+  EXPECT_EQ(hosts("[\"api2.bank-x.example:0\"]"),
+            "banks/bank-x.yaml:8:15: quirks.link_hosts: expected a port from 1 to 65535 after ':'");
+}
+
 TEST(BankProfileErrors, NoSecrets) {
   const std::string secret = std::string(": ") + kNoSecrets;
   EXPECT_EQ(Extra("client_secret: abc\n"), "banks/bank-x.yaml:7:1: client_secret" + secret);

@@ -1,10 +1,10 @@
 // A declared page overlap (profile quirks.page_overlap) over pages that hold rows the mapping refused
-// (adapters/berlin_group/page_overlap.hpp): a refused row takes its place in its list, and repeats as itself.
+// (adapters/common/page_overlap.hpp): a refused row takes its place in its list, and repeats as itself.
 #include <gtest/gtest.h>
 
-#include "adapters/berlin_group/page_overlap.hpp"
+#include "adapters/common/page_overlap.hpp"
 
-namespace bankfeed::berlin_group {
+namespace bankfeed::adapters {
 namespace {
 
 Transaction Row(const char* remittance, TransactionStatus status = TransactionStatus::kBooked) {
@@ -85,4 +85,4 @@ TEST(PageOverlap, WithoutRefusedRowsItIsTheOverlapAsBefore) {
 }
 
 }  // namespace
-}  // namespace bankfeed::berlin_group
+}  // namespace bankfeed::adapters

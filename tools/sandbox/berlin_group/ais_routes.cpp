@@ -62,6 +62,11 @@ std::optional<ApiError> ReadQuery(const FormFields& q, const Requirements& requi
                   "dateFrom: more than " + std::to_string(*require.max_history_days) + " days back");
   }
   if (out.from > out.to) return Refuse(400, "PERIOD_INVALID", "dateFrom: after dateTo");
+  if (require.max_window_days &&
+      out.to.days_since_epoch - out.from.days_since_epoch + 1 > static_cast<int32_t>(*require.max_window_days)) {
+    return Refuse(400, "PERIOD_INVALID",
+                  "dateFrom, dateTo: more than " + std::to_string(*require.max_window_days) + " days in one query");
+  }
   return std::nullopt;
 }
 

@@ -1,5 +1,5 @@
-// A declared page overlap over pages with refused rows. See adapters/berlin_group/page_overlap.hpp.
-#include "adapters/berlin_group/page_overlap.hpp"
+// A declared page overlap over pages with refused rows. See adapters/common/page_overlap.hpp.
+#include "adapters/common/page_overlap.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,7 +9,7 @@
 
 #include "bankfeed/canonical_json.hpp"
 
-namespace bankfeed::berlin_group {
+namespace bankfeed::adapters {
 namespace {
 
 constexpr TransactionStatus kLists[] = {TransactionStatus::kBooked, TransactionStatus::kPending,
@@ -116,4 +116,4 @@ bool DropOverlap(const PageRows& previous, PageRows& page, size_t overlap) {
   return true;
 }
 
-}  // namespace bankfeed::berlin_group
+}  // namespace bankfeed::adapters

@@ -1,5 +1,5 @@
-// adapters/berlin_group/page_overlap.hpp: a declared page overlap (profile `quirks.page_overlap`), checked and
-// dropped, over pages that may hold rows the mapping refused (internal to the Berlin Group connector).
+// adapters/common/page_overlap.hpp: a declared page overlap (profile `quirks.page_overlap`), checked and
+// dropped, over pages that may hold rows the mapping refused (used by the page walk, adapters/common/page_walk.hpp).
 //
 // The bank repeats the previous page's last `overlap` rows at the start of the next. A page carries booked, pending
 // and information rows in separate arrays, so "last" and "start" hold per list: the candidates are the first
@@ -15,7 +15,7 @@
 #include "bankfeed/model.hpp"
 #include "bankfeed/normalize.hpp"
 
-namespace bankfeed::berlin_group {
+namespace bankfeed::adapters {
 
 struct PageRows {
   std::vector<Transaction> rows;   // normalized, in list order
@@ -36,4 +36,4 @@ void OrderPage(PageRows& page);
 // Drops from `page` (ordered) the rows that repeat `previous`'s last rows. False when too few repeat them.
 bool DropOverlap(const PageRows& previous, PageRows& page, size_t overlap);
 
-}  // namespace bankfeed::berlin_group
+}  // namespace bankfeed::adapters
