@@ -26,7 +26,20 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-// A string that is wiped before its memory is released (the client's private key in PEM form).
+int ToHttpVersion(long curl_version) {
+  switch (curl_version) {
+    case CURL_HTTP_VERSION_1_0: return 10;
+    case CURL_HTTP_VERSION_1_1: return 11;
+    case CURL_HTTP_VERSION_2_0: return 20;
+    case CURL_HTTP_VERSION_3: return 30;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+// A string that is wiped before its memory is released (the client's private key in PEM form). Not in the
+// anonymous namespace: Client::Impl holds one.
 class SecretBuffer {
  public:
   SecretBuffer() = default;
@@ -43,18 +56,6 @@ class SecretBuffer {
  private:
   std::string s_;
 };
-
-int ToHttpVersion(long curl_version) {
-  switch (curl_version) {
-    case CURL_HTTP_VERSION_1_0: return 10;
-    case CURL_HTTP_VERSION_1_1: return 11;
-    case CURL_HTTP_VERSION_2_0: return 20;
-    case CURL_HTTP_VERSION_3: return 30;
-    default: return 0;
-  }
-}
-
-}  // namespace
 
 struct Transfer {
   Request request;

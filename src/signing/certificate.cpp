@@ -25,17 +25,17 @@ struct Asn1TypeDeleter {
   void operator()(ASN1_TYPE* t) const { ASN1_TYPE_free(t); }
 };
 
-tl::unexpected<Error> Fail(ErrorCode code, std::string message) {
+tl::unexpected<Error> CertificateError(ErrorCode code, std::string message) {
   ERR_clear_error();  // see rsa.cpp: nothing of OpenSSL's queue outlives the call
   return MakeError(code, std::move(message));
 }
 
 Result<std::string> SerialHex(X509* cert, bool uppercase) {
   const std::unique_ptr<BIGNUM, BnDeleter> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-  if (!bn) return Fail(ErrorCode::kConfig, "certificate: unreadable serial number");
-  if (BN_is_negative(bn.get())) return Fail(ErrorCode::kConfig, "certificate: negative serial number");
+  if (!bn) return CertificateError(ErrorCode::kConfig, "certificate: unreadable serial number");
+  if (BN_is_negative(bn.get())) return CertificateError(ErrorCode::kConfig, "certificate: negative serial number");
   const std::unique_ptr<char, OpenSslStringDeleter> hex(BN_bn2hex(bn.get()));
-  if (!hex) return Fail(ErrorCode::kConfig, "certificate: unreadable serial number");
+  if (!hex) return CertificateError(ErrorCode::kConfig, "certificate: unreadable serial number");
   std::string s(hex.get());  // upper-case, whole bytes: 0x0ABC is "0ABC"
   const size_t first = s.find_first_not_of('0');
   s.erase(0, first == std::string::npos ? s.size() - 1 : first);
@@ -82,7 +82,7 @@ Status AppendAttribute(std::string& out, const X509_NAME_ENTRY* entry) {
   if (const char* name = Rfc4514Name(OBJ_obj2nid(object))) {
     unsigned char* utf8 = nullptr;
     const int n = ASN1_STRING_to_UTF8(&utf8, value);
-    if (n < 0) return Fail(ErrorCode::kConfig, "certificate: undecodable issuer name");
+    if (n < 0) return CertificateError(ErrorCode::kConfig, "certificate: undecodable issuer name");
     const std::unique_ptr<char, OpenSslStringDeleter> owned(reinterpret_cast<char*>(utf8));
     out += name;
     out += '=';
@@ -92,16 +92,16 @@ Status AppendAttribute(std::string& out, const X509_NAME_ENTRY* entry) {
   char oid[128];
   const int oid_len = OBJ_obj2txt(oid, sizeof oid, object, 1);
   if (oid_len <= 0 || oid_len >= static_cast<int>(sizeof oid)) {
-    return Fail(ErrorCode::kConfig, "certificate: undecodable issuer name");
+    return CertificateError(ErrorCode::kConfig, "certificate: undecodable issuer name");
   }
   // "#" + the hex of the value's DER encoding (tag, length, contents).
   const std::unique_ptr<ASN1_TYPE, Asn1TypeDeleter> any(ASN1_TYPE_new());
   if (!any || ASN1_TYPE_set1(any.get(), ASN1_STRING_type(value), value) != 1) {
-    return Fail(ErrorCode::kConfig, "certificate: undecodable issuer name");
+    return CertificateError(ErrorCode::kConfig, "certificate: undecodable issuer name");
   }
   unsigned char* der = nullptr;
   const int der_len = i2d_ASN1_TYPE(any.get(), &der);
-  if (der_len <= 0) return Fail(ErrorCode::kConfig, "certificate: undecodable issuer name");
+  if (der_len <= 0) return CertificateError(ErrorCode::kConfig, "certificate: undecodable issuer name");
   const std::unique_ptr<char, OpenSslStringDeleter> owned(reinterpret_cast<char*>(der));
   out.append(oid, static_cast<size_t>(oid_len));
   out += "=#";
@@ -129,14 +129,14 @@ Result<std::string> IssuerRfc4514(X509* cert) {
     }
     last = first - 1;
   }
-  if (out.empty()) return Fail(ErrorCode::kConfig, "certificate: empty issuer name");
+  if (out.empty()) return CertificateError(ErrorCode::kConfig, "certificate: empty issuer name");
   return out;
 }
 
 }  // namespace
 
 Result<std::string> SerialIssuerKeyId(X509* cert, bool serial_uppercase) {
-  if (cert == nullptr) return Fail(ErrorCode::kInvalidArgument, "certificate: null");
+  if (cert == nullptr) return CertificateError(ErrorCode::kInvalidArgument, "certificate: null");
   BANKFEED_ASSIGN_OR_RETURN(const std::string serial, SerialHex(cert, serial_uppercase));
   BANKFEED_ASSIGN_OR_RETURN(const std::string issuer, IssuerRfc4514(cert));
   std::string key_id = "SN=" + serial + ",CA=";
@@ -151,10 +151,10 @@ Result<std::string> SerialIssuerKeyId(X509* cert, bool serial_uppercase) {
 }
 
 Result<std::string> CertificateHeaderValue(X509* cert, CavageOptions::CertificateEncoding encoding) {
-  if (cert == nullptr) return Fail(ErrorCode::kInvalidArgument, "certificate: null");
+  if (cert == nullptr) return CertificateError(ErrorCode::kInvalidArgument, "certificate: null");
   unsigned char* der = nullptr;
   const int len = i2d_X509(cert, &der);
-  if (len <= 0) return Fail(ErrorCode::kConfig, "certificate: cannot encode");
+  if (len <= 0) return CertificateError(ErrorCode::kConfig, "certificate: cannot encode");
   const std::unique_ptr<char, OpenSslStringDeleter> owned(reinterpret_cast<char*>(der));
   std::string b64 = Base64Encode(std::string_view(owned.get(), static_cast<size_t>(len)));
   if (encoding == CavageOptions::CertificateEncoding::kPem) {
@@ -164,10 +164,10 @@ Result<std::string> CertificateHeaderValue(X509* cert, CavageOptions::Certificat
 }
 
 Status CheckKeyMatchesCertificate(X509* cert, EVP_PKEY* key) {
-  if (cert == nullptr || key == nullptr) return Fail(ErrorCode::kInvalidArgument, "certificate or key: null");
+  if (cert == nullptr || key == nullptr) return CertificateError(ErrorCode::kInvalidArgument, "certificate or key: null");
   const EVP_PKEY* cert_key = X509_get0_pubkey(cert);
   if (cert_key == nullptr || EVP_PKEY_eq(cert_key, key) != 1) {
-    return Fail(ErrorCode::kConfig, "signing key: does not belong to the signing certificate");
+    return CertificateError(ErrorCode::kConfig, "signing key: does not belong to the signing certificate");
   }
   return {};
 }

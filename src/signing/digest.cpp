@@ -21,7 +21,7 @@ std::string Hash(DigestAlgorithm algorithm, std::string_view body) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-tl::unexpected<Error> Bad(std::string_view reason) {
+tl::unexpected<Error> BadDigest(std::string_view reason) {
   return MakeError(ErrorCode::kInvalidInput, "Digest: " + std::string(reason));
 }
 
@@ -32,15 +32,15 @@ std::string DigestHeader(DigestAlgorithm algorithm, std::string_view body) {
 }
 
 Status VerifyDigestHeader(std::string_view value, std::string_view body) {
-  if (value.size() > 4096) return Bad("too long");
-  if (TrimOws(value).empty()) return Bad("empty");
+  if (value.size() > 4096) return BadDigest("too long");
+  if (TrimOws(value).empty()) return BadDigest("empty");
   for (std::string_view rest = value; !rest.empty();) {
     const size_t comma = rest.find(',');
     const std::string_view item = TrimOws(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    if (comma != std::string_view::npos && TrimOws(rest).empty()) return Bad("empty list element");
+    if (comma != std::string_view::npos && TrimOws(rest).empty()) return BadDigest("empty list element");
     const size_t eq = item.find('=');
-    if (eq == std::string_view::npos) return Bad("not <algorithm>=<base64>");
+    if (eq == std::string_view::npos) return BadDigest("not <algorithm>=<base64>");
     const std::string_view name = item.substr(0, eq);
     DigestAlgorithm algorithm;
     if (EqualsIgnoreCase(name, "SHA-256")) {
@@ -48,12 +48,12 @@ Status VerifyDigestHeader(std::string_view value, std::string_view body) {
     } else if (EqualsIgnoreCase(name, "SHA-512")) {
       algorithm = DigestAlgorithm::kSha512;
     } else {
-      return Bad("unsupported algorithm (SHA-256 and SHA-512 are)");
+      return BadDigest("unsupported algorithm (SHA-256 and SHA-512 are)");
     }
     BANKFEED_ASSIGN_OR_RETURN(const std::string expected, Base64Decode(item.substr(eq + 1), "Digest"));
     const std::string actual = Hash(algorithm, body);
     if (expected.size() != actual.size() || CRYPTO_memcmp(expected.data(), actual.data(), actual.size()) != 0) {
-      return Bad("does not match the body");
+      return BadDigest("does not match the body");
     }
   }
   return {};

@@ -6,7 +6,7 @@
 namespace bankfeed::signing {
 namespace {
 
-tl::unexpected<Error> Bad(std::string_view reason) {
+tl::unexpected<Error> BadJws(std::string_view reason) {
   return MakeError(ErrorCode::kInvalidInput, "JWS: " + std::string(reason));
 }
 
@@ -39,19 +39,19 @@ Result<std::string> SignDetachedJws(std::string_view body, const JwsOptions& opt
 }
 
 Result<DetachedJws> ParseDetachedJws(std::string_view jws) {
-  if (jws.empty()) return Bad("empty");
-  if (jws.size() > kMaxJwsSize) return Bad("too long");
+  if (jws.empty()) return BadJws("empty");
+  if (jws.size() > kMaxJwsSize) return BadJws("too long");
   const size_t first = jws.find('.');
   const size_t second = first == std::string_view::npos ? first : jws.find('.', first + 1);
   if (second == std::string_view::npos || jws.find('.', second + 1) != std::string_view::npos) {
-    return Bad("not three parts separated by '.'");
+    return BadJws("not three parts separated by '.'");
   }
-  if (second != first + 1) return Bad("the payload part is not empty (expected a detached JWS)");
+  if (second != first + 1) return BadJws("the payload part is not empty (expected a detached JWS)");
   DetachedJws out;
   out.header_b64u = std::string(jws.substr(0, first));
-  if (out.header_b64u.empty()) return Bad("empty header part");
+  if (out.header_b64u.empty()) return BadJws("empty header part");
   const std::string_view signature_b64u = jws.substr(second + 1);
-  if (signature_b64u.empty()) return Bad("empty signature part");
+  if (signature_b64u.empty()) return BadJws("empty signature part");
   BANKFEED_ASSIGN_OR_RETURN(const std::string header_json, Base64UrlDecode(out.header_b64u, "JWS: header"));
   BANKFEED_ASSIGN_OR_RETURN(out.header, ParseJwsHeader(header_json));
   BANKFEED_ASSIGN_OR_RETURN(out.signature, Base64UrlDecode(signature_b64u, "JWS: signature"));
@@ -65,18 +65,18 @@ Status VerifyDetachedJws(std::string_view jws, std::string_view body, EVP_PKEY* 
   if (options.form) {
     const bool want_b64 = *options.form == JwsOptions::Form::kV314Plus;
     if (h.b64 != want_b64) {
-      return Bad(want_b64 ? "b64=false form, but this bank signs in the v3.1.4+ form"
+      return BadJws(want_b64 ? "b64=false form, but this bank signs in the v3.1.4+ form"
                           : "v3.1.4+ form, but this bank signs with b64=false");
     }
   }
-  if (!options.expected_kid.empty() && h.kid != options.expected_kid) return Bad("kid: not the expected key");
-  if (!options.expected_issuer.empty() && h.iss != options.expected_issuer) return Bad("iss: not the expected issuer");
+  if (!options.expected_kid.empty() && h.kid != options.expected_kid) return BadJws("kid: not the expected key");
+  if (!options.expected_issuer.empty() && h.iss != options.expected_issuer) return BadJws("iss: not the expected issuer");
   if (!options.expected_trust_anchor.empty() && h.tan != options.expected_trust_anchor) {
-    return Bad("tan: not the expected trust anchor");
+    return BadJws("tan: not the expected trust anchor");
   }
   auto verified =
       RsaVerify(RsaScheme::kPssSha256, JwsSigningInput(parsed.header_b64u, body, h.b64), parsed.signature, public_key);
-  if (!verified && verified.error().code == ErrorCode::kInvalidInput) return Bad(verified.error().message);
+  if (!verified && verified.error().code == ErrorCode::kInvalidInput) return BadJws(verified.error().message);
   return verified;
 }
 

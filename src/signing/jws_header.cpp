@@ -12,7 +12,7 @@ namespace {
 
 constexpr size_t kMaxMembers = 32;
 
-tl::unexpected<Error> Bad(std::string_view reason) {
+tl::unexpected<Error> BadJwsHeader(std::string_view reason) {
   return MakeError(ErrorCode::kInvalidInput, "JWS header: " + std::string(reason));
 }
 
@@ -68,7 +68,7 @@ Result<JwsHeader> ParseJwsHeader(std::string_view json) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::object object;
   if (parser.parse(json.data(), json.size()).get_object().get(object) != simdjson::SUCCESS) {
-    return Bad("not a JSON object");
+    return BadJwsHeader("not a JSON object");
   }
   JwsHeader h;
   bool has_alg = false, has_kid = false, has_iat = false, has_iss = false, has_tan = false, has_b64 = false;
@@ -76,54 +76,54 @@ Result<JwsHeader> ParseJwsHeader(std::string_view json) {
   std::vector<std::string_view> names;
   for (const simdjson::dom::key_value_pair member : object) {
     const std::string_view name = member.key;
-    if (std::find(names.begin(), names.end(), name) != names.end()) return Bad("duplicate member");
-    if (names.size() == kMaxMembers) return Bad("too many members");
+    if (std::find(names.begin(), names.end(), name) != names.end()) return BadJwsHeader("duplicate member");
+    if (names.size() == kMaxMembers) return BadJwsHeader("too many members");
     names.push_back(name);
     const simdjson::dom::element v = member.value;
     std::string_view s;
     if (name == "alg") {
-      if (v.get_string().get(s) != simdjson::SUCCESS) return Bad("alg: not a string");
+      if (v.get_string().get(s) != simdjson::SUCCESS) return BadJwsHeader("alg: not a string");
       h.alg = s, has_alg = true;
     } else if (name == "kid") {
-      if (v.get_string().get(s) != simdjson::SUCCESS || s.empty()) return Bad("kid: not a non-empty string");
+      if (v.get_string().get(s) != simdjson::SUCCESS || s.empty()) return BadJwsHeader("kid: not a non-empty string");
       h.kid = s, has_kid = true;
     } else if (name == kObIat) {
-      if (v.get_int64().get(h.iat) != simdjson::SUCCESS || h.iat < 0) return Bad("iat: not a Unix time");
+      if (v.get_int64().get(h.iat) != simdjson::SUCCESS || h.iat < 0) return BadJwsHeader("iat: not a Unix time");
       has_iat = true;
     } else if (name == kObIss) {
-      if (v.get_string().get(s) != simdjson::SUCCESS || s.empty()) return Bad("iss: not a non-empty string");
+      if (v.get_string().get(s) != simdjson::SUCCESS || s.empty()) return BadJwsHeader("iss: not a non-empty string");
       h.iss = s, has_iss = true;
     } else if (name == kObTan) {
-      if (v.get_string().get(s) != simdjson::SUCCESS || s.empty()) return Bad("tan: not a non-empty string");
+      if (v.get_string().get(s) != simdjson::SUCCESS || s.empty()) return BadJwsHeader("tan: not a non-empty string");
       h.tan = s, has_tan = true;
     } else if (name == "b64") {
-      if (v.get_bool().get(h.b64) != simdjson::SUCCESS) return Bad("b64: not a boolean");
+      if (v.get_bool().get(h.b64) != simdjson::SUCCESS) return BadJwsHeader("b64: not a boolean");
       has_b64 = true;
     } else if (name == "crit") {
       simdjson::dom::array crit;
-      if (v.get_array().get(crit) != simdjson::SUCCESS) return Bad("crit: not an array");
+      if (v.get_array().get(crit) != simdjson::SUCCESS) return BadJwsHeader("crit: not an array");
       for (const simdjson::dom::element e : crit) {
-        if (e.get_string().get(s) != simdjson::SUCCESS) return Bad("crit: not an array of strings");
+        if (e.get_string().get(s) != simdjson::SUCCESS) return BadJwsHeader("crit: not an array of strings");
         if (std::find(kUnderstood.begin(), kUnderstood.end(), s) == kUnderstood.end()) {
-          return Bad("crit: names an extension this verifier does not understand");
+          return BadJwsHeader("crit: names an extension this verifier does not understand");
         }
-        if (std::find(h.crit.begin(), h.crit.end(), s) != h.crit.end()) return Bad("crit: duplicate name");
+        if (std::find(h.crit.begin(), h.crit.end(), s) != h.crit.end()) return BadJwsHeader("crit: duplicate name");
         h.crit.emplace_back(s);
       }
-      if (h.crit.empty()) return Bad("crit: empty");  // RFC 7515 §4.1.11
+      if (h.crit.empty()) return BadJwsHeader("crit: empty");  // RFC 7515 §4.1.11
       has_crit = true;
     }
   }
-  if (!has_alg) return Bad("alg: missing");
-  if (h.alg != "PS256") return Bad("alg: must be PS256");
-  if (!has_kid) return Bad("kid: missing");
-  if (!has_iat || !has_iss || !has_tan) return Bad("an Open Banking claim (iat, iss, tan) is missing");
-  if (!has_crit) return Bad("crit: missing");
+  if (!has_alg) return BadJwsHeader("alg: missing");
+  if (h.alg != "PS256") return BadJwsHeader("alg: must be PS256");
+  if (!has_kid) return BadJwsHeader("kid: missing");
+  if (!has_iat || !has_iss || !has_tan) return BadJwsHeader("an Open Banking claim (iat, iss, tan) is missing");
+  if (!has_crit) return BadJwsHeader("crit: missing");
   const auto listed = [&h](std::string_view n) { return std::find(h.crit.begin(), h.crit.end(), n) != h.crit.end(); };
   if (!listed(kObIat) || !listed(kObIss) || !listed(kObTan)) {
-    return Bad("crit: must list the Open Banking claims iat, iss and tan");
+    return BadJwsHeader("crit: must list the Open Banking claims iat, iss and tan");
   }
-  if (listed("b64") != has_b64) return Bad("b64: must be present exactly when crit lists it");
+  if (listed("b64") != has_b64) return BadJwsHeader("b64: must be present exactly when crit lists it");
   return h;
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 constexpr size_t kMaxOptionLength = 1024;
 
-tl::unexpected<Error> Bad(std::string option, std::string_view reason) {
+tl::unexpected<Error> BadOption(std::string option, std::string_view reason) {
   return MakeError(ErrorCode::kConfig, option + ": " + std::string(reason));
 }
 
@@ -22,9 +22,9 @@ bool IsLowerHeaderName(std::string_view s) {
 
 // A string that goes into a header value or a JSON string as is: printable ASCII, bounded.
 Status CheckText(const std::string& option, std::string_view value, bool allow_empty) {
-  if (value.empty()) return allow_empty ? Status() : Bad(option, "empty");
-  if (value.size() > kMaxOptionLength) return Bad(option, "too long");
-  if (!IsPrintableAscii(value)) return Bad(option, "must be printable ASCII");
+  if (value.empty()) return allow_empty ? Status() : BadOption(option, "empty");
+  if (value.size() > kMaxOptionLength) return BadOption(option, "too long");
+  if (!IsPrintableAscii(value)) return BadOption(option, "must be printable ASCII");
   return {};
 }
 
@@ -32,59 +32,59 @@ Status CheckText(const std::string& option, std::string_view value, bool allow_e
 
 Status CavageOptions::Validate() const {
   if (!signing::IsRsaSha256Token(algorithm)) {
-    return Bad("cavage.algorithm", "unsupported (rsa-sha256 or SHA256withRSA)");
+    return BadOption("cavage.algorithm", "unsupported (rsa-sha256 or SHA256withRSA)");
   }
-  if (headers.empty()) return Bad("cavage.headers", "empty");
-  if (headers.size() > signing::kMaxSignedHeaders) return Bad("cavage.headers", "too many");
+  if (headers.empty()) return BadOption("cavage.headers", "empty");
+  if (headers.size() > signing::kMaxSignedHeaders) return BadOption("cavage.headers", "too many");
   for (size_t i = 0; i < headers.size(); ++i) {
     const std::string option = "cavage.headers[" + std::to_string(i) + "]";
     if (headers[i] != "(request-target)" && !IsLowerHeaderName(headers[i])) {
-      return Bad(option, "not a lower-case header name or (request-target)");
+      return BadOption(option, "not a lower-case header name or (request-target)");
     }
     if (std::find(headers.begin(), headers.begin() + static_cast<std::ptrdiff_t>(i), headers[i]) !=
         headers.begin() + static_cast<std::ptrdiff_t>(i)) {
-      return Bad(option, "listed twice");
+      return BadOption(option, "listed twice");
     }
   }
   for (size_t i = 0; i < headers_if_present.size(); ++i) {
     const std::string option = "cavage.headers_if_present[" + std::to_string(i) + "]";
     if (std::find(headers.begin(), headers.end(), headers_if_present[i]) == headers.end()) {
-      return Bad(option, "not in cavage.headers");
+      return BadOption(option, "not in cavage.headers");
     }
-    if (headers_if_present[i] == "(request-target)") return Bad(option, "(request-target) is always present");
+    if (headers_if_present[i] == "(request-target)") return BadOption(option, "(request-target) is always present");
   }
   // An empty signing string would sign nothing about the request.
   const bool any_required = std::any_of(headers.begin(), headers.end(), [this](const std::string& h) {
     return std::find(headers_if_present.begin(), headers_if_present.end(), h) == headers_if_present.end();
   });
-  if (!any_required) return Bad("cavage.headers_if_present", "leaves no header that is always signed");
+  if (!any_required) return BadOption("cavage.headers_if_present", "leaves no header that is always signed");
 
   switch (key_id_format) {
     case KeyIdFormat::kSerialIssuer:
-      if (!key_id_url.empty()) return Bad("cavage.key_id_url", "set, but cavage.key_id_format is serial/issuer");
+      if (!key_id_url.empty()) return BadOption("cavage.key_id_url", "set, but cavage.key_id_format is serial/issuer");
       break;
     case KeyIdFormat::kUrl:
       BANKFEED_RETURN_IF_ERROR(CheckText("cavage.key_id_url", key_id_url, false));
       if (!key_id_url.starts_with("https://") && !key_id_url.starts_with("http://")) {
-        return Bad("cavage.key_id_url", "not an http(s) URL");
+        return BadOption("cavage.key_id_url", "not an http(s) URL");
       }
       if (key_id_url.find_first_of(" \"\\") != std::string::npos) {
-        return Bad("cavage.key_id_url", "holds a space, quote or backslash");
+        return BadOption("cavage.key_id_url", "holds a space, quote or backslash");
       }
       break;
-    default: return Bad("cavage.key_id_format", "unknown value");
+    default: return BadOption("cavage.key_id_format", "unknown value");
   }
   if (certificate_encoding != CertificateEncoding::kBase64Der && certificate_encoding != CertificateEncoding::kPem) {
-    return Bad("cavage.certificate_encoding", "unknown value");
+    return BadOption("cavage.certificate_encoding", "unknown value");
   }
   if (digest != DigestAlgorithm::kSha256 && digest != DigestAlgorithm::kSha512) {
-    return Bad("cavage.digest", "unknown value");
+    return BadOption("cavage.digest", "unknown value");
   }
   return {};
 }
 
 Status JwsOptions::Validate() const {
-  if (form != Form::kV314Plus && form != Form::kV313b64False) return Bad("jws.form", "unknown value");
+  if (form != Form::kV314Plus && form != Form::kV313b64False) return BadOption("jws.form", "unknown value");
   BANKFEED_RETURN_IF_ERROR(CheckText("jws.kid", kid, false));
   BANKFEED_RETURN_IF_ERROR(CheckText("jws.issuer", issuer, false));
   BANKFEED_RETURN_IF_ERROR(CheckText("jws.trust_anchor", trust_anchor, false));

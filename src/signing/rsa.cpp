@@ -20,20 +20,20 @@ constexpr int kMinPssBits = 2048;
 
 // OpenSSL leaves its reasons on a per-thread queue; they could name key details, and a later unrelated call would
 // find them. Drop them: our message says what failed.
-tl::unexpected<Error> Fail(ErrorCode code, std::string message) {
+tl::unexpected<Error> RsaError(ErrorCode code, std::string message) {
   ERR_clear_error();
   return MakeError(code, std::move(message));
 }
 
 Status CheckKey(RsaScheme scheme, EVP_PKEY* key, const std::string& what) {
-  if (key == nullptr) return Fail(ErrorCode::kInvalidArgument, what + ": null");
+  if (key == nullptr) return RsaError(ErrorCode::kInvalidArgument, what + ": null");
   const bool rsa = EVP_PKEY_is_a(key, "RSA") == 1;
   const bool rsa_pss = EVP_PKEY_is_a(key, "RSA-PSS") == 1;
-  if (scheme == RsaScheme::kPkcs1Sha256 && !rsa) return Fail(ErrorCode::kConfig, what + ": not an RSA key");
+  if (scheme == RsaScheme::kPkcs1Sha256 && !rsa) return RsaError(ErrorCode::kConfig, what + ": not an RSA key");
   if (scheme == RsaScheme::kPssSha256) {
-    if (!rsa && !rsa_pss) return Fail(ErrorCode::kConfig, what + ": not an RSA key");
+    if (!rsa && !rsa_pss) return RsaError(ErrorCode::kConfig, what + ": not an RSA key");
     if (EVP_PKEY_get_bits(key) < kMinPssBits) {
-      return Fail(ErrorCode::kConfig, what + ": PS256 needs an RSA key of at least 2048 bits");
+      return RsaError(ErrorCode::kConfig, what + ": PS256 needs an RSA key of at least 2048 bits");
     }
   }
   return {};
@@ -53,16 +53,16 @@ Result<std::string> RsaSign(RsaScheme scheme, std::string_view data, EVP_PKEY* k
   const MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key) != 1 || !SetPadding(scheme, pctx)) {
-    return Fail(ErrorCode::kConfig, "signing key: cannot sign with it (no private key?)");
+    return RsaError(ErrorCode::kConfig, "signing key: cannot sign with it (no private key?)");
   }
   size_t len = 0;
   const auto* in = reinterpret_cast<const unsigned char*>(data.data());
   if (EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1) {
-    return Fail(ErrorCode::kConfig, "signing key: cannot sign with it (no private key?)");
+    return RsaError(ErrorCode::kConfig, "signing key: cannot sign with it (no private key?)");
   }
   std::string signature(len, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, in, data.size()) != 1) {
-    return Fail(ErrorCode::kConfig, "signing key: cannot sign with it (no private key?)");
+    return RsaError(ErrorCode::kConfig, "signing key: cannot sign with it (no private key?)");
   }
   signature.resize(len);
   return signature;
@@ -72,16 +72,16 @@ Status RsaVerify(RsaScheme scheme, std::string_view data, std::string_view signa
   BANKFEED_RETURN_IF_ERROR(CheckKey(scheme, key, "verification key"));
   // An RSA signature is exactly as long as the modulus (RFC 8017 §8.1.2, §8.2.2): anything else is not one.
   if (signature.size() != static_cast<size_t>(EVP_PKEY_get_size(key))) {
-    return Fail(ErrorCode::kInvalidInput, "signature does not verify (wrong length for the key)");
+    return RsaError(ErrorCode::kInvalidInput, "signature does not verify (wrong length for the key)");
   }
   const MdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key) != 1 || !SetPadding(scheme, pctx)) {
-    return Fail(ErrorCode::kConfig, "verification key: cannot verify with it");
+    return RsaError(ErrorCode::kConfig, "verification key: cannot verify with it");
   }
   if (EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
                        reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
-    return Fail(ErrorCode::kInvalidInput, "signature does not verify");
+    return RsaError(ErrorCode::kInvalidInput, "signature does not verify");
   }
   return {};
 }

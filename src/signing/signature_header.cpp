@@ -13,7 +13,7 @@ constexpr size_t kMaxParameters = 16;
 constexpr size_t kMaxSignatureBytes = 1024;  // RSA-8192
 constexpr size_t kMaxTimestampDigits = 15;   // far beyond year 9999, far below int64 overflow
 
-tl::unexpected<Error> Bad(std::string reason) { return MakeError(ErrorCode::kInvalidInput, "Signature: " + reason); }
+tl::unexpected<Error> BadSignature(std::string reason) { return MakeError(ErrorCode::kInvalidInput, "Signature: " + reason); }
 
 bool IsWs(char c) { return c == ' ' || c == '\t'; }
 
@@ -48,14 +48,14 @@ class Reader {
       const char c = s_[i_++];
       if (c == '"') return out;
       if (c == '\\') {
-        if (AtEnd() || !IsQuotedChar(Peek())) return Bad(std::string(param) + ": bad escape in quoted string");
+        if (AtEnd() || !IsQuotedChar(Peek())) return BadSignature(std::string(param) + ": bad escape in quoted string");
         out += s_[i_++];
         continue;
       }
-      if (!IsQuotedChar(c)) return Bad(std::string(param) + ": control character in quoted string");
+      if (!IsQuotedChar(c)) return BadSignature(std::string(param) + ": control character in quoted string");
       out += c;
     }
-    return Bad(std::string(param) + ": unterminated quoted string");
+    return BadSignature(std::string(param) + ": unterminated quoted string");
   }
 
  private:
@@ -75,10 +75,10 @@ Param ParamOf(std::string_view name) {
 }
 
 Result<int64_t> ParseTimestamp(std::string_view text, std::string_view param) {
-  if (text.empty() || text.size() > kMaxTimestampDigits) return Bad(std::string(param) + ": not a Unix time");
+  if (text.empty() || text.size() > kMaxTimestampDigits) return BadSignature(std::string(param) + ": not a Unix time");
   int64_t v = 0;
   for (const char c : text) {
-    if (c < '0' || c > '9') return Bad(std::string(param) + ": not a Unix time");
+    if (c < '0' || c > '9') return BadSignature(std::string(param) + ": not a Unix time");
     v = v * 10 + (c - '0');
   }
   return v;
@@ -88,16 +88,16 @@ Result<int64_t> ParseTimestamp(std::string_view text, std::string_view param) {
 // says the list is lower-case and the Berlin Group example capitalises it anyway.
 Result<std::vector<std::string>> ParseHeaderList(std::string_view text) {
   std::vector<std::string> names;
-  if (text.empty()) return Bad("headers: empty");
+  if (text.empty()) return BadSignature("headers: empty");
   for (std::string_view rest = text;;) {
     const size_t space = rest.find(' ');
     const std::string_view item = rest.substr(0, space);
     const bool pseudo =
         item.size() > 2 && item.front() == '(' && item.back() == ')' && IsToken(item.substr(1, item.size() - 2));
-    if (!pseudo && !IsToken(item)) return Bad("headers: not a list of header names separated by single spaces");
+    if (!pseudo && !IsToken(item)) return BadSignature("headers: not a list of header names separated by single spaces");
     std::string name = LowerAscii(item);
-    if (std::find(names.begin(), names.end(), name) != names.end()) return Bad("headers: a header is listed twice");
-    if (names.size() == kMaxSignedHeaders) return Bad("headers: too many");
+    if (std::find(names.begin(), names.end(), name) != names.end()) return BadSignature("headers: a header is listed twice");
+    if (names.size() == kMaxSignedHeaders) return BadSignature("headers: too many");
     names.push_back(std::move(name));
     if (space == std::string_view::npos) break;
     rest.remove_prefix(space + 1);
@@ -121,21 +121,21 @@ Status AppendQuoted(std::string& out, std::string_view value) {
 }  // namespace
 
 Result<ParsedSignature> ParseSignatureHeader(std::string_view value) {
-  if (value.size() > kMaxSignatureHeaderSize) return Bad("too long");
+  if (value.size() > kMaxSignatureHeaderSize) return BadSignature("too long");
   Reader in(value);
   std::array<std::optional<std::string>, kParamCount> seen;
   size_t count = 0;
   in.SkipWs();
-  if (in.AtEnd()) return Bad("empty");
+  if (in.AtEnd()) return BadSignature("empty");
   while (true) {
     const std::string_view name = in.Token();
-    if (name.empty()) return Bad("expected a parameter name");
-    if (++count > kMaxParameters) return Bad("too many parameters");
+    if (name.empty()) return BadSignature("expected a parameter name");
+    if (++count > kMaxParameters) return BadSignature("too many parameters");
     const Param param = ParamOf(name);
     // Names in messages: only the ones the draft defines, never text from the input.
     const std::string label = param == kUnknown ? std::string("parameter") : std::string(kParamNames[param]);
     in.SkipWs();
-    if (!in.Consume('=')) return Bad(label + ": expected '='");
+    if (!in.Consume('=')) return BadSignature(label + ": expected '='");
     in.SkipWs();
     std::string v;
     if (in.Consume('"')) {
@@ -143,28 +143,28 @@ Result<ParsedSignature> ParseSignatureHeader(std::string_view value) {
     } else {
       // A bare token: draft-12 writes created=1402170695 without quotes. Everything else must be quoted.
       v = std::string(in.Token());
-      if (v.empty()) return Bad(label + ": expected a quoted string");
-      if (param != kCreated && param != kExpires && param != kUnknown) return Bad(label + ": must be quoted");
+      if (v.empty()) return BadSignature(label + ": expected a quoted string");
+      if (param != kCreated && param != kExpires && param != kUnknown) return BadSignature(label + ": must be quoted");
     }
     if (param != kUnknown) {
-      if (seen[param]) return Bad(label + ": given twice");
+      if (seen[param]) return BadSignature(label + ": given twice");
       seen[param] = std::move(v);
     }
     in.SkipWs();
     if (in.AtEnd()) break;
-    if (!in.Consume(',')) return Bad("expected ',' between parameters");
+    if (!in.Consume(',')) return BadSignature("expected ',' between parameters");
     in.SkipWs();
-    if (in.AtEnd()) return Bad("trailing ','");
+    if (in.AtEnd()) return BadSignature("trailing ','");
   }
 
   ParsedSignature out;
-  if (!seen[kKeyId] || seen[kKeyId]->empty()) return Bad("keyId: missing");
+  if (!seen[kKeyId] || seen[kKeyId]->empty()) return BadSignature("keyId: missing");
   out.key_id = std::move(*seen[kKeyId]);
-  if (!seen[kSignature] || seen[kSignature]->empty()) return Bad("signature: missing");
+  if (!seen[kSignature] || seen[kSignature]->empty()) return BadSignature("signature: missing");
   BANKFEED_ASSIGN_OR_RETURN(out.signature, Base64Decode(*seen[kSignature], "Signature: signature"));
-  if (out.signature.size() > kMaxSignatureBytes) return Bad("signature: too long");
+  if (out.signature.size() > kMaxSignatureBytes) return BadSignature("signature: too long");
   if (seen[kAlgorithm]) {
-    if (!IsToken(*seen[kAlgorithm])) return Bad("algorithm: not a token");
+    if (!IsToken(*seen[kAlgorithm])) return BadSignature("algorithm: not a token");
     out.algorithm = std::move(*seen[kAlgorithm]);
   }
   out.headers_given = seen[kHeaders].has_value();
@@ -179,7 +179,7 @@ Result<ParsedSignature> ParseSignatureHeader(std::string_view value) {
   if (seen[kExpires]) {
     BANKFEED_ASSIGN_OR_RETURN(out.expires, ParseTimestamp(*seen[kExpires], "expires"));
   }
-  if (out.created && out.expires && *out.expires < *out.created) return Bad("expires: before created");
+  if (out.created && out.expires && *out.expires < *out.created) return BadSignature("expires: before created");
   return out;
 }
 

@@ -45,6 +45,10 @@ inline constexpr std::string_view kPsuPurpose = "psu";
 bool IsHandle(std::string_view s, std::string_view prefix);  // prefix + 24 lower-case hex digits
 bool IsHashId(std::string_view s, std::string_view prefix);  // prefix + 32 lower-case hex digits
 std::string RandomHandle(std::string_view prefix);
+// "added[3]": an element of a list the caller passed, for error messages.
+inline std::string Where(std::string_view list, size_t index) {
+  return std::string(list) + "[" + std::to_string(index) + "]";
+}
 
 std::string TenantPart(std::string_view tenant);  // "<length>:<tenant>"
 std::string PsuAd(std::string_view tenant, std::string_view customer_handle);

@@ -43,7 +43,6 @@ std::optional<int32_t> RowDay(const Transaction& t) {
   return std::nullopt;
 }
 
-std::string Where(std::string_view list, size_t index) { return std::string(list) + "[" + std::to_string(index) + "]"; }
 
 // A commit's ids, to refuse one that appears twice: open addressing over views, no allocation per id. Never
 // holds an empty id (only tx_ ids are inserted), so an empty slot is a null view.

@@ -17,7 +17,6 @@ namespace {
 
 constexpr int kStatusCount = 4;  // TransactionStatus values a list may have: booked, pending, info, rejected
 
-std::string Where(std::string_view list, size_t index) { return std::string(list) + "[" + std::to_string(index) + "]"; }
 
 std::string EncodeEntry(const QuarantineEntry& e) {
   std::string out = std::to_string(e.occurrence) + ":" + std::to_string(e.error.size()) + ":";
