@@ -48,17 +48,37 @@ Result<std::string> ConsentRequestBody(const ConsentRequest& request) {
   if (!request.recurring && request.frequency_per_day != 1) {
     return MakeError(ErrorCode::kInvalidArgument, "consent.frequency_per_day: must be 1 for a one-off consent");
   }
+  const ConsentPermissions& p = request.permissions;
+  const bool reads = request.scope != ConsentRequest::Scope::kAccountsOnly;
+  if (reads && p.transactions && !(p.credits && p.debits)) {
+    return MakeError(ErrorCode::kInvalidArgument, "consent.permissions: Berlin Group cannot limit transactions to "
+                                                  "credits or debits");
+  }
+  if (reads && p.transactions && !p.transaction_details) {
+    return MakeError(ErrorCode::kInvalidArgument, "consent.permissions: Berlin Group cannot ask for transactions "
+                                                  "without their details");
+  }
   std::string out = "{\"access\":{";
   switch (request.scope) {
-    case ConsentRequest::Scope::kAllPsd2:
-      out += "\"allPsd2\":\"allAccounts\"";
+    case ConsentRequest::Scope::kAllAccounts:
+      // allPsd2 grants balances and transactions of every account; asking for less needs the narrower forms.
+      if (p.balances && p.transactions) {
+        out += "\"allPsd2\":\"allAccounts\"";
+      } else if (p.transactions) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "consent.permissions: Berlin Group cannot ask for every account's transactions without "
+                         "their balances; list the accounts (listed-accounts)");
+      } else {
+        out += p.balances ? "\"availableAccountsWithBalance\":\"allAccounts\""
+                          : "\"availableAccounts\":\"allAccounts\"";
+      }
       break;
-    case ConsentRequest::Scope::kAvailableAccounts:
+    case ConsentRequest::Scope::kAccountsOnly:
       out += "\"availableAccounts\":\"allAccounts\"";
       break;
-    case ConsentRequest::Scope::kDedicatedAccounts:
+    case ConsentRequest::Scope::kListedAccounts:
       if (request.ibans.empty()) {
-        return MakeError(ErrorCode::kInvalidArgument, "consent.ibans: empty for dedicated accounts");
+        return MakeError(ErrorCode::kInvalidArgument, "consent.ibans: empty for listed accounts");
       }
       for (size_t i = 0; i < request.ibans.size(); ++i) {
         if (!LooksLikeIban(request.ibans[i])) {
@@ -67,10 +87,14 @@ Result<std::string> ConsentRequestBody(const ConsentRequest& request) {
         }
       }
       AppendAccountList(out, "accounts", request.ibans);
-      out += ',';
-      AppendAccountList(out, "balances", request.ibans);
-      out += ',';
-      AppendAccountList(out, "transactions", request.ibans);
+      if (p.balances) {
+        out += ',';
+        AppendAccountList(out, "balances", request.ibans);
+      }
+      if (p.transactions) {
+        out += ',';
+        AppendAccountList(out, "transactions", request.ibans);
+      }
       break;
   }
   out += "},\"recurringIndicator\":";

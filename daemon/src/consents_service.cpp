@@ -22,17 +22,18 @@ bool ValidHeaderValue(std::string_view v, size_t max) {
 grpc::Status ReadRequest(const v1::StartConsentRequest& in, const Core& core, ConsentRequest& out) {
   switch (in.scope()) {
     case v1::StartConsentRequest::SCOPE_UNSPECIFIED:
-    case v1::StartConsentRequest::SCOPE_ALL_PSD2: out.scope = ConsentRequest::Scope::kAllPsd2; break;
-    case v1::StartConsentRequest::SCOPE_AVAILABLE_ACCOUNTS:
-      out.scope = ConsentRequest::Scope::kAvailableAccounts;
-      break;
-    case v1::StartConsentRequest::SCOPE_DEDICATED_ACCOUNTS:
-      out.scope = ConsentRequest::Scope::kDedicatedAccounts;
-      break;
+    case v1::StartConsentRequest::SCOPE_ALL_ACCOUNTS: out.scope = ConsentRequest::Scope::kAllAccounts; break;
+    case v1::StartConsentRequest::SCOPE_ACCOUNTS_ONLY: out.scope = ConsentRequest::Scope::kAccountsOnly; break;
+    case v1::StartConsentRequest::SCOPE_LISTED_ACCOUNTS: out.scope = ConsentRequest::Scope::kListedAccounts; break;
     default: return InvalidArgument("scope", "unknown value");
   }
-  if (out.scope == ConsentRequest::Scope::kDedicatedAccounts && in.ibans().empty()) {
-    return InvalidArgument("ibans", "SCOPE_DEDICATED_ACCOUNTS needs at least one IBAN");
+  if (out.scope == ConsentRequest::Scope::kListedAccounts && in.ibans().empty()) {
+    return InvalidArgument("ibans", "SCOPE_LISTED_ACCOUNTS needs at least one IBAN");
+  }
+  if (in.has_permissions()) {
+    const v1::ConsentPermissions& p = in.permissions();
+    out.permissions = ConsentPermissions{p.account_details(), p.balances(),   p.transactions(),
+                                         p.transaction_details(), p.credits(), p.debits()};
   }
   for (int i = 0; i < in.ibans_size(); ++i) {
     if (!ValidHeaderValue(in.ibans(i), 34)) return InvalidArgument("ibans[" + std::to_string(i) + "]", "not an IBAN");

@@ -48,15 +48,33 @@ struct PsuContext {
   bool present() const { return ip_address.has_value(); }
 };
 
-// What the customer is asked to consent to.
+// What the customer is asked to consent to, in terms every standard maps to its own (Berlin Group `access`, UK
+// Open Banking permission codes, STET's account list): which accounts, what may be read of them, until when.
+// A connector refuses (kInvalidArgument, naming the field) what its standard cannot express, rather than asking
+// the bank for more than the customer was asked for.
+struct ConsentPermissions {
+  bool account_details = true;      // names, owners, product (UK ReadAccountsDetail; without: ReadAccountsBasic)
+  bool balances = true;
+  bool transactions = true;
+  bool transaction_details = true;  // counterparties and remittance (UK ReadTransactionsDetail; without: Basic)
+  bool credits = true;              // with transactions: money in (UK ReadTransactionsCredits) ...
+  bool debits = true;               // ... and money out (UK ReadTransactionsDebits); at least one of the two
+  friend bool operator==(const ConsentPermissions&, const ConsentPermissions&) = default;
+};
+
 struct ConsentRequest {
   enum class Scope {
-    kAllPsd2,            // every account, with balances and transactions
-    kAvailableAccounts,  // the list of accounts only
-    kDedicatedAccounts,  // the accounts in `ibans`
+    kAllAccounts,     // every account the customer holds (or picks at the bank), with `permissions`
+    kAccountsOnly,    // the list of accounts, nothing read of them (`permissions` ignored)
+    kListedAccounts,  // the accounts in `ibans`, with `permissions`
+    // The Berlin Group names of the same scopes, kept for existing callers.
+    kAllPsd2 = kAllAccounts,
+    kAvailableAccounts = kAccountsOnly,
+    kDedicatedAccounts = kListedAccounts,
   };
-  Scope scope = Scope::kAllPsd2;
-  std::vector<std::string> ibans;  // kDedicatedAccounts
+  Scope scope = Scope::kAllAccounts;
+  std::vector<std::string> ibans;  // kListedAccounts
+  ConsentPermissions permissions;
   Date valid_until;                // required
   int frequency_per_day = 4;       // unattended reads per account and endpoint per day
   bool recurring = true;
@@ -64,6 +82,12 @@ struct ConsentRequest {
   std::string redirect_uri;             // where the bank sends the customer back (redirect, OAuth2)
   std::string nok_redirect_uri;         // where it sends them after a refusal (optional)
 };
+
+// The scope's name in configuration, the CLI and stored grants: "all-accounts", "accounts-only", "listed-accounts".
+BANKFEED_EXPORT std::string_view ConsentScopeName(ConsentRequest::Scope scope);
+// Those names, and the Berlin Group ones earlier versions wrote ("all-psd2", "available-accounts",
+// "dedicated-accounts").
+BANKFEED_EXPORT std::optional<ConsentRequest::Scope> ParseConsentScope(std::string_view name);
 
 // The durable state of one consent at one bank. Persist it after every call; it holds secrets.
 struct ConsentGrant {

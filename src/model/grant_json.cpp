@@ -7,7 +7,21 @@
 namespace bankfeed {
 namespace {
 
-constexpr std::string_view kScopes[] = {"all-psd2", "available-accounts", "dedicated-accounts"};
+constexpr std::string_view kScopes[] = {"all-accounts", "accounts-only", "listed-accounts"};
+constexpr std::string_view kBerlinGroupScopes[] = {"all-psd2", "available-accounts", "dedicated-accounts"};
+
+// The permissions in a fixed order, for the grant's JSON.
+struct PermissionField {
+  std::string_view name;
+  bool ConsentPermissions::*flag;
+};
+constexpr PermissionField kPermissionFields[] = {
+    {"account_details", &ConsentPermissions::account_details},
+    {"balances", &ConsentPermissions::balances},
+    {"transactions", &ConsentPermissions::transactions},
+    {"transaction_details", &ConsentPermissions::transaction_details},
+    {"credits", &ConsentPermissions::credits},
+    {"debits", &ConsentPermissions::debits}};
 
 std::optional<ConsentStatus> ParseStatus(std::string_view name) {
   for (auto s : {ConsentStatus::kReceived, ConsentStatus::kValid, ConsentStatus::kRejected, ConsentStatus::kRevoked,
@@ -48,6 +62,15 @@ class Writer {
 
 }  // namespace
 
+std::string_view ConsentScopeName(ConsentRequest::Scope scope) { return kScopes[static_cast<int>(scope)]; }
+
+std::optional<ConsentRequest::Scope> ParseConsentScope(std::string_view name) {
+  for (int i = 0; i < 3; ++i) {
+    if (kScopes[i] == name || kBerlinGroupScopes[i] == name) return static_cast<ConsentRequest::Scope>(i);
+  }
+  return std::nullopt;
+}
+
 std::string GrantToJson(const ConsentGrant& g) {
   Writer w;
   w.Int("v", 1);
@@ -57,7 +80,14 @@ std::string GrantToJson(const ConsentGrant& g) {
   w.Str("approach", ScaApproachName(g.approach));
   w.Str("status", ConsentStatusName(g.status));
   w.Str("psu_id", g.psu_id);
-  w.Str("scope", kScopes[static_cast<int>(g.request.scope)]);
+  w.Str("scope", ConsentScopeName(g.request.scope));
+  std::string permissions = "{";
+  for (const PermissionField& field : kPermissionFields) {
+    if (permissions.size() > 1) permissions += ',';
+    AppendJsonString(permissions, field.name);
+    permissions += g.request.permissions.*field.flag ? ":true" : ":false";
+  }
+  w.Raw("permissions", permissions + "}");
   std::string ibans = "[";
   for (size_t i = 0; i < g.request.ibans.size(); ++i) {
     if (i) ibans += ',';
@@ -137,14 +167,23 @@ Result<ConsentGrant> GrantFromJson(std::string_view json) {
       BANKFEED_ASSIGN_OR_RETURN(g.psu_id, str());
     } else if (key == "scope") {
       BANKFEED_ASSIGN_OR_RETURN(auto name, str());
-      bool found = false;
-      for (int i = 0; i < 3; ++i) {
-        if (kScopes[i] == name) {
-          g.request.scope = static_cast<ConsentRequest::Scope>(i);
-          found = true;
+      auto scope = ParseConsentScope(name);
+      if (!scope) return fail(key, "unknown scope");
+      g.request.scope = *scope;
+    } else if (key == "permissions") {  // absent in grants written before it existed: everything, as they asked
+      simdjson::dom::object permissions;
+      if (value.get_object().get(permissions) != simdjson::SUCCESS) return fail(key, "expected an object");
+      for (auto [name, allowed] : permissions) {
+        const PermissionField* permission = nullptr;
+        for (const PermissionField& f : kPermissionFields) {
+          if (f.name == name) permission = &f;
         }
+        if (permission == nullptr) return fail(std::string(key) + "." + std::string(name), "unknown permission");
+        if (allowed.get_bool().get(flag) != simdjson::SUCCESS) {
+          return fail(std::string(key) + "." + std::string(name), "expected true or false");
+        }
+        g.request.permissions.*permission->flag = flag;
       }
-      if (!found) return fail(key, "unknown scope");
     } else if (key == "ibans") {
       simdjson::dom::array list;
       if (value.get_array().get(list) != simdjson::SUCCESS) return fail(key, "expected a list");

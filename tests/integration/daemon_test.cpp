@@ -461,9 +461,22 @@ TEST_F(DaemonTest, BadArgumentsGetTypedErrorsNamingTheFieldAndNoPersonalData) {
   start.set_valid_until("31.12.2025");
   expect(d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started), grpc::StatusCode::INVALID_ARGUMENT,
          "valid_until: ");
+  // Permissions Berlin Group cannot express are refused, not widened: every account's transactions without balances.
+  start.set_valid_until("2025-12-31");
+  start.set_scope(v1::StartConsentRequest::SCOPE_ALL_ACCOUNTS);
+  start.mutable_permissions()->set_transactions(true);
+  start.mutable_permissions()->set_transaction_details(true);
+  start.mutable_permissions()->set_credits(true);
+  start.mutable_permissions()->set_debits(true);
+  grpc::Status narrower = d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started);
+  EXPECT_EQ(narrower.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << narrower.error_message();
+  EXPECT_NE(narrower.error_message().find("consent.permissions: Berlin Group cannot ask for every account's "
+                                          "transactions without their balances"),
+            std::string::npos)
+      << narrower.error_message();
+  start.clear_permissions();
   // The bank refuses the consent (a PSU it does not know): nothing about that customer is stored, so there is
   // nobody to forget.
-  start.set_valid_until("2025-12-31");
   start.set_psu_id("psu-stranger");
   grpc::Status refused = d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << refused.error_message();

@@ -17,8 +17,9 @@ struct ConsentArgs {
   std::string psu;
   std::string psu_ip;
   std::string approach;
-  std::string scope = "all-psd2";
+  std::string scope = "all-accounts";
   std::vector<std::string> ibans;
+  std::vector<std::string> without;  // permissions left out: "balances", "transactions", ...
   std::string valid_until;
   int frequency = 4;
   bool one_off = false;
@@ -60,10 +61,18 @@ int RunStart(const ConsentArgs& args) {
   auto session = OpenSession(args.config, args.bank);
   if (!session) return Fail(session.error());
   ConsentRequest request;
-  request.scope = args.scope == "available-accounts"   ? ConsentRequest::Scope::kAvailableAccounts
-                  : args.scope == "dedicated-accounts" ? ConsentRequest::Scope::kDedicatedAccounts
-                                                       : ConsentRequest::Scope::kAllPsd2;
+  request.scope = ParseConsentScope(args.scope).value_or(ConsentRequest::Scope::kAllAccounts);  // CLI11 checked it
   request.ibans = args.ibans;
+  for (const std::string& left_out : args.without) {
+    ConsentPermissions& p = request.permissions;
+    bool& flag = left_out == "account-details"       ? p.account_details
+                 : left_out == "balances"            ? p.balances
+                 : left_out == "transactions"        ? p.transactions
+                 : left_out == "transaction-details" ? p.transaction_details
+                 : left_out == "credits"             ? p.credits
+                                                     : p.debits;  // CLI11 checked the word
+    flag = false;
+  }
   request.frequency_per_day = args.frequency;
   request.recurring = !args.one_off;
   request.redirect_uri = session->config.redirect_uri;
@@ -167,9 +176,15 @@ void AddConsentCommand(CLI::App& app, int& exit_code) {
       ->required();
   start->add_option("--psu-ip", args->psu_ip, "The customer's IP address (they are present)")->check(PsuIpValidator());
   start->add_option("--approach", args->approach, "SCA approach")->check(CLI::IsMember({"redirect", "decoupled", "oauth2"}));
-  start->add_option("--scope", args->scope, "What to ask for")
-      ->check(CLI::IsMember({"all-psd2", "available-accounts", "dedicated-accounts"}));
-  start->add_option("--iban", args->ibans, "An account for dedicated-accounts (repeatable)");
+  start->add_option("--scope", args->scope, "Which accounts: all-accounts, accounts-only (the list, nothing read of "
+                                            "them) or listed-accounts (--iban); the Berlin Group names all-psd2, "
+                                            "available-accounts and dedicated-accounts are accepted too")
+      ->check(CLI::IsMember({"all-accounts", "accounts-only", "listed-accounts", "all-psd2", "available-accounts",
+                             "dedicated-accounts"}));
+  start->add_option("--iban", args->ibans, "An account for listed-accounts (repeatable)");
+  start->add_option("--without", args->without, "A permission not to ask for (repeatable)")
+      ->check(CLI::IsMember({"account-details", "balances", "transactions", "transaction-details", "credits",
+                             "debits"}));
   start->add_option("--valid-until", args->valid_until, "Last day of the consent (YYYY-MM-DD; default today + 90)");
   start->add_option("--frequency", args->frequency, "Unattended reads per account and endpoint per day")
       ->check(CLI::Range(1, 100));

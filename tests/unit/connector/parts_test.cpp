@@ -108,6 +108,37 @@ TEST(Errors, TypedAndNeverQuoteTheBanksText) {
   }
 }
 
+// The standard-neutral permissions in Berlin Group's `access`: never more than was asked for, and a typed error for
+// what Berlin Group cannot express.
+TEST(ConsentBody, PermissionsMapToTheNarrowestAccessOrAreRefused) {
+  ConsentRequest r;
+  r.valid_until = Date::FromYmd(2025, 4, 30);
+  auto access = [&]() -> std::string {
+    auto body = berlin_group::ConsentRequestBody(r);
+    if (!body) return "error: " + body.error().message;
+    return body->substr(0, body->find("},\"recurringIndicator\"") + 1);
+  };
+  r.permissions.transactions = false;
+  EXPECT_EQ(access(), R"({"access":{"availableAccountsWithBalance":"allAccounts"})");
+  r.permissions.balances = false;
+  EXPECT_EQ(access(), R"({"access":{"availableAccounts":"allAccounts"})");
+  r.permissions.transactions = true;
+  EXPECT_EQ(access(), "error: consent.permissions: Berlin Group cannot ask for every account's transactions without "
+                      "their balances; list the accounts (listed-accounts)");
+  r.scope = ConsentRequest::Scope::kListedAccounts;
+  r.ibans = {"DE89370400440532013000"};
+  EXPECT_EQ(access(), R"({"access":{"accounts":[{"iban":"DE89370400440532013000"}],)"
+                      R"("transactions":[{"iban":"DE89370400440532013000"}]})");
+  r.permissions = {};
+  r.permissions.debits = false;
+  EXPECT_EQ(access(), "error: consent.permissions: Berlin Group cannot limit transactions to credits or debits");
+  r.permissions = {};
+  r.permissions.transaction_details = false;
+  EXPECT_EQ(access(), "error: consent.permissions: Berlin Group cannot ask for transactions without their details");
+  r.scope = ConsentRequest::Scope::kAccountsOnly;  // nothing is read: the permissions do not matter
+  EXPECT_EQ(access(), R"({"access":{"availableAccounts":"allAccounts"})");
+}
+
 TEST(ConsentBody, EachScopeAndItsChecks) {
   ConsentRequest r;
   r.valid_until = Date::FromYmd(2025, 4, 30);
@@ -120,7 +151,7 @@ TEST(ConsentBody, EachScopeAndItsChecks) {
   r.scope = ConsentRequest::Scope::kDedicatedAccounts;
   auto empty = berlin_group::ConsentRequestBody(r);
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().message, "consent.ibans: empty for dedicated accounts");
+  EXPECT_EQ(empty.error().message, "consent.ibans: empty for listed accounts");
   r.ibans = {"DE89370400440532013000", "de89 3704"};
   auto bad = berlin_group::ConsentRequestBody(r);
   ASSERT_FALSE(bad);
@@ -243,6 +274,30 @@ TEST(Grant, JsonRoundTripAndStrictness) {
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().message, "grant.surprise: unknown key");
   EXPECT_FALSE(GrantFromJson(R"({"bank_id":"b"})"));
+}
+
+TEST(Grant, PermissionsRoundTripAndGrantsWrittenBeforeThemAskedForEverything) {
+  ConsentGrant g;
+  g.bank_id = "b";
+  g.request.scope = ConsentRequest::Scope::kListedAccounts;
+  g.request.permissions.balances = false;
+  g.request.permissions.credits = false;
+  auto back = GrantFromJson(GrantToJson(g));
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(back->request.permissions, g.request.permissions);
+  EXPECT_NE(GrantToJson(g).find(R"("scope":"listed-accounts")"), std::string::npos);
+
+  // An earlier version's grant: Berlin Group scope names and no permissions.
+  auto old = GrantFromJson(R"({"v":1,"bank_id":"b","scope":"available-accounts"})");
+  ASSERT_TRUE(old) << old.error().ToString();
+  EXPECT_EQ(old->request.scope, ConsentRequest::Scope::kAccountsOnly);
+  EXPECT_EQ(old->request.permissions, ConsentPermissions{});
+  auto unknown = GrantFromJson(R"({"v":1,"bank_id":"b","permissions":{"payments":true}})");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "grant.permissions.payments: unknown permission");
+  EXPECT_FALSE(GrantFromJson(R"({"v":1,"bank_id":"b","permissions":{"balances":1}})"));
+  EXPECT_EQ(ParseConsentScope("all-psd2"), ConsentRequest::Scope::kAllAccounts);
+  EXPECT_EQ(ParseConsentScope("everything"), std::nullopt);
 }
 
 }  // namespace
