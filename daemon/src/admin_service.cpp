@@ -8,7 +8,7 @@
 #include "daemon/src/grpc_status.hpp"
 #include "daemon/src/scheduler.hpp"
 #include "daemon/src/services.hpp"
-#include "tools/bankfeed/forget.hpp"
+#include "bankfeed/client.hpp"
 
 namespace bankfeed::daemon {
 namespace {
@@ -136,7 +136,7 @@ grpc::Status AdminService::Forget(grpc::ServerContext* context, const v1::Forget
       customer = c->handle;
     }
     // No sync of the customer's consents may run meanwhile: it would write rows back after the purge. This
-    // daemon's own syncs are waited for here, another process's through the consents' leases (cli::ForgetCustomer),
+    // daemon's own syncs are waited for here, another process's through the consents' leases (ForgetCustomer),
     // within one bound in all.
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(core_.config().forget_wait_seconds);
@@ -156,13 +156,13 @@ grpc::Status AdminService::Forget(grpc::ServerContext* context, const v1::Forget
     const ConnectorFactory factory = [this](const std::string& bank) { return core_.ConnectorFor(bank); };
     const auto left = std::max(std::chrono::steady_clock::duration::zero(),
                                deadline - std::chrono::steady_clock::now());
-    auto outcome = cli::ForgetCustomer(core_.store(), factory, tenant, customer, request->even_if_revoke_fails(),
+    auto outcome = ForgetCustomer(core_.store(), factory, tenant, customer, request->even_if_revoke_fails(),
                                        std::chrono::duration_cast<std::chrono::milliseconds>(left));
     core_.locks().Unlock(handles);
     core_.pages().Invalidate(tenant);  // no page read ahead before the erasure may be served after it
     if (!outcome) return ToGrpcStatus(outcome.error());
     if (outcome->stopped_by) {
-      const cli::ConsentRevocation& failed = outcome->consents.back();
+      const ConsentRevocation& failed = outcome->consents.back();
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "consent_id: " + failed.consent_handle + " could not be revoked at " + failed.bank_id + " (" +
                               std::string(ErrorCodeName(failed.error->code)) +
@@ -175,7 +175,7 @@ grpc::Status AdminService::Forget(grpc::ServerContext* context, const v1::Forget
     response->set_balances(outcome->report->balances);
     response->set_changes(outcome->report->changes);
     response->set_quarantined(outcome->report->quarantined);
-    for (const cli::ConsentRevocation& c : outcome->consents) {
+    for (const ConsentRevocation& c : outcome->consents) {
       if (c.error) response->add_not_revoked(c.consent_handle);
     }
     return grpc::Status::OK;

@@ -120,7 +120,7 @@ ConsentsService::ConsentsService(Core& core) : core_(core) {
 grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v1::StartConsentRequest* request,
                                            v1::StartConsentResponse* response) {
   return RunCall(core_, context, "Consents.StartConsent", [&](const std::string& tenant) {
-    if (!cli::IsProfileId(request->bank_id())) return InvalidArgument("bank_id", "expected a bank profile id");
+    if (!IsProfileId(request->bank_id())) return InvalidArgument("bank_id", "expected a bank profile id");
     const auto profile = std::filesystem::path(core_.config().client.profiles_dir) / (request->bank_id() + ".yaml");
     if (!std::filesystem::exists(profile)) {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "bank_id: no such bank profile");

@@ -54,6 +54,7 @@ Core::Core(DaemonConfig config, std::unique_ptr<Store> store, ConnectorEnvironme
       auth_(config_.tenants),
       refusals_({.interval = std::chrono::seconds(config_.refusal_log_seconds)}),
       env_(std::move(env)),
+      banks_(config_.client),
       pages_(feed_, metrics_) {}
 
 std::chrono::system_clock::time_point Core::Now() const {
@@ -61,18 +62,12 @@ std::chrono::system_clock::time_point Core::Now() const {
 }
 
 Result<std::unique_ptr<Connector>> Core::ConnectorFor(const std::string& bank_id) {
-  BANKFEED_ASSIGN_OR_RETURN(auto connection, cli::ConnectionFor(config_.client, bank_id));
-  return MakeConnector(connection, env_);
+  return banks_.ConnectorFor(bank_id, env_);
 }
 
 Result<BankProfile> Core::ProfileFor(const std::string& bank_id) {
-  {
-    std::lock_guard lock(profiles_mu_);
-    if (auto it = profiles_.find(bank_id); it != profiles_.end()) return it->second;
-  }
-  BANKFEED_ASSIGN_OR_RETURN(auto connection, cli::ConnectionFor(config_.client, bank_id));
-  std::lock_guard lock(profiles_mu_);
-  return profiles_.emplace(bank_id, std::move(connection.profile)).first->second;
+  BANKFEED_ASSIGN_OR_RETURN(ConnectionOptions connection, banks_.ConnectionFor(bank_id));
+  return std::move(connection.profile);
 }
 
 Result<SyncReport> Core::RunSync(SyncOptions options, std::string_view trigger, bool wait) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bankfeed/client.hpp"
 #include "bankfeed/feed.hpp"
 #include "bankfeed/store.hpp"
 #include "bankfeed/sync.hpp"
@@ -58,10 +59,12 @@ class Core {
   const ConnectorEnvironment& env() const { return env_; }
   std::chrono::system_clock::time_point Now() const;
 
-  // A connector for a bank (a fresh one per call).
+  // A connector for a bank (a fresh one per call). Profiles are read once (BankConnections) until ReloadProfiles.
   Result<std::unique_ptr<Connector>> ConnectorFor(const std::string& bank_id);
-  // The bank's profile (cached), for its time zone.
+  // The bank's profile, for its time zone.
   Result<BankProfile> ProfileFor(const std::string& bank_id);
+  // The next use of each bank reads its profile again (SIGHUP).
+  void ReloadProfiles() { banks_.Reload(); }
 
   // Runs the engine over the consents `options` selects (tenant, customer, consent). With `wait`, busy consents are
   // waited for; without, they are left out (the scheduler). `trigger` labels the metrics ("scheduler", "rpc").
@@ -82,8 +85,7 @@ class Core {
   ConnectorEnvironment env_;
   ConsentLocks locks_;
   std::atomic<bool> stopping_{false};
-  std::mutex profiles_mu_;
-  std::map<std::string, BankProfile> profiles_;
+  BankConnections banks_;
   FeedPages pages_;  // last: its thread reads through feed_ and store_, so it is stopped before they go
 };
 

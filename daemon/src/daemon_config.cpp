@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "client/client_config_reader.hpp"
 #include "crypto/lookup.hpp"
 
 namespace bankfeed::daemon {
@@ -102,7 +103,7 @@ void ReadDaemonSection(config::MapReader& root, const fs::path& base, DaemonConf
     root.ctx().Fail(YAML::Node(), "daemon", "missing: bankfeedd needs at least its tenants");
     return;
   }
-  c.unix_socket = cli::ConfigRelative(base, d.String("unix_socket").value_or("bankfeedd.sock"));
+  c.unix_socket = ConfigRelative(base, d.String("unix_socket").value_or("bankfeedd.sock"));
   if (auto mode = d.String("socket_mode")) {
     const bool octal = mode->size() == 4 && (*mode)[0] == '0' &&
                        mode->find_first_not_of("01234567") == std::string::npos;
@@ -117,9 +118,9 @@ void ReadDaemonSection(config::MapReader& root, const fs::path& base, DaemonConf
   {
     config::MapReader tcp = d.Map("tcp");
     c.tcp.address = tcp.String("address").value_or("");
-    c.tcp.certificate_file = cli::ConfigRelative(base, tcp.String("certificate_file").value_or(""));
-    c.tcp.key_file = cli::ConfigRelative(base, tcp.String("key_file").value_or(""));
-    c.tcp.client_ca_file = cli::ConfigRelative(base, tcp.String("client_ca_file").value_or(""));
+    c.tcp.certificate_file = ConfigRelative(base, tcp.String("certificate_file").value_or(""));
+    c.tcp.key_file = ConfigRelative(base, tcp.String("key_file").value_or(""));
+    c.tcp.client_ca_file = ConfigRelative(base, tcp.String("client_ca_file").value_or(""));
     std::string host;
     int port = 0;
     if (d.Has("tcp") && !SplitHostPort(c.tcp.address, host, port)) {
@@ -160,7 +161,7 @@ void ReadDaemonSection(config::MapReader& root, const fs::path& base, DaemonConf
                                              {"error", LogLevel::kError},
                                              {"off", LogLevel::kOff}})
                       .value_or(LogLevel::kInfo);
-    c.log.file = cli::ConfigRelative(base, l.String("file").value_or(""));
+    c.log.file = ConfigRelative(base, l.String("file").value_or(""));
     c.refusal_log_seconds = static_cast<int>(l.Int("refusal_interval_seconds", 1, 86400).value_or(60));
     l.Finish();
   }
@@ -187,7 +188,7 @@ std::string HashTokenHex(std::string_view token) { return crypto::ToHex(HashToke
 
 Result<DaemonConfig> LoadDaemonConfig(const std::string& path) {
   DaemonConfig c;
-  auto client = cli::LoadClientConfig(path, [&](config::MapReader& root, const fs::path& base) {
+  auto client = bankfeed::client::LoadClientConfig(path, [&](config::MapReader& root, const fs::path& base) {
     ReadDaemonSection(root, base, c);
   });
   if (!client) return tl::unexpected(client.error());

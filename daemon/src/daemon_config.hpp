@@ -29,7 +29,7 @@
 
 #include "bankfeed/logging.hpp"
 #include "bankfeed/result.hpp"
-#include "tools/bankfeed/client_config.hpp"
+#include "bankfeed/client.hpp"
 
 namespace bankfeed::daemon {
 
@@ -55,7 +55,7 @@ struct SchedulerConfig {
 };
 
 struct DaemonConfig {
-  cli::ClientConfig client;
+  ClientConfig client;
   std::string unix_socket;
   uint32_t socket_mode = 0600;
   TcpListener tcp;

@@ -4,6 +4,7 @@
 //   bankfeedd --config bankfeed.yaml --check-config      # validate and exit
 //   bankfeedd hash-token < token.txt                     # the token_sha256 for a tenant's bearer token
 //
+// SIGHUP makes the next use of each bank read its profile again (profiles are otherwise read once).
 // Exit codes (sysexits): 0 stopped cleanly (SIGTERM/SIGINT), 2 usage, 78 configuration, 70 anything else.
 #include <signal.h>
 
@@ -18,7 +19,7 @@
 #include "common/text.hpp"
 #include "daemon/src/daemon.hpp"
 #include "log/log.hpp"
-#include "tools/bankfeed/client_config.hpp"
+#include "bankfeed/client.hpp"
 
 namespace {
 
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // read the bank profiles again
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
@@ -98,7 +100,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (auto logging = bankfeed::ConfigureLogging(config->log); !logging) return Fail(logging.error());
-  auto env = bankfeed::cli::EnvironmentFor(today);
+  auto env = bankfeed::EnvironmentFor(today);
   if (!env) return Fail(env.error());
 
   auto daemon = bankfeed::daemon::Daemon::Create(std::move(*config), *env);
@@ -112,7 +114,10 @@ int main(int argc, char** argv) {
   }
   std::thread waiter([&] {
     int signal = 0;
-    sigwait(&signals, &signal);
+    while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+      bankfeed::log::Info("daemon.signal", {{"signal", "SIGHUP"}, {"action", "reload bank profiles"}});
+      (*daemon)->core().ReloadProfiles();
+    }
     bankfeed::log::Info("daemon.signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     (*daemon)->Shutdown();
   });

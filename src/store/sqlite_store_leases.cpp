@@ -62,7 +62,7 @@ Result<std::unique_ptr<ConsentLease>> SqliteStore::TryLeaseConsent(std::string_v
 std::string SqliteStore::LockDir() const { return db_->path() + ".locks"; }
 
 void SqliteStore::RemoveConsentLocks(const std::vector<std::string>& handles) const {
-  // Called once the consents' rows are deleted, while cli::ForgetCustomer still holds their leases: a
+  // Called once the consents' rows are deleted, while ForgetCustomer still holds their leases: a
   // TryLeaseConsent polling meanwhile finds the consent gone before it would open a new file.
   for (const std::string& handle : handles) ::unlink((LockDir() + "/" + handle).c_str());
 }

@@ -328,6 +328,33 @@ TEST_F(DaemonTest, ACursorResumesAfterARestartWithoutLosingOrRepeatingAChange) {
   EXPECT_EQ(d.Stop(), 0) << d.log();
 }
 
+// The daemon reads each bank profile once (not for every consent it syncs), and again after SIGHUP.
+TEST_F(DaemonTest, ProfilesAreReadOnceAndAgainAfterSighup) {
+  SetUpBank();
+  DaemonProcess d(*workspace_, "");
+  ASSERT_TRUE(d.Start(today_.ToString()));
+  ConsentThroughDaemon(d, kTenantA);
+  std::ofstream(workspace_->dir() + "/profiles/test-bank.yaml", std::ios::trunc) << "id: test-bank\n";  // broken
+  v1::StartConsentRequest start;
+  start.set_bank_id("test-bank");
+  start.set_psu_id("psu-1");
+  start.set_approach(v1::SCA_APPROACH_REDIRECT);
+  start.set_valid_until("2025-12-31");
+  v1::StartConsentResponse started;
+  grpc::Status cached = d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started);
+  EXPECT_TRUE(cached.ok()) << "the profile read before: " << cached.error_message();
+  ASSERT_EQ(::kill(d.pid(), SIGHUP), 0);
+  grpc::Status reread;
+  for (int i = 0; i < 100; ++i) {  // the signal is handled on the daemon's own thread
+    reread = d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started);
+    if (!reread.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(reread.error_code(), grpc::StatusCode::INTERNAL) << reread.error_message();
+  EXPECT_NE(reread.error_message().find("name: missing"), std::string::npos) << reread.error_message();
+  EXPECT_EQ(d.Stop(), 0) << "SIGHUP does not stop the daemon";
+}
+
 TEST_F(DaemonTest, CallsWithoutValidCredentialsAreRejected) {
   SetUpBank();
   DaemonProcess d(*workspace_);

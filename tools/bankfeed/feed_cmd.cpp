@@ -9,7 +9,7 @@
 #include "bankfeed/bankfeed.hpp"
 #include "bankfeed/feed.hpp"
 #include "common/text.hpp"
-#include "tools/bankfeed/client_config.hpp"
+#include "tools/bankfeed/session.hpp"
 #include "tools/bankfeed/commands.hpp"
 #include "tools/bankfeed/io.hpp"
 

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "bankfeed/bankfeed.hpp"
-#include "tools/bankfeed/client_config.hpp"
+#include "tools/bankfeed/session.hpp"
 #include "tools/bankfeed/commands.hpp"
 #include "tools/bankfeed/io.hpp"
 

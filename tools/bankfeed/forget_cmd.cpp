@@ -1,9 +1,9 @@
-// `bankfeed forget --psu ID`: the customer's right to erasure (tools/bankfeed/forget.hpp says how).
+// `bankfeed forget --psu ID`: the customer's right to erasure (ForgetCustomer in include/bankfeed/client.hpp says
+// how).
 #include "bankfeed/bankfeed.hpp"
 #include "bankfeed/sync.hpp"
-#include "tools/bankfeed/client_config.hpp"
+#include "bankfeed/client.hpp"
 #include "tools/bankfeed/commands.hpp"
-#include "tools/bankfeed/forget.hpp"
 #include "tools/bankfeed/io.hpp"
 
 namespace bankfeed::cli {
@@ -23,7 +23,7 @@ int RunForget(const ForgetArgs& args) {
   if (!store) return (PrintError(store.error().ToString()), ExitCodeFor(store.error()));
   auto customer = (*store)->FindCustomer(config->tenant, args.psu);
   if (!customer) return (PrintError(customer.error().ToString()), ExitCodeFor(customer.error()));
-  auto outcome = ForgetCustomer(**store, FactoryFor(*config), config->tenant, customer->handle,
+  auto outcome = ForgetCustomer(**store, BankConnections(*config).Factory(), config->tenant, customer->handle,
                                 args.even_if_revoke_fails,
                                 std::chrono::milliseconds(static_cast<int64_t>(args.wait_seconds * 1000)));
   if (!outcome) return (PrintError(outcome.error().ToString()), ExitCodeFor(outcome.error()));

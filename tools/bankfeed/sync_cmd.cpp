@@ -4,7 +4,7 @@
 #include "bankfeed/bankfeed.hpp"
 #include "bankfeed/sync.hpp"
 #include "common/text.hpp"
-#include "tools/bankfeed/client_config.hpp"
+#include "tools/bankfeed/session.hpp"
 #include "tools/bankfeed/commands.hpp"
 #include "tools/bankfeed/io.hpp"
 
@@ -115,7 +115,8 @@ int RunSync(const SyncArgs& args) {
     if (!customer) return (PrintError(customer.error().ToString()), ExitCodeFor(customer.error()));
     options.customer_handle = customer->handle;
   }
-  SyncEngine engine(**store, FactoryFor(*config, *env));
+  const BankConnections banks(*config);
+  SyncEngine engine(**store, banks.Factory(*env));
   auto report = engine.Run(options);
   if (!report) return (PrintError(report.error().ToString()), ExitCodeFor(report.error()));
   std::string out;

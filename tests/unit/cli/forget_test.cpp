@@ -1,4 +1,4 @@
-// The customer's erasure (tools/bankfeed/forget.hpp) against a real SQLite store and a recording connector: each
+// The customer's erasure (ForgetCustomer, include/bankfeed/client.hpp) against a real SQLite store and a recording connector: each
 // consent is leased before any is revoked, revoked with the grant its last holder saved, and held until the rows are
 // gone; a consent held past the wait stops the erasure with nothing revoked or deleted; a consent added while the
 // others are revoked is revoked too before anything is deleted, and the store never deletes one nobody revoked.
@@ -10,7 +10,7 @@
 #include <optional>
 #include <thread>
 
-#include "tools/bankfeed/forget.hpp"
+#include "bankfeed/client.hpp"
 #include "unit/temp_store.hpp"
 
 namespace bankfeed::cli {

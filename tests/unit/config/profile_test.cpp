@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/unit/config/minimal_profile.hpp"
+#include "tests/unit/config/temp_dir.hpp"
 
 namespace bankfeed {
 namespace {
@@ -23,37 +24,13 @@ using Approaches = std::vector<ScaApproach>;
 const std::string kBanksDir = std::string(BANKFEED_SOURCE_DIR) + "/specs/banks";
 
 using config_test::kMinimal;
+using config_test::TempDir;
 
 BankProfile ParseOk(const std::string& text, const std::string& source = "specs/banks/bank-x.yaml") {
   auto p = ParseBankProfile(text, source);
   EXPECT_TRUE(p.has_value()) << p.error().message;
   return p ? *p : BankProfile{};
 }
-
-// A fresh directory, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "bankfeed-config-test-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-    EXPECT_FALSE(path_.empty());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string Write(const std::string& name, const std::string& text) const {
-    const std::string file = path_ + "/" + name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string WithId(const std::string& id) {
   std::string text = kMinimal;

@@ -1,10 +1,11 @@
-#include "tools/bankfeed/forget.hpp"
+// A customer's erasure. See ForgetCustomer in include/bankfeed/client.hpp.
+#include "bankfeed/client.hpp"
 
 #include <algorithm>
 #include <memory>
 #include <thread>
 
-namespace bankfeed::cli {
+namespace bankfeed {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -97,4 +98,4 @@ Result<ForgetOutcome> ForgetCustomer(Store& store, const ConnectorFactory& facto
   return out;
 }
 
-}  // namespace bankfeed::cli
+}  // namespace bankfeed

@@ -1,0 +1,88 @@
+// The banks of one configuration (BankConnections, include/bankfeed/client.hpp): each profile read once, read again
+// after Reload, with the configuration's base-URL override and its OAuth2 endpoints moved along.
+#include <gtest/gtest.h>
+
+#include "bankfeed/client.hpp"
+#include "tests/unit/config/minimal_profile.hpp"
+#include "tests/unit/config/temp_dir.hpp"
+
+namespace bankfeed {
+namespace {
+
+using config_test::kMinimal;
+using config_test::TempDir;
+
+ClientConfig ConfigFor(const TempDir& dir) {
+  ClientConfig config;
+  config.profiles_dir = dir.path();
+  return config;
+}
+
+std::string Named(const std::string& name) {
+  std::string text = kMinimal;
+  const size_t at = text.find("name: Bank X");
+  return text.replace(at, 12, "name: " + name);
+}
+
+TEST(BankConnections, AProfileIsReadOnceUntilReload) {
+  TempDir dir;
+  dir.Write("bank-x.yaml", Named("First"));
+  BankConnections banks(ConfigFor(dir));
+  auto first = banks.ConnectionFor("bank-x");
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->profile.display_name, "First");
+
+  dir.Write("bank-x.yaml", Named("Second"));
+  EXPECT_EQ(banks.ConnectionFor("bank-x")->profile.display_name, "First") << "read once";
+  banks.Reload();
+  EXPECT_EQ(banks.ConnectionFor("bank-x")->profile.display_name, "Second");
+
+  // A profile that does not load is not kept: once fixed, the next use reads it.
+  dir.Write("bank-x.yaml", "id: bank-x\n");
+  banks.Reload();
+  auto broken = banks.ConnectionFor("bank-x");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, ErrorCode::kConfig);
+  dir.Write("bank-x.yaml", Named("Third"));
+  EXPECT_EQ(banks.ConnectionFor("bank-x")->profile.display_name, "Third");
+}
+
+TEST(BankConnections, AnIdThatIsNotAProfileIdNeverReachesTheFileSystem) {
+  TempDir dir;
+  BankConnections banks(ConfigFor(dir));
+  for (const char* id : {"../bank-x", "Bank-X", "", "bank x"}) {
+    auto refused = banks.ConnectionFor(id);
+    ASSERT_FALSE(refused) << id;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument) << id;
+  }
+  auto missing = banks.ConnectionFor("bank-y");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kConfig);
+}
+
+TEST(BankConnections, TheBaseUrlOverrideMovesTheOAuth2EndpointsOnTheSameOrigin) {
+  TempDir dir;
+  dir.Write("bank-x.yaml", std::string(kMinimal) +
+                               "sca:\n  approaches: [oauth2]\n"
+                               "oauth2:\n"
+                               "  authorization_endpoint: https://api.bank-x.example/psd2/oauth/authorize\n"
+                               "  token_endpoint: https://auth.bank-x.example/token\n");
+  ClientConfig config = ConfigFor(dir);
+  config.base_urls["bank-x"] = "https://127.0.0.1:8443/psd2/";
+  config.oauth_client_id = "PSDXX-1";
+  BankConnections banks(config);
+  auto connection = banks.ConnectionFor("bank-x");
+  ASSERT_TRUE(connection) << connection.error().ToString();
+  EXPECT_EQ(connection->profile.base_url, "https://127.0.0.1:8443/psd2");
+  EXPECT_EQ(connection->profile.oauth2->authorization_endpoint, "https://127.0.0.1:8443/psd2/oauth/authorize");
+  EXPECT_EQ(connection->profile.oauth2->token_endpoint, "https://auth.bank-x.example/token") << "another origin";
+  EXPECT_EQ(connection->oauth_client_id, "PSDXX-1");
+
+  config.base_urls["bank-x"] = "http://127.0.0.1:8443";
+  auto plain = BankConnections(config).ConnectionFor("bank-x");
+  ASSERT_FALSE(plain);
+  EXPECT_EQ(plain.error().message, "banks.bank-x.base_url: not an https URL");
+}
+
+}  // namespace
+}  // namespace bankfeed
