@@ -109,11 +109,7 @@ TEST_F(DaemonArguments, AnotherTenantsCursorIsRefusedExactlyLikeACorruptOne) {
 TEST_F(DaemonArguments, SyncStatusShowsItsNextRunAsAnRfc3339Time) {
   DaemonProcess d(*workspace_);
   ASSERT_TRUE(d.Start(kToday));
-  v1::StartConsentRequest start;
-  start.set_bank_id("test-bank");
-  start.set_psu_id("psu-1");
-  start.set_approach(v1::SCA_APPROACH_REDIRECT);
-  start.set_valid_until("2025-12-31");
+  v1::StartConsentRequest start = RedirectConsentRequest();
   v1::StartConsentResponse started;
   ASSERT_TRUE(d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started).ok());
   v1::CompleteConsentRequest complete;

@@ -72,4 +72,14 @@ std::string DaemonWorkspaceName(const std::string& prefix);
 // GET http://127.0.0.1:<port><path>; the body ("" on failure).
 std::string HttpGet(int port, const std::string& path);
 
+// Consents.StartConsent for `psu` at the workspace's bank `test-bank`, by redirect, until the end of 2025.
+inline v1::StartConsentRequest RedirectConsentRequest(const std::string& psu = "psu-1") {
+  v1::StartConsentRequest start;
+  start.set_bank_id("test-bank");
+  start.set_psu_id(psu);
+  start.set_approach(v1::SCA_APPROACH_REDIRECT);
+  start.set_valid_until("2025-12-31");
+  return start;
+}
+
 }  // namespace bankfeed::testing

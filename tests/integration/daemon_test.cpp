@@ -53,11 +53,7 @@ class DaemonTest : public SandboxTest {
 
   // Consent for psu-1 through the daemon, as `tenant`: start, the browser's SCA, complete.
   Customer ConsentThroughDaemon(const DaemonProcess& d, const std::string& tenant) {
-    v1::StartConsentRequest start;
-    start.set_bank_id("test-bank");
-    start.set_psu_id("psu-1");
-    start.set_approach(v1::SCA_APPROACH_REDIRECT);
-    start.set_valid_until("2025-12-31");
+    v1::StartConsentRequest start = RedirectConsentRequest();
     start.set_frequency_per_day(spec_.frequency_per_day);
     v1::StartConsentResponse started;
     grpc::Status s = d.consents()->StartConsent(d.Context(tenant).get(), start, &started);
@@ -335,11 +331,7 @@ TEST_F(DaemonTest, ProfilesAreReadOnceAndAgainAfterSighup) {
   ASSERT_TRUE(d.Start(today_.ToString()));
   ConsentThroughDaemon(d, kTenantA);
   std::ofstream(workspace_->dir() + "/profiles/test-bank.yaml", std::ios::trunc) << "id: test-bank\n";  // broken
-  v1::StartConsentRequest start;
-  start.set_bank_id("test-bank");
-  start.set_psu_id("psu-1");
-  start.set_approach(v1::SCA_APPROACH_REDIRECT);
-  start.set_valid_until("2025-12-31");
+  v1::StartConsentRequest start = RedirectConsentRequest();
   v1::StartConsentResponse started;
   grpc::Status cached = d.consents()->StartConsent(d.Context(kTenantA).get(), start, &started);
   EXPECT_TRUE(cached.ok()) << "the profile read before: " << cached.error_message();
