@@ -97,9 +97,7 @@ TEST_F(Quirks, PsuIdRequiredWithItsTypeAndExtraHeaders) {
   BankProfile no_header = p;
   no_header.quirks.extra_headers.clear();
   auto c = Connect(no_header);
-  ConsentRequest request;
-  request.valid_until = Date::FromYmd(2025, 4, 30);
-  request.redirect_uri = "https://tpp.example/callback";
+  ConsentRequest request = RequestUntilApril();
   ConsentGrant grant;
   auto refused = c->StartConsent(request, Present(), grant);
   ASSERT_FALSE(refused);

@@ -7,8 +7,8 @@
 
 namespace bankfeed::testing {
 
-std::string ScenarioYaml(int booked, int pending, const std::string& behaviour) {
-  std::string y = "standard: berlin-group\npsus:\n  - id: psu-1\n    accounts:\n      - resource_id: acc-1\n"
+std::string ScenarioYaml(int booked, int pending, const std::string& behaviour, const std::string& standard) {
+  std::string y = "standard: " + standard + "\npsus:\n  - id: psu-1\n    accounts:\n      - resource_id: acc-1\n"
                   "        iban: DE89370400440532013000\n        currency: EUR\n        name: Girokonto\n"
                   "        balances: [{type: CLBD, amount: \"1234.56\", date: 2025-01-31}]\n"
                   "        transactions:\n";
@@ -33,7 +33,7 @@ void SandboxTest::StartBank(const std::string& scenario_yaml) {
   const char* pki = std::getenv("BANKFEED_TEST_PKI");
   ASSERT_NE(pki, nullptr) << "BANKFEED_TEST_PKI unset: run through ctest";
   pki_ = pki;
-  auto scenario = sandbox::ParseScenario(scenario_yaml, "test-scenario.yaml", "berlin-group");
+  auto scenario = sandbox::ParseScenario(scenario_yaml, "test-scenario.yaml");
   ASSERT_TRUE(scenario) << scenario.error().message;
   sandbox::SandboxOptions options;
   options.cert_file = pki_ + "/server.pem";
@@ -143,12 +143,17 @@ void SandboxTest::SaveConsentOfPsu1(Store& store, const std::string& tenant, con
   ASSERT_TRUE(store.SaveConsent(consent));
 }
 
-ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach, int frequency_per_day) {
+ConsentRequest SandboxTest::RequestUntilApril() {
   ConsentRequest request;
-  request.frequency_per_day = frequency_per_day;
   request.valid_until = Date::FromYmd(2025, 4, 30);
-  request.approach = approach;
   request.redirect_uri = "https://tpp.example/callback";
+  return request;
+}
+
+ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach, int frequency_per_day) {
+  ConsentRequest request = RequestUntilApril();
+  request.frequency_per_day = frequency_per_day;
+  request.approach = approach;
   ConsentGrant grant;
   auto step = connector.StartConsent(request, Present(), grant);
   EXPECT_TRUE(step) << step.error().ToString();

@@ -1,4 +1,4 @@
-// Integration fixture: an in-process Berlin Group sandbox bank (tools/sandbox) on 127.0.0.1:0 with the test PKI, a
+// Integration fixture: an in-process sandbox bank (tools/sandbox) on 127.0.0.1:0 with the test PKI, a
 // connector configured against it, and the checks every test ends with: the sandbox saw no request with a bad or
 // missing signature and none without a client certificate.
 #pragma once
@@ -22,8 +22,9 @@ namespace bankfeed::testing {
 inline constexpr char kToday[] = "2025-01-31";
 
 // One PSU "psu-1" with one account "acc-1" (EUR), `booked` booked rows and `pending` pending rows in January 2025,
-// then `behaviour` (YAML lines, indented by two spaces, under `behaviour:`).
-std::string ScenarioYaml(int booked, int pending, const std::string& behaviour);
+// then `behaviour` (YAML lines, indented by two spaces, under `behaviour:`), for the sandbox module of `standard`.
+std::string ScenarioYaml(int booked, int pending, const std::string& behaviour,
+                         const std::string& standard = "berlin-group");
 
 // The sandbox's first account (resource id "acc-1"), as the connector is asked for it.
 Account Acc1();
@@ -32,7 +33,7 @@ class SandboxTest : public ::testing::Test {
  protected:
   void TearDown() override;
 
-  // Starts the bank; fails the test on error.
+  // Starts the bank of the scenario's standard; fails the test on error.
   void StartBank(const std::string& scenario_yaml);
   // A profile matching the sandbox's defaults, pointed at the running bank.
   BankProfile Profile() const;
@@ -41,6 +42,8 @@ class SandboxTest : public ::testing::Test {
   std::unique_ptr<Connector> Connect(const BankProfile& profile,
                                      std::function<std::chrono::system_clock::time_point()> now);
 
+  // A consent request until 2025-04-30 that sends the customer back to https://tpp.example/callback.
+  static ConsentRequest RequestUntilApril();
   // Runs the whole consent flow with `approach` for psu-1 and returns the valid grant.
   ConsentGrant Consent(Connector& connector, ScaApproach approach, int frequency_per_day = 4);
   // Consent() for psu-1 of `tenant` (redirect SCA) with a connector at `now`, saved in `store` as one consent of that
