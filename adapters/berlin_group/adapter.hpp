@@ -65,8 +65,6 @@ class BerlinGroupConnector final : public Connector {
   Status BeginRead(ConsentGrant& grant, const PsuContext& psu, const std::string& quota_key);
   // A GET of an AIS resource with the consent, the bearer token and the PSU headers.
   Call ReadCall(ConsentGrant& grant, const PsuContext& psu, std::string url, std::string operation) const;
-  // A mapping error of a bank answer, prefixed with what was read and stamped with the bank and the request.
-  Error BodyError(Error e, std::string_view what, const http::Response& response) const;
   std::string ApiUrl(std::string_view path) const;  // base_url + path
   // A link from a bank answer, resolved against `from`; kProtocol unless it stays on the API's origin.
   Result<std::string> SameOriginLink(std::string_view from, std::string_view href, std::string_view what) const;

@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include "http/retry.hpp"
+#include "adapters/common/error_answer.hpp"
 
 namespace bankfeed::berlin_group {
 namespace od = simdjson::ondemand;
@@ -112,19 +112,8 @@ ErrorCode ErrorCodeFor(std::string_view code, int http_status) {
 
 Error ErrorFromResponse(const http::Response& response, std::string_view bank_id, std::string_view operation) {
   std::string code = ErrorCodeOfBody(response.body);
-  Error e = http::StatusError(response, bank_id);
-  e.code = ErrorCodeFor(code, response.status);
-  e.bank_code = code;
-  e.message = std::string(operation) + ": the bank answered HTTP " + std::to_string(response.status);
-  if (!code.empty()) {
-    e.message += " " + code;
-  } else if (response.body.empty()) {
-    e.message += " with an empty body";
-  } else {
-    auto type = response.HeaderValue("Content-Type");
-    e.message += type && type->find("html") != std::string_view::npos ? " with an HTML page" : " without an error code";
-  }
-  return e;
+  const ErrorCode typed = ErrorCodeFor(code, response.status);
+  return adapters::ErrorAnswer(response, bank_id, operation, std::move(code), typed);
 }
 
 }  // namespace bankfeed::berlin_group

@@ -64,10 +64,11 @@ Result<TokenResponse> ParseTokenResponse(std::string_view body) {
     od::value value;
     if (field.value().get(value) != simdjson::SUCCESS) return fail("not JSON");
     std::string_view text;
-    if (key == "access_token" || key == "refresh_token" || key == "token_type") {
+    if (key == "access_token" || key == "refresh_token" || key == "token_type" || key == "id_token") {
       if (value.get_string().get(text) != simdjson::SUCCESS) return fail(std::string(key) + ": expected a string");
-      std::string& target = key == "access_token" ? out.access_token
+      std::string& target = key == "access_token"    ? out.access_token
                             : key == "refresh_token" ? out.refresh_token
+                            : key == "id_token"      ? out.id_token
                                                      : out.token_type;
       target.assign(text);
     } else if (key == "expires_in") {

@@ -36,6 +36,7 @@ struct TokenResponse {
   std::string refresh_token;  // empty when the server sent none
   std::optional<std::chrono::seconds> expires_in;
   std::string token_type;
+  std::string id_token;  // OpenID Connect: the ID token the server sent with the tokens, when it sent one
 };
 
 // Parses a token endpoint's 200 body. kProtocol naming the field when it is not a usable token response.

@@ -102,10 +102,14 @@ struct ConsentGrant {
 
   // OAuth2: the authorization request in flight, then the tokens. Secrets.
   std::string oauth_state;
+  std::string oauth_nonce;      // OpenID Connect: the nonce the ID token must carry back
   std::string pkce_verifier;
   std::string access_token;
   std::optional<DateTime> access_token_expires;
   std::string refresh_token;
+  // When the customer last authorised (or reconfirmed) the consent at the bank: UK Open Banking's x-fapi-auth-date,
+  // and the start of its 90-day reconfirmation period.
+  std::optional<DateTime> authorised_at;
 
   // Unattended reads on `usage_day` (the bank's local date), per "<endpoint>:<account resource id>".
   std::optional<Date> usage_day;
@@ -181,7 +185,9 @@ struct ConnectionOptions {
   std::string oauth_client_id;  // OAuth2 client_id; empty: the QWAC's PSD2 authorisation number
 };
 
-// Clock and sleep, replaceable by tests and simulations.
+// Clock and sleep, replaceable by tests and simulations. `now` is the business clock (the bank's day, the quota,
+// token expiry); the times inside JWTs (what the client signs, the ID tokens it checks) always follow the system
+// clock, as the bank's own checks of them do.
 struct ConnectorEnvironment {
   std::function<std::chrono::system_clock::time_point()> now;  // default: the system clock
   std::function<void(std::chrono::milliseconds)> sleep;        // default: std::this_thread::sleep_for

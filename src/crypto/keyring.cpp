@@ -1,5 +1,6 @@
 // Loading, generating and writing the at-rest master keys. See crypto/keyring.hpp.
 #include "crypto/keyring.hpp"
+#include "common/replace_file.hpp"
 #include "common/scoped.hpp"
 
 #include <fcntl.h>
@@ -31,8 +32,6 @@ constexpr std::string_view kHmacInfo = "bankfeed/at-rest/v1/lookup-hmac-sha256";
 constexpr std::string_view kFileHeader =
     "# bankfeed at-rest keys: <key-id> <base64 of 32 bytes> per line; the last line is the active key.\n";
 
-std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
-
 std::string_view Trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\r";
   const size_t first = s.find_first_not_of(kSpace);
@@ -44,56 +43,6 @@ bool AllZero(std::span<const unsigned char> bytes) {
   unsigned char acc = 0;
   for (const unsigned char b : bytes) acc |= b;
   return acc == 0;
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int Close() {
-    const int rc = fd_ >= 0 ? ::close(fd_) : 0;
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
-Status WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return MakeError(ErrorCode::kConfig, ErrnoText(n < 0 ? errno : EIO));
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
-
-// Writes `text` to a fresh 0600 file next to `path`, syncs it and renames it over `path`. Returns the reason on
-// failure (the caller adds the path).
-tl::expected<void, std::string> ReplaceFile(const std::string& path, std::string_view text) {
-  std::string temp = path + ".tmp-XXXXXX";
-  Fd fd(::mkostemp(temp.data(), O_CLOEXEC));  // created 0600, O_EXCL
-  if (fd.get() < 0) return tl::unexpected("cannot create a temporary file: " + ErrnoText(errno));
-  const auto fail = [&temp](std::string reason) {
-    ::unlink(temp.c_str());
-    return tl::unexpected(std::move(reason));
-  };
-  if (::fchmod(fd.get(), S_IRUSR | S_IWUSR) != 0) return fail("cannot chmod: " + ErrnoText(errno));
-  if (auto w = WriteAll(fd.get(), text); !w) return fail("cannot write: " + w.error().message);
-  if (::fsync(fd.get()) != 0) return fail("cannot sync: " + ErrnoText(errno));
-  if (fd.Close() != 0) return fail("cannot close: " + ErrnoText(errno));
-  if (::rename(temp.c_str(), path.c_str()) != 0) return fail("cannot rename into place: " + ErrnoText(errno));
-  // Make the rename itself durable. Failing to sync the directory leaves a correct file that a crash might undo.
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  const Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() >= 0) ::fsync(dir_fd.get());
-  return {};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <simdjson.h>
 
 #include "bankfeed/connector.hpp"
+#include "common/json_object.hpp"
 #include "common/text.hpp"
 
 namespace bankfeed {
@@ -31,34 +32,6 @@ std::optional<ConsentStatus> ParseStatus(std::string_view name) {
   return std::nullopt;
 }
 
-class Writer {
- public:
-  void Str(std::string_view key, std::string_view value) {
-    Key(key);
-    AppendJsonString(out_, value);
-  }
-  void Int(std::string_view key, int64_t value) {
-    Key(key);
-    out_ += std::to_string(value);
-  }
-  void Bool(std::string_view key, bool value) {
-    Key(key);
-    out_ += value ? "true" : "false";
-  }
-  void Raw(std::string_view key, std::string_view json) {
-    Key(key);
-    out_ += json;
-  }
-  std::string Finish() { return out_ + "}"; }
-
- private:
-  void Key(std::string_view key) {
-    out_ += out_.size() == 1 ? "" : ",";
-    AppendJsonString(out_, key);
-    out_ += ':';
-  }
-  std::string out_ = "{";
-};
 
 }  // namespace
 
@@ -72,7 +45,7 @@ std::optional<ConsentRequest::Scope> ParseConsentScope(std::string_view name) {
 }
 
 std::string GrantToJson(const ConsentGrant& g) {
-  Writer w;
+  JsonObjectWriter w;
   w.Int("v", 1);
   w.Str("bank_id", g.bank_id);
   w.Str("consent_id", g.consent_id);
@@ -101,10 +74,12 @@ std::string GrantToJson(const ConsentGrant& g) {
   w.Str("nok_redirect_uri", g.request.nok_redirect_uri);
   w.Str("sca_status_url", g.sca_status_url);
   w.Str("oauth_state", g.oauth_state);
+  w.Str("oauth_nonce", g.oauth_nonce);
   w.Str("pkce_verifier", g.pkce_verifier);
   w.Str("access_token", g.access_token);
   if (g.access_token_expires) w.Int("access_token_expires", g.access_token_expires->unix_seconds);
   w.Str("refresh_token", g.refresh_token);
+  if (g.authorised_at) w.Int("authorised_at", g.authorised_at->unix_seconds);
   if (g.usage_day) {
     w.Str("usage_day", g.usage_day->ToString());
     std::string usage = "{";
@@ -209,6 +184,8 @@ Result<ConsentGrant> GrantFromJson(std::string_view json) {
       BANKFEED_ASSIGN_OR_RETURN(g.sca_status_url, str());
     } else if (key == "oauth_state") {
       BANKFEED_ASSIGN_OR_RETURN(g.oauth_state, str());
+    } else if (key == "oauth_nonce") {
+      BANKFEED_ASSIGN_OR_RETURN(g.oauth_nonce, str());
     } else if (key == "pkce_verifier") {
       BANKFEED_ASSIGN_OR_RETURN(g.pkce_verifier, str());
     } else if (key == "access_token") {
@@ -218,6 +195,9 @@ Result<ConsentGrant> GrantFromJson(std::string_view json) {
       g.access_token_expires = DateTime{number, 0, 0};
     } else if (key == "refresh_token") {
       BANKFEED_ASSIGN_OR_RETURN(g.refresh_token, str());
+    } else if (key == "authorised_at") {
+      if (value.get_int64().get(number) != simdjson::SUCCESS) return fail(key, "expected unix seconds");
+      g.authorised_at = DateTime{number, 0, 0};
     } else if (key == "usage_day") {
       BANKFEED_ASSIGN_OR_RETURN(g.usage_day, date());
     } else if (key == "usage") {

@@ -56,11 +56,11 @@ ConsentGrant GrantWithTokens(int64_t expires_at) {
 TEST(GrantTokens, StoreKeepsARotatedRefreshTokenAndTheOldOneWhenNoneCame) {
   Fixture f;
   ConsentGrant grant = GrantWithTokens(0);
-  f.tokens.Store(grant, TokenResponse{"at-2", "rt-2", std::chrono::seconds(300), "Bearer"});
+  f.tokens.Store(grant, TokenResponse{"at-2", "rt-2", std::chrono::seconds(300), "Bearer", ""});
   EXPECT_EQ(grant.access_token, "at-2");
   EXPECT_EQ(grant.refresh_token, "rt-2");
   EXPECT_EQ(grant.access_token_expires->unix_seconds, f.Now() + 300);
-  f.tokens.Store(grant, TokenResponse{"at-3", "", std::nullopt, "Bearer"});
+  f.tokens.Store(grant, TokenResponse{"at-3", "", std::nullopt, "Bearer", ""});
   EXPECT_EQ(grant.access_token, "at-3");
   EXPECT_EQ(grant.refresh_token, "rt-2");
   EXPECT_FALSE(grant.access_token_expires);

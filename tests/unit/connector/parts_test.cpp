@@ -262,6 +262,8 @@ TEST(Grant, JsonRoundTripAndStrictness) {
   g.request.valid_until = Date::FromYmd(2025, 4, 30);
   g.access_token = "secret-token";
   g.access_token_expires = DateTime{1700000000, 0, 0};
+  g.oauth_nonce = "nonce-1";
+  g.authorised_at = DateTime{1699990000, 0, 0};
   g.usage_day = Date::FromYmd(2025, 1, 31);
   g.usage = {{"accounts", 1}, {"transactions:a", 3}};
   const std::string json = GrantToJson(g);
@@ -270,6 +272,8 @@ TEST(Grant, JsonRoundTripAndStrictness) {
   EXPECT_EQ(GrantToJson(*back), json);
   EXPECT_EQ(back->usage, g.usage);
   EXPECT_EQ(back->request.ibans, g.request.ibans);
+  EXPECT_EQ(back->oauth_nonce, "nonce-1");
+  EXPECT_EQ(back->authorised_at, g.authorised_at);
   auto unknown = GrantFromJson(R"({"v":1,"bank_id":"b","surprise":1})");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().message, "grant.surprise: unknown key");
