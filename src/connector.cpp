@@ -15,6 +15,16 @@ Result<std::unique_ptr<Connector>> MakeConnector(const ConnectionOptions& option
   return tl::unexpected(std::move(e));
 }
 
+Result<std::unique_ptr<ClientRegistrar>> MakeClientRegistrar(const ConnectionOptions& options,
+                                                             ConnectorEnvironment environment) {
+  const StandardEntry& entry = EntryFor(options.profile.standard);
+  if (entry.make_registrar != nullptr) return entry.make_registrar(options, std::move(environment));
+  Error e(ErrorCode::kConfig, "profile.standard: " + std::string(entry.name) +
+                                  " banks do not register clients dynamically");
+  e.bank_id = options.profile.id;
+  return tl::unexpected(std::move(e));
+}
+
 Result<CallbackParams> ParseCallbackUrl(std::string_view url) {
   std::string_view query = url, fragment;
   if (const size_t hash = url.find('#'); hash != std::string_view::npos) {

@@ -5,6 +5,7 @@
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/mapping.hpp"
 #include "adapters/stet/mapping.hpp"
+#include "adapters/uk_ob/connector.hpp"
 #include "adapters/uk_ob/mapping.hpp"
 
 namespace bankfeed {
@@ -13,11 +14,12 @@ namespace {
 constexpr std::array<StandardEntry, 3> kStandards{{
     {Standard::kBerlinGroup, "berlin-group", berlin_group::MapTransactions, berlin_group::MapAccounts,
      berlin_group::MapBalances, berlin_group::MapConsent, berlin_group::StreamTransactions,
-     berlin_group::WrapTransactionRow, berlin_group::BerlinGroupConnector::Make},
+     berlin_group::WrapTransactionRow, berlin_group::BerlinGroupConnector::Make, nullptr},
     {Standard::kUkOpenBanking, "uk-ob", uk_ob::MapTransactions, uk_ob::MapAccounts, uk_ob::MapBalances,
-     uk_ob::MapConsent, uk_ob::StreamTransactions, uk_ob::WrapTransactionRow, nullptr},
+     uk_ob::MapConsent, uk_ob::StreamTransactions, uk_ob::WrapTransactionRow, uk_ob::UkConnector::Make,
+     uk_ob::UkConnector::MakeRegistrar},
     {Standard::kStet, "stet", stet::MapTransactions, stet::MapAccounts, stet::MapBalances, stet::MapConsent,
-     stet::StreamTransactions, stet::WrapTransactionRow, nullptr},
+     stet::StreamTransactions, stet::WrapTransactionRow, nullptr, nullptr},
 }};
 
 // Rows in the enum's order, so that a row is found by its index.

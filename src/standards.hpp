@@ -1,4 +1,5 @@
-// The one table of standards: for each API family, its name, its mappings (normalize) and its connector factory.
+// The one table of standards: for each API family, its name, its mappings (normalize), its connector factory and,
+// where its banks register clients, its registrar.
 // Internal header: never installed.
 //
 // The table is explicit (no static self-registration, which static libraries silently drop). A new standard is a
@@ -15,6 +16,7 @@
 
 #include "bankfeed/connector.hpp"
 #include "bankfeed/normalize.hpp"
+#include "bankfeed/registration.hpp"
 
 namespace bankfeed {
 
@@ -30,6 +32,8 @@ struct StandardEntry {
   std::string (*wrap_row)(std::string_view row, TransactionStatus status);
   // Null while the standard has mappings only (bankfeed normalize) and no connector yet.
   Result<std::unique_ptr<Connector>> (*make_connector)(const ConnectionOptions&, ConnectorEnvironment);
+  // Null when the standard's banks do not register clients dynamically.
+  Result<std::unique_ptr<ClientRegistrar>> (*make_registrar)(const ConnectionOptions&, ConnectorEnvironment);
 };
 
 std::span<const StandardEntry> Standards();

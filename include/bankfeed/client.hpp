@@ -20,10 +20,12 @@
 //   profiles_dir: specs/banks              # relative paths are relative to this file
 //   banks:
 //     sandbox-alpha: {base_url: "https://127.0.0.1:8443"}   # the profile's OAuth2 endpoints on the same origin move too
+//     sandbox-delta: {oauth_client_id: "c-81f2"}            # the client id this bank issued (bankfeed register)
 //   store:                                 # the encrypted store: consents (with their tokens), accounts, the feed
 //     path: bankfeed.db
 //     key_file: at-rest.keys               # mode 0600; or key_env: BANKFEED_AT_REST_KEYS
 //   tenant: default                        # optional: whose data the CLI reads and writes
+//   registrations_dir: registrations       # optional: client registrations `bankfeed register` keeps
 //   daemon: {...}                          # bankfeedd's own section (daemon/src/daemon_config.hpp)
 #pragma once
 
@@ -39,6 +41,7 @@
 
 #include "bankfeed/connector.hpp"
 #include "bankfeed/export.hpp"
+#include "bankfeed/registration.hpp"
 #include "bankfeed/result.hpp"
 #include "bankfeed/store.hpp"
 #include "bankfeed/sync.hpp"
@@ -52,6 +55,8 @@ struct ClientConfig {
   std::string redirect_uri;
   std::string profiles_dir;
   std::map<std::string, std::string> base_urls;  // bank id → base URL override
+  std::map<std::string, std::string> client_ids;  // bank id → the client id the bank issued (dynamic registration)
+  std::string registrations_dir;  // where `bankfeed register` keeps each bank's registration; default "registrations"
   SqliteStoreOptions store;
   std::string tenant = "default";
 };
@@ -86,6 +91,14 @@ class BANKFEED_EXPORT BankConnections {
   mutable std::mutex mu_;
   mutable std::map<std::string, ConnectionOptions> loaded_;  // guarded by mu_; profiles that loaded
 };
+
+// A bank's dynamic client registration (bankfeed/registration.hpp), kept as <registrations_dir>/<bank id>.json
+// (mode 0600, replaced atomically). A bank without banks.<id>.oauth_client_id in the configuration uses the client
+// id of its registration file. Load: kNotFound when there is none, kConfig naming the file when it does not parse.
+BANKFEED_EXPORT Status SaveRegistration(const ClientConfig& config, const std::string& bank_id,
+                                        const ClientRegistration& registration);
+BANKFEED_EXPORT Result<ClientRegistration> LoadRegistration(const ClientConfig& config, const std::string& bank_id);
+BANKFEED_EXPORT Status RemoveRegistration(const ClientConfig& config, const std::string& bank_id);
 
 // The configuration's encrypted store.
 BANKFEED_EXPORT Result<std::unique_ptr<Store>> OpenStore(const ClientConfig& config);

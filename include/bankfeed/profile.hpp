@@ -51,13 +51,31 @@ struct ScaProfile {
   std::chrono::seconds decoupled_timeout{300};
 };
 
-// OAuth2 endpoints, for ScaApproach::kOAuth2. Client authentication is mTLS (tls_client_auth, RFC 8705) with the
-// QWAC; bankfeed never keeps a client secret in a profile.
+// How the client authenticates at the token endpoint. Never a client secret: bankfeed keeps none in a profile.
+enum class ClientAuthMethod {
+  kTlsClientAuth,  // RFC 8705: the QWAC on the mTLS connection, client_id in the form
+  kPrivateKeyJwt,  // OpenID Connect Core §9: a PS256 assertion signed with the QSealC (iss = sub = client_id)
+};
+BANKFEED_EXPORT std::string_view ClientAuthMethodName(ClientAuthMethod m);  // "tls_client_auth", "private_key_jwt"
+
+// The ID-token checks a bank cannot meet, as declared relaxations (each use is logged, never the token).
+struct IdTokenRelaxation {
+  bool nonce_optional = false;   // the bank leaves `nonce` out (one that is present must still match)
+  bool s_hash_optional = false;  // the bank leaves `s_hash` out (one that is present must still match)
+};
+
+// OAuth2 endpoints, for ScaApproach::kOAuth2.
 struct OAuth2Profile {
-  std::string authorization_endpoint;  // https URL the customer's browser is sent to
-  std::string token_endpoint;          // https URL, called with mTLS
+  std::string authorization_endpoint;  // https URL the customer's browser is sent to (from discovery with `issuer`)
+  std::string token_endpoint;          // https URL, called with mTLS (from discovery with `issuer`)
   std::string scope = "AIS";           // Berlin Group pre-step scope; "accounts" for UK, "aisp" for STET
   bool pkce = true;                    // send an S256 code_challenge
+  // OpenID Connect (UK Open Banking): the issuer whose discovery document (issuer + /.well-known/openid-configuration)
+  // gives the endpoints and the JWKS; its ID tokens are validated completely.
+  std::string issuer;
+  ClientAuthMethod client_auth = ClientAuthMethod::kTlsClientAuth;
+  IdTokenRelaxation id_token;
+  std::chrono::seconds request_object_lifetime{600};  // exp - nbf of a FAPI request object; at most 3600
 };
 
 // Deviations from the standard, as data.

@@ -62,6 +62,7 @@ Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSectio
     store.Finish();
   }
   c.tenant = r.String("tenant").value_or("default");
+  c.registrations_dir = ConfigRelative(base, r.String("registrations_dir").value_or("registrations"));
   config::MapReader banks = r.Map("banks");
   YAML::Node banks_node = root.IsMap() ? root["banks"] : YAML::Node();
   if (banks_node.IsMap()) {
@@ -69,6 +70,7 @@ Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSectio
       if (!kv.first.IsScalar()) continue;
       config::MapReader bank = banks.Map(kv.first.Scalar());
       if (auto url = bank.String("base_url")) c.base_urls[kv.first.Scalar()] = *url;
+      if (auto id = bank.String("oauth_client_id")) c.client_ids[kv.first.Scalar()] = *id;
       bank.Finish();
     }
   }

@@ -33,6 +33,12 @@ Result<ConnectionOptions> LoadConnection(const ClientConfig& config, const std::
       options.profile.oauth2->authorization_endpoint =
           Rebase(options.profile.oauth2->authorization_endpoint, *from, *to);
       options.profile.oauth2->token_endpoint = Rebase(options.profile.oauth2->token_endpoint, *from, *to);
+      if (std::string& issuer = options.profile.oauth2->issuer; !issuer.empty()) {
+        // An issuer is compared character for character: a bare origin stays bare.
+        const bool bare = issuer.back() != '/' && issuer.find('/', issuer.find("//") + 2) == std::string::npos;
+        issuer = Rebase(issuer, *from, *to);
+        if (bare && issuer.ends_with('/')) issuer.pop_back();
+      }
     }
     options.profile.base_url = it->second;
     while (!options.profile.base_url.empty() && options.profile.base_url.back() == '/') {
@@ -43,6 +49,13 @@ Result<ConnectionOptions> LoadConnection(const ClientConfig& config, const std::
   options.qseal = config.qseal;
   options.ca_bundle_file = config.ca_bundle_file;
   options.oauth_client_id = config.oauth_client_id;
+  if (auto it = config.client_ids.find(bank_id); it != config.client_ids.end()) {
+    options.oauth_client_id = it->second;
+  } else if (auto registration = LoadRegistration(config, bank_id)) {
+    options.oauth_client_id = registration->client_id;
+  } else if (registration.error().code != ErrorCode::kNotFound) {
+    return tl::unexpected(registration.error());
+  }
   return options;
 }
 

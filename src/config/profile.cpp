@@ -156,15 +156,44 @@ std::optional<YAML::Node> ReadSca(MapReader r, ScaProfile& sca) {
   return oauth2_entry;
 }
 
-OAuth2Profile ReadOAuth2(MapReader r) {
+OAuth2Profile ReadOAuth2(MapReader r, bool openid) {
   OAuth2Profile o;
   const auto endpoint = [](std::string_view url) {
     return config::CheckHttpsUrl(url, {.allow_query = true, .allow_trailing_slash = true});
   };
-  if (auto v = CheckedString(r, "authorization_endpoint", true, endpoint)) o.authorization_endpoint = *v;
-  if (auto v = CheckedString(r, "token_endpoint", true, endpoint)) o.token_endpoint = *v;
+  // An OpenID provider's endpoints come from its discovery document; set here, they would be a second truth.
+  const auto issuer = [](std::string_view url) { return config::CheckHttpsUrl(url, {.allow_trailing_slash = true}); };
+  if (auto v = CheckedString(r, "issuer", openid, issuer)) o.issuer = *v;
+  const bool discovered = !o.issuer.empty();
+  for (std::string_view key : {"authorization_endpoint", "token_endpoint"}) {
+    if (discovered && r.Has(key)) {
+      r.ctx().Fail(r.Node(key), JoinPath(r.path(), key), "set, but the issuer's discovery document gives it");
+    }
+  }
+  if (auto v = CheckedString(r, "authorization_endpoint", !discovered, endpoint)) o.authorization_endpoint = *v;
+  if (auto v = CheckedString(r, "token_endpoint", !discovered, endpoint)) o.token_endpoint = *v;
   if (auto v = CheckedString(r, "scope", false, config::CheckOAuth2Scope)) o.scope = *v;
   ReadBool(r, "pkce", o.pkce);
+  if (auto v = r.Enum<ClientAuthMethod>("client_auth", {{"tls_client_auth", ClientAuthMethod::kTlsClientAuth},
+                                                        {"private_key_jwt", ClientAuthMethod::kPrivateKeyJwt}})) {
+    o.client_auth = *v;
+  }
+  // (Not a section named id_token: a key that names a token reads as a secret, and is refused as one.)
+  const YAML::Node optional_claims = r.Node("optional_id_claims");
+  if (optional_claims.IsDefined()) {
+    const std::string path = JoinPath(r.path(), "optional_id_claims");
+    std::vector<std::string> words = r.StringList("optional_id_claims");
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (words[i] == "nonce") {
+        o.id_token.nonce_optional = true;
+      } else if (words[i] == "s_hash") {
+        o.id_token.s_hash_optional = true;
+      } else {
+        r.ctx().Fail(optional_claims[i], path + "[" + std::to_string(i) + "]", "expected one of nonce, s_hash");
+      }
+    }
+  }
+  ReadDuration(r, "request_object_lifetime_s", 60, 3600, o.request_object_lifetime);
   r.Finish();
   return o;
 }
@@ -394,7 +423,7 @@ void ReadProfile(YamlContext& ctx, const YAML::Node& root, BankProfile& p) {
   if (!oauth2_entry && has_oauth2) ctx.Fail(r.Node("oauth2"), "oauth2", "set, but sca.approaches does not list oauth2");
   MapReader oauth2 = r.Map("oauth2");
   if (has_oauth2) {
-    OAuth2Profile read = ReadOAuth2(oauth2);
+    OAuth2Profile read = ReadOAuth2(oauth2, p.standard == Standard::kUkOpenBanking);
     if (oauth2_entry) p.oauth2 = std::move(read);
   }
 
@@ -424,6 +453,10 @@ void ReadProfile(YamlContext& ctx, const YAML::Node& root, BankProfile& p) {
 }
 
 }  // namespace
+
+std::string_view ClientAuthMethodName(ClientAuthMethod m) {
+  return m == ClientAuthMethod::kPrivateKeyJwt ? "private_key_jwt" : "tls_client_auth";
+}
 
 std::string_view ScaApproachName(ScaApproach a) {
   switch (a) {

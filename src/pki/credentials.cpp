@@ -402,11 +402,19 @@ std::string Credential::SerialHex(bool uppercase) const {
   return out;
 }
 
-std::string Credential::IssuerDn() const {
+namespace {
+
+std::string Rfc2253(const X509_NAME* name) {
   const BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || X509_NAME_print_ex(bio.get(), X509_get_issuer_name(cert_.get()), 0, XN_FLAG_RFC2253) < 0) return {};
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return {};
   return BioContents(bio.get());
 }
+
+}  // namespace
+
+std::string Credential::IssuerDn() const { return Rfc2253(X509_get_issuer_name(cert_.get())); }
+
+std::string Credential::SubjectDn() const { return Rfc2253(X509_get_subject_name(cert_.get())); }
 
 std::string Credential::CertificateDerBase64() const {
   unsigned char* der = nullptr;

@@ -59,6 +59,8 @@ class Credential {
   std::string SerialHex(bool uppercase) const;
   // The issuer as an RFC 4514 string, the way OpenSSL's XN_FLAG_RFC2253 prints it ("CN=...,O=...,C=DE").
   std::string IssuerDn() const;
+  // The subject, the same way (RFC 8705's tls_client_auth_subject_dn).
+  std::string SubjectDn() const;
   // The leaf's DER in standard base64 without line breaks (e.g. the TPP-Signature-Certificate header).
   std::string CertificateDerBase64() const;
 

@@ -15,6 +15,7 @@
 #include "bankfeed/sync.hpp"
 #include "integration/cli_workspace.hpp"
 #include "integration/sandbox_fixture.hpp"
+#include "tools/sandbox/clock.hpp"
 #include "unit/temp_store.hpp"
 
 namespace bankfeed::testing::quarantine {  // a namespace of its own: the tests are compiled in batches

@@ -3,6 +3,9 @@
 #include <cstdlib>
 
 #include "adapters/common/url.hpp"
+#include "bankfeed/registration.hpp"
+#include "pki/credentials.hpp"
+#include "signing/compact_jws.hpp"
 #include "tools/sandbox/scenario.hpp"
 
 namespace bankfeed::testing {
@@ -35,6 +38,8 @@ void SandboxTest::StartBank(const std::string& scenario_yaml) {
   pki_ = pki;
   auto scenario = sandbox::ParseScenario(scenario_yaml, "test-scenario.yaml");
   ASSERT_TRUE(scenario) << scenario.error().message;
+  standard_ = scenario->standard;
+  client_id_.clear();
   sandbox::SandboxOptions options;
   options.cert_file = pki_ + "/server.pem";
   options.key_file = pki_ + "/server.key";
@@ -65,13 +70,61 @@ BankProfile SandboxTest::Profile() const {
   p.timezone = *TimeZone::Locate("Europe/Berlin");
   p.sca.approaches = {ScaApproach::kRedirect, ScaApproach::kDecoupled, ScaApproach::kOAuth2};
   p.sca.decoupled_poll_interval = std::chrono::seconds(1);
-  p.oauth2 = OAuth2Profile{bank_->BaseUrl() + "/oauth/authorize", bank_->BaseUrl() + "/oauth/token", "AIS", true};
+  p.oauth2 = OAuth2Profile{};
+  p.oauth2->authorization_endpoint = bank_->BaseUrl() + "/oauth/authorize";
+  p.oauth2->token_endpoint = bank_->BaseUrl() + "/oauth/token";
   p.transport.bank_id = p.id;
   p.transport.total_timeout = std::chrono::milliseconds(10'000);
   p.retry.base_delay = std::chrono::milliseconds(1);
   p.retry.max_delay = std::chrono::milliseconds(5);
   p.quirks.page_cap = 100;
+  if (standard_ == "uk-ob") {
+    p.standard = Standard::kUkOpenBanking;
+    p.standard_version = "3.1.10";
+    p.base_url = bank_->BaseUrl() + "/open-banking/v3.1/aisp";
+    p.timezone = *TimeZone::Locate("Europe/London");
+    p.sca.approaches = {ScaApproach::kOAuth2};
+    p.oauth2 = OAuth2Profile{};
+    p.oauth2->issuer = bank_->BaseUrl();
+    p.oauth2->scope = "accounts";
+    p.oauth2->pkce = false;
+    p.oauth2->client_auth = ClientAuthMethod::kPrivateKeyJwt;
+    p.jws = JwsOptions{};
+    p.jws->kid = "bankfeed-test-qseal";
+    p.jws->issuer = "0015800001041RHAAY/bankfeed-test";
+  }
   return p;
+}
+
+std::string SandboxTest::SoftwareStatement() const {
+  auto qseal = pki::Credential::Load({pki_ + "/qseal.pem", pki_ + "/qseal.key", "", ""});
+  EXPECT_TRUE(qseal);
+  if (!qseal) return {};
+  const std::string header = R"({"alg":"PS256","kid":"bankfeed-test-qseal","typ":"JWT","x5c":[")" +
+                             qseal->CertificateDerBase64() + "\"]}";
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string claims = R"({"iss":"OpenBanking Ltd","software_id":"bankfeed-test","org_id":"0015800001041RHAAY",)"
+                             R"("software_roles":["AISP"],"iat":)" + std::to_string(now) + "}";
+  auto ssa = signing::SignCompactJwsPs256(header, claims, qseal->key());
+  EXPECT_TRUE(ssa);
+  return ssa ? *ssa : std::string();
+}
+
+std::string SandboxTest::ClientIdFor(const BankProfile& profile) {
+  if (!client_id_.empty()) return client_id_;
+  ConnectionOptions options;
+  options.profile = profile;
+  options.qwac = {pki_ + "/qwac.pem", pki_ + "/qwac.key", "", ""};
+  options.qseal = {pki_ + "/qseal.pem", pki_ + "/qseal.key", "", ""};
+  options.ca_bundle_file = pki_ + "/ca.pem";
+  auto registrar = MakeClientRegistrar(options);
+  EXPECT_TRUE(registrar) << registrar.error().ToString();
+  if (!registrar) return {};
+  auto registration = (*registrar)->Register({SoftwareStatement(), {"https://tpp.example/callback"}});
+  EXPECT_TRUE(registration) << registration.error().ToString();
+  if (registration) client_id_ = registration->client_id;
+  return client_id_;
 }
 
 std::unique_ptr<Connector> SandboxTest::Connect(const BankProfile& profile) {
@@ -88,6 +141,7 @@ std::unique_ptr<Connector> SandboxTest::Connect(const BankProfile& profile,
   options.qwac = {pki_ + "/qwac.pem", pki_ + "/qwac.key", "", ""};
   options.qseal = {pki_ + "/qseal.pem", pki_ + "/qseal.key", "", ""};
   options.ca_bundle_file = pki_ + "/ca.pem";
+  if (profile.standard == Standard::kUkOpenBanking) options.oauth_client_id = ClientIdFor(profile);
   ConnectorEnvironment env;
   env.now = std::move(now);
   env.sleep = [this](std::chrono::milliseconds d) {
@@ -162,7 +216,9 @@ ConsentGrant SandboxTest::Consent(Connector& connector, ScaApproach approach, in
   if (step->redirect_url) {
     std::string back = FollowInBrowser(*step->redirect_url);
     EXPECT_EQ(back.rfind("https://tpp.example/callback", 0), 0u) << back;
-    if (size_t q = back.find('?'); q != std::string::npos) callback = adapters::ParseQuery(back.substr(q + 1));
+    auto params = ParseCallbackUrl(back);  // the query's, or the fragment's (the UK hybrid flow)
+    EXPECT_TRUE(params) << params.error().ToString();
+    if (params) callback = std::move(*params);
   }
   auto status = connector.CompleteConsent(grant, callback, Present());
   EXPECT_TRUE(status) << status.error().ToString();

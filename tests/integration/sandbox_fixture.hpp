@@ -35,8 +35,10 @@ class SandboxTest : public ::testing::Test {
 
   // Starts the bank of the scenario's standard; fails the test on error.
   void StartBank(const std::string& scenario_yaml);
-  // A profile matching the sandbox's defaults, pointed at the running bank.
+  // A profile matching the sandbox's defaults for the running bank's standard, pointed at it.
   BankProfile Profile() const;
+  // The standard of the running bank's scenario.
+  const std::string& standard() const { return standard_; }
   std::unique_ptr<Connector> Connect(const BankProfile& profile);
   // The same with the client's clock given (for simulations that move the sandbox's date).
   std::unique_ptr<Connector> Connect(const BankProfile& profile,
@@ -50,6 +52,11 @@ class SandboxTest : public ::testing::Test {
   // customer at profile's bank. Fails the test (ASSERT_NO_FATAL_FAILURE to stop) when the store refuses.
   void SaveConsentOfPsu1(Store& store, const std::string& tenant, const BankProfile& profile,
                          std::function<std::chrono::system_clock::time_point()> now, int frequency_per_day = 4);
+  // A banks that issues client ids (UK Open Banking): the client id the connectors use, registered once per bank with
+  // a software statement signed by the test QSealC.
+  std::string ClientIdFor(const BankProfile& profile);
+  // The software statement the test TPP's directory would issue.
+  std::string SoftwareStatement() const;
   // The customer's browser: GET without a client certificate; returns the Location of the redirect.
   std::string FollowInBrowser(const std::string& url);
 
@@ -64,6 +71,8 @@ class SandboxTest : public ::testing::Test {
 
  private:
   std::unique_ptr<sandbox::SandboxServer> bank_;
+  std::string standard_;
+  std::string client_id_;  // registered at the running bank, when its standard registers clients
 };
 
 }  // namespace bankfeed::testing

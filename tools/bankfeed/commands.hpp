@@ -35,5 +35,6 @@ void AddFetchCommand(CLI::App& app, int& exit_code);    // fetch_cmd.cpp: accoun
 void AddSyncCommand(CLI::App& app, int& exit_code);     // sync_cmd.cpp: the sync engine over the store's consents
 void AddFeedCommand(CLI::App& app, int& exit_code);     // feed_cmd.cpp: changes after a cursor
 void AddForgetCommand(CLI::App& app, int& exit_code);   // forget_cmd.cpp: revoke and erase a customer
+void AddRegisterCommand(CLI::App& app, int& exit_code); // register_cmd.cpp: dynamic client registration
 
 }  // namespace bankfeed::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   bankfeed::cli::AddSyncCommand(app, exit_code);
   bankfeed::cli::AddFeedCommand(app, exit_code);
   bankfeed::cli::AddForgetCommand(app, exit_code);
+  bankfeed::cli::AddRegisterCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

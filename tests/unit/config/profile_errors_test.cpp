@@ -199,6 +199,24 @@ TEST(BankProfileErrors, OAuth2SectionIffListed) {
             "banks/bank-x.yaml:11:10: oauth2.scope: scope tokens are separated by single spaces");
 }
 
+TEST(BankProfileErrors, OpenIdProviderKeys) {
+  const std::string oauth_sca = "sca: {approaches: [oauth2]}\n";
+  EXPECT_EQ(Extra(oauth_sca + "oauth2:\n  issuer: https://as.example\n  client_auth: private_key_jwt\n"
+                              "  optional_id_claims: [nonce, s_hash]\n"
+                              "  request_object_lifetime_s: 3600\n"),
+            "<loaded>");
+  EXPECT_EQ(Extra(oauth_sca + "oauth2:\n  issuer: https://as.example\n  token_endpoint: https://as.example/t\n"),
+            "banks/bank-x.yaml:10:19: oauth2.token_endpoint: set, but the issuer's discovery document gives it");
+  EXPECT_EQ(Extra(oauth_sca + "oauth2:\n  issuer: http://as.example\n"),
+            "banks/bank-x.yaml:9:11: oauth2.issuer: must be an https URL (https://host[:port][/path])");
+  EXPECT_EQ(Extra(oauth_sca + "oauth2:\n  issuer: https://as.example\n  client_auth: client_secret_basic\n"),
+            "banks/bank-x.yaml:10:16: oauth2.client_auth: expected one of tls_client_auth, private_key_jwt");
+  EXPECT_EQ(Extra(oauth_sca + "oauth2:\n  issuer: https://as.example\n  request_object_lifetime_s: 3601\n"),
+            "banks/bank-x.yaml:10:30: oauth2.request_object_lifetime_s: expected an integer from 60 to 3600");
+  EXPECT_EQ(Extra(oauth_sca + "oauth2:\n  issuer: https://as.example\n  optional_id_claims: [nonce, iss]\n"),
+            "banks/bank-x.yaml:10:31: oauth2.optional_id_claims[1]: expected one of nonce, s_hash");
+}
+
 TEST(BankProfileErrors, DateQueryFormat) {
   const auto format_error = [](const std::string& format) {
     return Extra("quirks:\n  date_query_format: \"" + format + "\"\n");

@@ -40,19 +40,36 @@ std::string WithId(const std::string& id) {
 TEST(BankProfileBundled, AllLoadSortedById) {
   auto profiles = LoadBankProfiles(kBanksDir);
   ASSERT_TRUE(profiles.has_value()) << profiles.error().message;
-  ASSERT_EQ(profiles->size(), 3u);
+  ASSERT_EQ(profiles->size(), 4u);
   EXPECT_EQ((*profiles)[0].id, "sandbox-alpha");
   EXPECT_EQ((*profiles)[1].id, "sandbox-beta");
-  EXPECT_EQ((*profiles)[2].id, "sandbox-gamma");
+  EXPECT_EQ((*profiles)[2].id, "sandbox-delta");
+  EXPECT_EQ((*profiles)[3].id, "sandbox-gamma");
   for (const BankProfile& p : *profiles) {
     EXPECT_EQ(p.transport.bank_id, p.id);
-    EXPECT_EQ(p.standard, Standard::kBerlinGroup);
-    EXPECT_EQ(p.standard_version, "1.3.11");
     EXPECT_TRUE(p.base_url.starts_with("https://127.0.0.1:")) << p.base_url;
     EXPECT_FALSE(p.display_name.empty());
+    if (p.standard == Standard::kUkOpenBanking) continue;  // SandboxDelta below
+    EXPECT_EQ(p.standard, Standard::kBerlinGroup);
+    EXPECT_EQ(p.standard_version, "1.3.11");
     EXPECT_TRUE(p.cavage.Validate().has_value());
     EXPECT_FALSE(p.jws.has_value());
   }
+}
+
+TEST(BankProfileBundled, SandboxDelta) {
+  auto p = LoadBankProfile(kBanksDir + "/sandbox-delta.yaml");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(p->standard, Standard::kUkOpenBanking);
+  ASSERT_TRUE(p->oauth2);
+  EXPECT_EQ(p->oauth2->issuer, "https://127.0.0.1:8443");
+  EXPECT_TRUE(p->oauth2->authorization_endpoint.empty()) << "from discovery";
+  EXPECT_EQ(p->oauth2->client_auth, ClientAuthMethod::kPrivateKeyJwt);
+  EXPECT_FALSE(p->oauth2->pkce);
+  EXPECT_FALSE(p->oauth2->id_token.nonce_optional);
+  EXPECT_EQ(p->oauth2->request_object_lifetime, std::chrono::seconds(600));
+  ASSERT_TRUE(p->jws);
+  EXPECT_EQ(p->jws->kid, "bankfeed-test-qseal");
 }
 
 TEST(BankProfileBundled, SandboxAlpha) {

@@ -1,0 +1,212 @@
+// UK Open Banking account-access consents and the FAPI hybrid flow: the consent created with a client-credentials
+// token, the customer sent to the bank with a signed request object, the ID token of the callback validated
+// completely before the code is redeemed, revocation.
+#include <algorithm>
+
+#include "adapters/common/bank_error.hpp"
+#include "adapters/common/oauth2.hpp"
+#include "adapters/uk_ob/connector.hpp"
+#include "adapters/uk_ob/id_token.hpp"
+#include "adapters/uk_ob/mapping.hpp"
+#include "common/json_object.hpp"
+#include "log/log.hpp"
+
+namespace bankfeed::uk_ob {
+namespace {
+
+// The UK permission codes for what the customer is asked. kInvalidArgument naming the field for what a UK
+// consent cannot say.
+Result<std::vector<std::string>> Permissions(const ConsentRequest& request, std::string_view bank_id) {
+  const auto refuse = [&](std::string message) {
+    return tl::unexpected(adapters::BankError(ErrorCode::kInvalidArgument, "consent." + message, bank_id));
+  };
+  if (request.scope == ConsentRequest::Scope::kListedAccounts) {
+    return refuse("scope: listed-accounts cannot be asked of a UK Open Banking bank: the customer picks the accounts "
+                  "at the bank");
+  }
+  const ConsentPermissions& p = request.permissions;
+  std::vector<std::string> out{p.account_details ? "ReadAccountsDetail" : "ReadAccountsBasic"};
+  if (request.scope == ConsentRequest::Scope::kAccountsOnly) return out;
+  if (p.balances) out.emplace_back("ReadBalances");
+  if (p.transactions) {
+    if (!p.credits && !p.debits) return refuse("permissions: transactions without credits or debits");
+    out.emplace_back(p.transaction_details ? "ReadTransactionsDetail" : "ReadTransactionsBasic");
+    if (p.credits) out.emplace_back("ReadTransactionsCredits");
+    if (p.debits) out.emplace_back("ReadTransactionsDebits");
+  }
+  return out;
+}
+
+Result<Consent> ParseConsent(std::string_view body, const BankProfile& profile, std::string_view what) {
+  NormalizeOptions options;
+  options.standard = Standard::kUkOpenBanking;
+  options.timezone = profile.timezone;
+  options.quirks = profile.quirks.values;
+  simdjson::padded_string padded(body);
+  auto consent = MapConsent(padded, options);
+  if (!consent) {
+    Error e = std::move(consent).error();
+    e.message = std::string(what) + ": " + e.message;
+    e.bank_id = profile.id;
+    return tl::unexpected(std::move(e));
+  }
+  return consent;
+}
+
+}  // namespace
+
+Result<ScaStep> UkConnector::StartConsent(const ConsentRequest& request, const PsuContext& psu, ConsentGrant& grant) {
+  (void)psu;  // the customer is identified at the bank, never by the TPP
+  if (request.approach && *request.approach != ScaApproach::kOAuth2) {
+    return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument,
+                                         "consent.approach: UK Open Banking authorises with the OAuth2 hybrid flow")));
+  }
+  if (request.redirect_uri.empty()) {
+    return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "consent.redirect_uri: missing")));
+  }
+  BANKFEED_ASSIGN_OR_RETURN(std::vector<std::string> permissions, Permissions(request, profile_.id));
+  BANKFEED_ASSIGN_OR_RETURN(const Discovery* provider, Provider());
+  BANKFEED_ASSIGN_OR_RETURN(std::string client_token, ClientToken());
+
+  // The consent lasts to the end of its last day in the bank's time.
+  const int64_t end_local = (static_cast<int64_t>(request.valid_until.days_since_epoch) + 1) * 86400 - 1;
+  const DateTime expires{profile_.timezone.LocalToUtc(end_local), 0, 0};
+  std::string data = JsonObjectWriter()
+                         .StrList("Permissions", permissions)
+                         .Str("ExpirationDateTime", expires.ToString())
+                         .Finish();
+  Call call;
+  call.method = "POST";
+  call.url = ApiUrl("/account-access-consents");
+  call.body = JsonObjectWriter().Raw("Data", data).Raw("Risk", "{}").Finish();
+  call.bearer = client_token;
+  call.operation = "create consent";
+  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+  BANKFEED_ASSIGN_OR_RETURN(Consent consent, ParseConsent(response.body, profile_, "create consent"));
+  if (!consent.consent_id || consent.consent_id->empty()) {
+    return tl::unexpected(BodyError(Error(ErrorCode::kProtocol, "Data.ConsentId: missing"), "create consent", response));
+  }
+
+  grant.bank_id = profile_.id;
+  grant.consent_id = *consent.consent_id;
+  grant.approach = ScaApproach::kOAuth2;
+  grant.status = ConsentStatus::kReceived;
+  grant.request = request;
+  grant.oauth_state = adapters::RandomUrlToken(24);
+  grant.oauth_nonce = adapters::RandomUrlToken(24);
+  grant.pkce_verifier.clear();
+
+  RequestObjectClaims claims;
+  claims.client_id = client_id_;
+  claims.issuer = provider->issuer;
+  claims.redirect_uri = request.redirect_uri;
+  claims.scope = profile_.oauth2->scope.find("openid") == std::string::npos ? "openid " + profile_.oauth2->scope
+                                                                            : profile_.oauth2->scope;
+  claims.state = grant.oauth_state;
+  claims.nonce = grant.oauth_nonce;
+  claims.intent_id = grant.consent_id;
+  claims.now = WallSeconds();
+  claims.lifetime = profile_.oauth2->request_object_lifetime;
+  BANKFEED_ASSIGN_OR_RETURN(std::string request_object, signer_.RequestObject(claims));
+
+  std::string url = provider->authorization_endpoint;
+  url += url.find('?') == std::string::npos ? '?' : '&';
+  url += adapters::FormEncode({{"client_id", client_id_},
+                               {"response_type", "code id_token"},
+                               {"scope", claims.scope},
+                               {"redirect_uri", request.redirect_uri},
+                               {"state", grant.oauth_state},
+                               {"nonce", grant.oauth_nonce},
+                               {"request", request_object}});
+  ScaStep step;
+  step.approach = ScaApproach::kOAuth2;
+  step.redirect_url = std::move(url);
+  step.status = ConsentStatus::kReceived;
+  log::Info("uk.consent.created", {{"bank", profile_.id}, {"request_id", response.request_id}});
+  return step;
+}
+
+Result<ConsentStatus> UkConnector::CompleteConsent(ConsentGrant& grant, const CallbackParams& callback,
+                                                   const PsuContext& psu) {
+  (void)psu;
+  BANKFEED_ASSIGN_OR_RETURN(std::string code, adapters::AuthorizationCode(grant, callback, profile_.id));
+  BANKFEED_ASSIGN_OR_RETURN(const Discovery* provider, Provider());
+
+  // The ID token first: nothing from the callback is used before it proves the bank issued it for this request.
+  const auto id_token = callback.find("id_token");
+  IdTokenExpectations expect;
+  expect.bank_id = profile_.id;
+  expect.issuer = provider->issuer;
+  expect.client_id = client_id_;
+  expect.nonce = grant.oauth_nonce;
+  expect.intent_id = grant.consent_id;
+  expect.code = code;
+  expect.state = callback.at("state");
+  expect.now = WallSeconds();
+  expect.relax.nonce_optional = profile_.oauth2->id_token.nonce_optional;
+  expect.relax.s_hash_optional = profile_.oauth2->id_token.s_hash_optional;
+  const std::string_view token = id_token == callback.end() ? std::string_view() : std::string_view(id_token->second);
+  BANKFEED_ASSIGN_OR_RETURN(std::shared_ptr<const Jwks> keys, Keys(false));
+  auto claims = ValidateIdToken(token, *keys, expect);
+  if (!claims && claims.error().code == ErrorCode::kNotFound) {
+    // A kid the cached keys lack: the bank may have rotated its keys. Read them again, once.
+    BANKFEED_ASSIGN_OR_RETURN(keys, Keys(true));
+    claims = ValidateIdToken(token, *keys, expect);
+  }
+  if (!claims) {
+    Error e = std::move(claims).error();
+    if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kConsentInvalid;
+    log::Warn("uk.id_token.refused", {{"bank", profile_.id}, {"reason", e.message}});
+    return tl::unexpected(std::move(e));
+  }
+
+  BANKFEED_ASSIGN_OR_RETURN(const adapters::GrantTokens* tokens, Tokens());
+  BANKFEED_RETURN_IF_ERROR(tokens->RedeemCode(grant, code, grant.request.redirect_uri));
+  grant.oauth_nonce.clear();
+  grant.status = ConsentStatus::kValid;
+  grant.authorised_at = DateTime{NowSeconds(), 0, 0};  // the business clock: reconfirmation is counted in its days
+  log::Info("uk.consent.authorised", {{"bank", profile_.id}});
+  return grant.status;
+}
+
+Result<Consent> UkConnector::GetConsent(ConsentGrant& grant) {
+  if (grant.consent_id.empty()) {
+    return tl::unexpected(WithBank(Error(ErrorCode::kConsentInvalid, "the consent was never created")));
+  }
+  BANKFEED_ASSIGN_OR_RETURN(std::string client_token, ClientToken());
+  Call call;
+  call.url = ApiUrl("/account-access-consents/" + adapters::PercentEncode(grant.consent_id));
+  call.bearer = std::move(client_token);
+  call.operation = "get consent";
+  BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
+  BANKFEED_ASSIGN_OR_RETURN(Consent consent, ParseConsent(response.body, profile_, "get consent"));
+  if (!consent.consent_id) consent.consent_id = grant.consent_id;
+  // Authorised at the bank is valid here only once the hybrid flow gave this grant its tokens.
+  if (consent.status && !(*consent.status == ConsentStatus::kValid && grant.access_token.empty())) {
+    grant.status = *consent.status;
+  }
+  return consent;
+}
+
+Status UkConnector::RevokeConsent(ConsentGrant& grant) {
+  if (!grant.consent_id.empty()) {
+    BANKFEED_ASSIGN_OR_RETURN(std::string client_token, ClientToken());
+    Call call;
+    call.method = "DELETE";
+    call.url = ApiUrl("/account-access-consents/" + adapters::PercentEncode(grant.consent_id));
+    call.bearer = std::move(client_token);
+    call.operation = "revoke consent";
+    // Not revoked: the tokens stay, so that the caller saves them and can try again.
+    BANKFEED_RETURN_IF_ERROR(Exchange(call));
+  }
+  grant.access_token.clear();
+  grant.refresh_token.clear();
+  grant.access_token_expires.reset();
+  grant.oauth_state.clear();
+  grant.oauth_nonce.clear();
+  grant.pkce_verifier.clear();
+  grant.status = ConsentStatus::kTerminated;
+  return {};
+}
+
+}  // namespace bankfeed::uk_ob

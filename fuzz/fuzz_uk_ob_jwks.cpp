@@ -1,0 +1,23 @@
+// Fuzzes bankfeed::uk_ob::ParseJwks, a UK bank's JSON Web Key Set. A refusal is kInvalidInput; a parsed set holds
+// only usable RSA keys, and Find agrees with the set (an empty kid finds the only key, or none).
+#include "fuzz_common.hpp"
+
+#include "adapters/uk_ob/jwks.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using bankfeed::fuzz::Check;
+  namespace uk = bankfeed::uk_ob;
+  const auto jwks = uk::ParseJwks(bankfeed::fuzz::AsText(data, size));
+  if (!jwks) {
+    Check(jwks.error().code == bankfeed::ErrorCode::kInvalidInput && !jwks.error().message.empty());
+    return 0;
+  }
+  for (const uk::SigningKey& key : jwks->keys) {
+    Check(key.key != nullptr);
+    const uk::SigningKey* found = jwks->Find(key.kid);
+    Check(found != nullptr);
+    if (!key.kid.empty()) Check(found->kid == key.kid);
+  }
+  Check((jwks->Find("") != nullptr) == (jwks->keys.size() == 1));
+  return 0;
+}
