@@ -1,4 +1,4 @@
-// The boundary between the sandbox core and a standard's module (berlin_group/, later uk_ob/ and stet/).
+// The boundary between the sandbox core and a standard's module (berlin_group/, uk_ob/, later stet/).
 //
 // The core owns the HTTPS server, client certificates, the scenario, the clock, the quota, OAuth2, faults and the
 // statistics. A module registers its routes on a Router and answers them. Bank API routes go through the core's
@@ -50,7 +50,7 @@ struct Services {
 struct ApiCall {
   const httplib::Request& req;
   httplib::Response& res;
-  int64_t index = 0;  // 1-based among all /v1 requests
+  int64_t index = 0;  // 1-based among all bank API requests
   int64_t page = 0;   // paginated routes: the page asked for (1 without page=), 0 when malformed
   std::optional<FaultKind> link_fault;  // next_loop / foreign_next to apply to this page's links
   bool link_fault_used = false;         // set by the renderer when it applied link_fault
@@ -67,6 +67,9 @@ class Router {
   virtual void Api(std::string_view method, const std::string& pattern, ApiHandler handler, bool paginated) = 0;
   // A customer-facing page: no client certificate, no signature, no faults.
   virtual void Page(std::string_view method, const std::string& pattern, PageHandler handler) = 0;
+  // An authorization-server endpoint (token, client registration): a valid client certificate and nothing else;
+  // no request authentication, no faults, not counted as a bank API request.
+  virtual void Protected(std::string_view method, const std::string& pattern, PageHandler handler) = 0;
 };
 
 class StandardModule {
@@ -79,6 +82,12 @@ class StandardModule {
   // The consent_expired fault: the consent the request names becomes expired.
   virtual void ExpireConsent(const httplib::Request& req) = 0;
   virtual void RegisterRoutes(Router& router) = 0;
+  // Where the standard's bank API lives: an unknown path under one of these gets the API checks and a 404 in the
+  // standard's format (and counts as a bank API request). Berlin Group's /v1/ unless a module says otherwise.
+  virtual std::vector<std::string> ApiPrefixes() const { return {"/v1/"}; }
+  // Called first for every bank API request, before any check: headers every answer of the standard carries
+  // (UK Open Banking: x-fapi-interaction-id).
+  virtual void BeginApiResponse(const httplib::Request& /*req*/, httplib::Response& /*res*/) {}
 };
 
 // modules.cpp: the one explicit table of standards with a module. nullptr for a standard without one.

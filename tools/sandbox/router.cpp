@@ -63,6 +63,7 @@ bool HttpRouter::RequireClientCertificate(const httplib::Request& req, httplib::
 void HttpRouter::ServeApi(const httplib::Request& req, httplib::Response& res, const ApiHandler& handler,
                           bool paginated) {
   const int64_t index = ++services_.stats.api_requests;
+  module_.BeginApiResponse(req, res);
   if (close_connections_) res.set_header("Connection", "close");
   if (req.has_header("X-Request-ID")) res.set_header("X-Request-ID", req.get_header_value("X-Request-ID"));
   if (!RequireClientCertificate(req, res)) return;
@@ -107,10 +108,13 @@ void HttpRouter::Fallback() {
   const ApiHandler not_found = [this](ApiCall& call) {
     module_.WriteError(call.res, {404, "RESOURCE_UNKNOWN", "no such endpoint", {}});
   };
+  const std::vector<std::string> prefixes = module_.ApiPrefixes();
   for (std::string_view method : {"GET", "POST", "DELETE", "PUT", "PATCH"}) {
-    Register(method, "/v1/.*", [this, not_found](const httplib::Request& req, httplib::Response& res) {
-      ServeApi(req, res, not_found, false);
-    });
+    for (const std::string& prefix : prefixes) {
+      Register(method, prefix + ".*", [this, not_found](const httplib::Request& req, httplib::Response& res) {
+        ServeApi(req, res, not_found, false);
+      });
+    }
     Register(method, ".*", [](const httplib::Request&, httplib::Response& res) {
       res.status = 404;
       res.set_content("not found\n", "text/plain");

@@ -15,9 +15,10 @@ class HttpRouter final : public Router {
   void Api(std::string_view method, const std::string& pattern, ApiHandler handler, bool paginated) override;
   void Page(std::string_view method, const std::string& pattern, PageHandler handler) override;
 
-  // A core route that needs a valid client certificate (OAuth2 token endpoint, /sandbox admin).
-  void Protected(std::string_view method, const std::string& pattern, PageHandler handler);
-  // Registered last: unknown /v1 paths get the API checks and a 404 in the standard's format, others a plain 404.
+  // A route that needs a valid client certificate (OAuth2 token endpoint, client registration, /sandbox admin).
+  void Protected(std::string_view method, const std::string& pattern, PageHandler handler) override;
+  // Registered last: unknown paths under the module's ApiPrefixes() get the API checks and a 404 in the standard's
+  // format, others a plain 404.
   void Fallback();
 
   // Writes 401 CERTIFICATE_MISSING / CERTIFICATE_INVALID and counts it unless the connection has a valid client

@@ -124,6 +124,31 @@ struct Requirements {
   std::map<std::string, std::string> headers;
 };
 
+// OpenID Connect / FAPI behaviour of a bank's authorization server (scenario behaviour.oidc; README "OpenID
+// Connect and FAPI"). Generic: UK Open Banking uses it today, STET and Berlin Group OAuth banks may later.
+enum class ClientAuthMethod { kTlsClientAuth, kPrivateKeyJwt };
+std::string_view ClientAuthMethodName(ClientAuthMethod method);  // "tls_client_auth", "private_key_jwt"
+enum class RefreshMode { kRotate, kReuse, kNone };
+// Exactly one thing wrong in the front-channel ID token (the hybrid flow's redirect).
+enum class IdTokenFault {
+  kWrongKey, kAlgNone, kHs256PublicKey, kBadCHash, kBadSHash, kOtherNonce, kOtherIntentId, kExpired, kOtherIssuer,
+  kOtherAudience, kUnknownKid, kFutureIat, kMissingNonce, kMissingSHash, kMissingCHash,
+};
+std::string_view IdTokenFaultName(IdTokenFault fault);  // the scenario's spelling: "wrong_key", ...
+// One lie in the discovery document.
+enum class DiscoveryFault { kOtherIssuer, kHttpJwksUri, kForeignJwksUri };
+
+struct OidcOptions {
+  std::vector<ClientAuthMethod> client_auth = {ClientAuthMethod::kTlsClientAuth, ClientAuthMethod::kPrivateKeyJwt};
+  RefreshMode refresh_tokens = RefreshMode::kRotate;
+  std::optional<IdTokenFault> id_token_fault;
+  bool rotate_signing_key = false;  // the first JWKS fetch lacks the key ID tokens are signed with
+  std::optional<DiscoveryFault> discovery_fault;
+  bool require_customer_ip = false;  // AIS reads need x-fapi-customer-ip-address
+
+  bool Supports(ClientAuthMethod m) const;
+};
+
 struct Behaviour {
   int64_t page_size = 50;
   IdMode ids = IdMode::kStable;
@@ -138,6 +163,7 @@ struct Behaviour {
   int64_t token_ttl_s = 3600;
   WireOptions wire;
   Requirements require;
+  OidcOptions oidc;
 
   bool Offers(ScaApproachKind a) const;
 };

@@ -1,4 +1,4 @@
-// Scenario behaviour: paging, ids, quota, SCA, wire shapes, enforced quirks and faults.
+// Scenario behaviour: paging, ids, quota, SCA, wire shapes, enforced quirks, faults and OpenID Connect (oidc).
 #include <algorithm>
 #include <array>
 
@@ -25,6 +25,29 @@ constexpr std::array<std::pair<std::string_view, FaultKind>, 13> kFaultKinds{{
     {"consent_expired", FaultKind::kConsentExpired},
     {"next_loop", FaultKind::kNextLoop},
     {"foreign_next", FaultKind::kForeignNext},
+}};
+
+constexpr std::array<std::pair<std::string_view, ClientAuthMethod>, 2> kClientAuthMethods{{
+    {"tls_client_auth", ClientAuthMethod::kTlsClientAuth},
+    {"private_key_jwt", ClientAuthMethod::kPrivateKeyJwt},
+}};
+
+constexpr std::array<std::pair<std::string_view, IdTokenFault>, 15> kIdTokenFaults{{
+    {"wrong_key", IdTokenFault::kWrongKey},
+    {"alg_none", IdTokenFault::kAlgNone},
+    {"hs256_public_key", IdTokenFault::kHs256PublicKey},
+    {"bad_c_hash", IdTokenFault::kBadCHash},
+    {"bad_s_hash", IdTokenFault::kBadSHash},
+    {"other_nonce", IdTokenFault::kOtherNonce},
+    {"other_intent_id", IdTokenFault::kOtherIntentId},
+    {"expired", IdTokenFault::kExpired},
+    {"other_issuer", IdTokenFault::kOtherIssuer},
+    {"other_audience", IdTokenFault::kOtherAudience},
+    {"unknown_kid", IdTokenFault::kUnknownKid},
+    {"future_iat", IdTokenFault::kFutureIat},
+    {"missing_nonce", IdTokenFault::kMissingNonce},
+    {"missing_s_hash", IdTokenFault::kMissingSHash},
+    {"missing_c_hash", IdTokenFault::kMissingCHash},
 }};
 
 void Fail(MapReader& r, std::string_view key, std::string_view reason) {
@@ -141,7 +164,56 @@ void ReadRequire(MapReader& r, Requirements& out) {
   r.Finish();
 }
 
+void ReadOidc(MapReader& r, OidcOptions& out) {
+  if (r.Has("client_auth")) {
+    out.client_auth.clear();
+    const std::vector<std::string> words = r.StringList("client_auth");
+    for (const std::string& w : words) {
+      const auto* it = std::find_if(kClientAuthMethods.begin(), kClientAuthMethods.end(),
+                                    [&](const auto& entry) { return entry.first == w; });
+      if (it == kClientAuthMethods.end()) {
+        Fail(r, "client_auth", "expected a list of tls_client_auth, private_key_jwt");
+      } else if (out.Supports(it->second)) {
+        Fail(r, "client_auth", "lists " + w + " twice");
+      } else {
+        out.client_auth.push_back(it->second);
+      }
+    }
+    if (words.empty()) Fail(r, "client_auth", "expected at least one of tls_client_auth, private_key_jwt");
+  }
+  out.refresh_tokens = r.Enum<RefreshMode>("refresh_tokens", {{"rotate", RefreshMode::kRotate},
+                                                              {"reuse", RefreshMode::kReuse},
+                                                              {"none", RefreshMode::kNone}})
+                           .value_or(RefreshMode::kRotate);
+  const std::vector<std::pair<std::string_view, IdTokenFault>> faults(kIdTokenFaults.begin(), kIdTokenFaults.end());
+  out.id_token_fault = r.Enum<IdTokenFault>("id_token_fault", faults);
+  out.rotate_signing_key = r.Bool("rotate_signing_key").value_or(false);
+  out.discovery_fault = r.Enum<DiscoveryFault>("discovery_fault", {{"other_issuer", DiscoveryFault::kOtherIssuer},
+                                                                   {"http_jwks_uri", DiscoveryFault::kHttpJwksUri},
+                                                                   {"foreign_jwks_uri", DiscoveryFault::kForeignJwksUri}});
+  out.require_customer_ip = r.Bool("require_customer_ip").value_or(false);
+  r.Finish();
+}
+
 }  // namespace
+
+std::string_view ClientAuthMethodName(ClientAuthMethod method) {
+  for (const auto& [name, m] : kClientAuthMethods) {
+    if (m == method) return name;
+  }
+  return "unknown";
+}
+
+std::string_view IdTokenFaultName(IdTokenFault fault) {
+  for (const auto& [name, f] : kIdTokenFaults) {
+    if (f == fault) return name;
+  }
+  return "unknown";
+}
+
+bool OidcOptions::Supports(ClientAuthMethod m) const {
+  return std::find(client_auth.begin(), client_auth.end(), m) != client_auth.end();
+}
 
 std::string_view FaultKindName(FaultKind kind) {
   for (const auto& [name, k] : kFaultKinds) {
@@ -197,6 +269,8 @@ void ReadBehaviour(MapReader& r, Behaviour& out) {
   ReadWire(wire, out.wire);
   MapReader require = r.Map("require");
   ReadRequire(require, out.require);
+  MapReader oidc = r.Map("oidc");
+  ReadOidc(oidc, out.oidc);
   r.Finish();
 }
 

@@ -15,6 +15,11 @@ std::string Stats::ToJson() const {
   w.Key("rejected_client_certificate").Int(rejected_client_certificate.load());
   w.Key("quota_refusals").Int(quota_refusals.load());
   w.Key("faults_injected").Int(faults_injected.load());
+  w.Key("bad_registration").Int(bad_registration.load());
+  w.Key("bad_client_auth").Int(bad_client_auth.load());
+  w.Key("bad_request_object").Int(bad_request_object.load());
+  w.Key("bad_grant").Int(bad_grant.load());
+  w.Key("bad_access_token").Int(bad_access_token.load());
   w.EndObject();
   return w.Take();
 }

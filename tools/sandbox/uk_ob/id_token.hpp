@@ -1,0 +1,32 @@
+// The sandbox bank's ID tokens (OpenID Connect Core §2, FAPI 1.0 Advanced 5.2.2), PS256 with the bank's key:
+// header {"alg":"PS256","kid":...,"typ":"JWT"}; claims iss, sub (the consent id), aud (the client id), iat, exp
+// (iat + 600), auth_time, nonce, openbanking_intent_id (the consent id), acr, and
+// - front channel (the hybrid flow's redirect): c_hash and s_hash of the code and the state;
+// - back channel (the token response): at_hash of the access token.
+// With behaviour.oidc.id_token_fault the front-channel token gets exactly that one thing wrong. Times are real Unix
+// seconds, never the simulated day.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "tools/sandbox/scenario.hpp"
+#include "tools/sandbox/uk_ob/bank_keys.hpp"
+
+namespace bankfeed::sandbox::uk_ob {
+
+inline constexpr int64_t kIdTokenLifetimeS = 600;
+
+struct IdTokenContent {
+  std::string issuer, client_id, consent_id, nonce;
+  int64_t now = 0, auth_time = 0;
+  // Exactly one of these two sets: the front channel's code and state, or the back channel's access token.
+  std::string code, state;
+  std::string access_token;
+};
+
+// The signed token. `fault` applies to front-channel tokens only (pass std::nullopt for the token response).
+std::string MakeIdToken(const IdTokenContent& content, const BankKeys& keys, std::optional<IdTokenFault> fault);
+
+}  // namespace bankfeed::sandbox::uk_ob
