@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make demo`: the whole path on the bundled sandbox banks, on loopback only.
 #   1. makes a throwaway test PKI (CA, bank server certificate, the TPP's QWAC and QSealC);
-#   2. starts three Berlin Group sandbox banks with different quirks (specs/sandbox/*.yaml);
-#   3. for a few customers: consent (redirect, OAuth2 pre-step, decoupled), kept in an encrypted SQLite store;
+#   2. starts three Berlin Group sandbox banks with different quirks and one UK Open Banking bank
+#      (specs/sandbox/*.yaml), and registers with the UK bank (dynamic client registration, signed with the QSealC);
+#   3. for a few customers: consent (redirect, OAuth2 pre-step, decoupled; the UK hybrid flow with its signed
+#      request object and validated ID token), kept in an encrypted SQLite store;
 #   4. syncs every consent into the store and prints the feed;
 #   5. moves the banks' simulated date on (pending rows book), syncs again and prints only what changed;
 #   6. the same through bankfeedd, the gRPC daemon: bankfeedctl starts and completes consents, triggers a sync, pages
@@ -29,9 +31,9 @@ echo "== test PKI (throwaway, FAKE identities)"
 bash "$root/tests/pki/make-test-pki.sh" "$work/pki" >/dev/null 2>&1
 pki=$work/pki
 
-start_bank() {  # name
-  local name=$1
-  "$cli" sandbox --standard berlin-group --scenario "$root/specs/sandbox/$name.yaml" --listen 127.0.0.1:0 \
+start_bank() {  # name [standard]
+  local name=$1 standard=${2:-berlin-group}
+  "$cli" sandbox --standard "$standard" --scenario "$root/specs/sandbox/$name.yaml" --listen 127.0.0.1:0 \
     --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" --today "$today" \
     --port-file "$work/$name.port" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=("$!")
@@ -48,9 +50,11 @@ wait_port() {  # name
 }
 
 echo "== starting sandbox banks on 127.0.0.1"
+banks=(alpha beta gamma delta)
 for bank in alpha beta gamma; do start_bank "$bank"; done
+start_bank delta uk-ob
 declare -A port
-for bank in alpha beta gamma; do
+for bank in "${banks[@]}"; do
   port[$bank]=$(wait_port "$bank")
   echo "   sandbox-$bank  https://127.0.0.1:${port[$bank]}  ($(grep -m1 '^#' "$root/specs/sandbox/$bank.yaml" | sed 's/^# *//'))"
 done
@@ -69,6 +73,7 @@ banks:
   sandbox-alpha: {base_url: "https://127.0.0.1:${port[alpha]}"}
   sandbox-beta: {base_url: "https://127.0.0.1:${port[beta]}"}
   sandbox-gamma: {base_url: "https://127.0.0.1:${port[gamma]}"}
+  sandbox-delta: {base_url: "https://127.0.0.1:${port[delta]}/open-banking/v3.1/aisp"}
 YAML
 config=$work/bankfeed.yaml
 # The at-rest key (throwaway): one key id and 32 random bytes, mode 0600.
@@ -76,8 +81,28 @@ config=$work/bankfeed.yaml
 
 field() { sed -n "s/^$1: //p"; }
 
-# The customer's browser: opens the SCA page (approved at once in sandbox mode) and returns where the bank sent it.
-browser() { curl -sS --cacert "$pki/ca.pem" -o /dev/null -w '%{redirect_url}' "$1"; }
+# The customer's browser: opens the SCA page (approved at once in sandbox mode) and returns where the bank sent it,
+# fragment included (the UK hybrid flow answers in the fragment).
+browser() {
+  curl -sS --cacert "$pki/ca.pem" -o /dev/null -D - "$1" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p'
+}
+
+# The software statement the TPP's directory would issue (here signed with the demo QSealC, its certificate in x5c).
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+software_statement() {
+  local header claims input
+  header=$(printf '{"alg":"PS256","kid":"bankfeed-test-qseal","typ":"JWT","x5c":["%s"]}' \
+    "$(openssl x509 -in "$pki/qseal.pem" -outform DER | openssl base64 -A)" | b64url)
+  claims=$(printf '{"iss":"OpenBanking Ltd","software_id":"bankfeed-demo","org_id":"0015800001041RHAAY","iat":%s}' \
+    "$(date +%s)" | b64url)
+  input="$header.$claims"
+  printf '%s.%s' "$input" "$(printf '%s' "$input" | openssl dgst -sha256 -sigopt rsa_padding_mode:pss \
+    -sigopt rsa_pss_saltlen:32 -sign "$pki/qseal.key" | b64url)"
+}
+echo
+echo "== sandbox-delta (UK): dynamic client registration"
+software_statement >"$work/ssa.jwt"
+"$cli" register --config "$config" --bank sandbox-delta --ssa "$work/ssa.jwt" | sed 's/client id .*/client id kept in registrations\/sandbox-delta.json/; s/^/   /' 
 
 consent() {  # bank psu approach
   local bank=$1 psu=$2 approach=$3 out handle url back
@@ -124,7 +149,7 @@ show_feed() {  # cursor
 }
 
 clock() {  # date: moves every sandbox's simulated date (admin endpoint, client certificate required)
-  for bank in alpha beta gamma; do
+  for bank in "${banks[@]}"; do
     curl -sS --cacert "$pki/ca.pem" --cert "$pki/qwac.pem" --key "$pki/qwac.key" -X POST \
       -H 'Content-Type: application/json' -d "{\"today\": \"$1\"}" "https://127.0.0.1:${port[$bank]}/sandbox/clock" >/dev/null
   done
@@ -134,6 +159,7 @@ run_customer alpha psu-anna redirect
 run_customer alpha psu-ben decoupled
 run_customer beta psu-dora oauth2
 run_customer gamma psu-finn decoupled
+run_customer delta psu-dan oauth2
 
 echo
 echo "== sync on $today into the encrypted store ($(basename "$work")/bankfeed.db)"
@@ -184,8 +210,15 @@ customer_id=$(printf '%s\n' "$out" | field customer)
 echo "   consent $consent_id for customer $customer_id: $(printf '%s\n' "$out" | field status), SCA in the browser"
 back=$(browser "$(printf '%s\n' "$out" | field sca_url)")
 echo "   after SCA: $(ctl consent-complete --consent "$consent_id" --callback "$back" | field status)"
-echo "   Admin.TriggerSync:"
+out=$(ctl consent-start --bank sandbox-delta --psu psu-dan --psu-ip 192.0.2.10 --approach oauth2 --valid-until 2025-04-30)
+uk_consent=$(printf '%s\n' "$out" | field consent)
+uk_customer=$(printf '%s\n' "$out" | field customer)
+echo "   UK consent $uk_consent: $(printf '%s\n' "$out" | field status), the hybrid flow in the browser"
+back=$(browser "$(printf '%s\n' "$out" | field sca_url)")
+echo "   after SCA (ID token validated): $(ctl consent-complete --consent "$uk_consent" --callback "$back" | field status)"
+echo "   Admin.TriggerSync, for each customer:"
 ctl sync --customer "$customer_id" | sed 's/^/     /'
+ctl sync --customer "$uk_customer" | sed 's/^/     /'
 echo "   Feed.Sync from the start, 100 per page (first rows; personal columns left out):"
 ctl feed --all --page-size 100 >"$work/daemon-feed.csv" 2>"$work/ctl-cursor"
 head -n 6 "$work/daemon-feed.csv" | cut -d, -f1,2,5,7-11 | sed 's/^/     /'
