@@ -15,6 +15,12 @@ Result<std::unique_ptr<Connector>> MakeConnector(const ConnectionOptions& option
   return tl::unexpected(std::move(e));
 }
 
+std::optional<Date> ReconfirmBy(const ConsentGrant& grant, const BankProfile& profile) {
+  if (profile.sca.reconfirm_days <= 0 || !grant.authorised_at) return std::nullopt;
+  const Date authorised = profile.timezone.LocalDate(grant.authorised_at->unix_seconds);
+  return Date{authorised.days_since_epoch + profile.sca.reconfirm_days};
+}
+
 Result<std::unique_ptr<ClientRegistrar>> MakeClientRegistrar(const ConnectionOptions& options,
                                                              ConnectorEnvironment environment) {
   const StandardEntry& entry = EntryFor(options.profile.standard);

@@ -98,6 +98,9 @@ class UkConnector final : public Connector, public ClientRegistrar {
   std::string ApiUrl(std::string_view path) const;
   Error BodyError(Error e, std::string_view what, const http::Response& response) const;
 
+  // consent_flow.cpp: a new authorization request for the grant's consent (state, nonce, request object).
+  Result<ScaStep> AuthorizationStep(ConsentGrant& grant, const Discovery& provider);
+
   // registration.cpp
   Result<std::string> RegistrationRequest(const ClientRegistrationRequest& request);
   Result<ClientRegistration> SendRegistration(const std::string& method, const std::string& url,

@@ -64,6 +64,14 @@ Result<ScaStep> UkConnector::StartConsent(const ConsentRequest& request, const P
   if (request.redirect_uri.empty()) {
     return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "consent.redirect_uri: missing")));
   }
+  if (!grant.consent_id.empty() && grant.status == ConsentStatus::kValid) {
+    // Re-authentication: the customer authorises the same consent again (the UK 90-day rule); its permissions and
+    // expiry stay the bank's.
+    BANKFEED_ASSIGN_OR_RETURN(const Discovery* provider, Provider());
+    grant.request.redirect_uri = request.redirect_uri;
+    log::Info("uk.consent.reauthentication", {{"bank", profile_.id}});
+    return AuthorizationStep(grant, *provider);
+  }
   BANKFEED_ASSIGN_OR_RETURN(std::vector<std::string> permissions, Permissions(request, profile_.id));
   BANKFEED_ASSIGN_OR_RETURN(const Discovery* provider, Provider());
   BANKFEED_ASSIGN_OR_RETURN(std::string client_token, ClientToken());
@@ -92,14 +100,19 @@ Result<ScaStep> UkConnector::StartConsent(const ConsentRequest& request, const P
   grant.approach = ScaApproach::kOAuth2;
   grant.status = ConsentStatus::kReceived;
   grant.request = request;
+  log::Info("uk.consent.created", {{"bank", profile_.id}, {"request_id", response.request_id}});
+  return AuthorizationStep(grant, *provider);
+}
+
+Result<ScaStep> UkConnector::AuthorizationStep(ConsentGrant& grant, const Discovery& provider) {
   grant.oauth_state = adapters::RandomUrlToken(24);
   grant.oauth_nonce = adapters::RandomUrlToken(24);
   grant.pkce_verifier.clear();
 
   RequestObjectClaims claims;
   claims.client_id = client_id_;
-  claims.issuer = provider->issuer;
-  claims.redirect_uri = request.redirect_uri;
+  claims.issuer = provider.issuer;
+  claims.redirect_uri = grant.request.redirect_uri;
   claims.scope = profile_.oauth2->scope.find("openid") == std::string::npos ? "openid " + profile_.oauth2->scope
                                                                             : profile_.oauth2->scope;
   claims.state = grant.oauth_state;
@@ -109,22 +122,22 @@ Result<ScaStep> UkConnector::StartConsent(const ConsentRequest& request, const P
   claims.lifetime = profile_.oauth2->request_object_lifetime;
   BANKFEED_ASSIGN_OR_RETURN(std::string request_object, signer_.RequestObject(claims));
 
-  std::string url = provider->authorization_endpoint;
+  std::string url = provider.authorization_endpoint;
   url += url.find('?') == std::string::npos ? '?' : '&';
   url += adapters::FormEncode({{"client_id", client_id_},
                                {"response_type", "code id_token"},
                                {"scope", claims.scope},
-                               {"redirect_uri", request.redirect_uri},
+                               {"redirect_uri", grant.request.redirect_uri},
                                {"state", grant.oauth_state},
                                {"nonce", grant.oauth_nonce},
                                {"request", request_object}});
   ScaStep step;
   step.approach = ScaApproach::kOAuth2;
   step.redirect_url = std::move(url);
-  step.status = ConsentStatus::kReceived;
-  log::Info("uk.consent.created", {{"bank", profile_.id}, {"request_id", response.request_id}});
+  step.status = grant.status;
   return step;
 }
+
 
 Result<ConsentStatus> UkConnector::CompleteConsent(ConsentGrant& grant, const CallbackParams& callback,
                                                    const PsuContext& psu) {

@@ -257,7 +257,8 @@ int main(int argc, char** argv) {
       std::cout << s.bank_id() << " " << s.account_id() << ": " << OutcomeName(s.outcome()) << ", quota "
                 << s.quota_left() << "/" << s.quota_per_day() << " left today, next run "
                 << (s.has_next_run() ? "at " + google::protobuf::util::TimeUtil::ToString(s.next_run()) : "not planned")
-                << (s.quarantined() > 0 ? ", " + std::to_string(s.quarantined()) + " row(s) quarantined" : "") << "\n";
+                << (s.quarantined() > 0 ? ", " + std::to_string(s.quarantined()) + " row(s) quarantined" : "")
+                << (s.reconfirm_by().empty() ? "" : ", reconfirm by " + s.reconfirm_by()) << "\n";
     }
   });
 

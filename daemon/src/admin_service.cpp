@@ -110,6 +110,7 @@ grpc::Status AdminService::GetSyncStatus(grpc::ServerContext* context, const v1:
         const QuotaLeft q = QuotaFor(consent->second->grant, a.account, profile->timezone.LocalDate(now_s));
         out.set_quota_left(q.left);
         out.set_quota_per_day(q.per_day);
+        if (auto by = ReconfirmBy(consent->second->grant, *profile)) out.set_reconfirm_by(by->ToString());
       }
       if (auto next = NextRun(*consent->second, a, now_s)) ToProto(*next, *out.mutable_next_run());
     }

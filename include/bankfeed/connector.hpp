@@ -157,7 +157,9 @@ class BANKFEED_EXPORT Connector {
   virtual ~Connector() = default;
   virtual const BankProfile& profile() const = 0;
 
-  // Creates the consent and starts its SCA (or, for an OAuth2 pre-step, prepares the authorization request).
+  // Creates the consent and starts its SCA (or, for an OAuth2 pre-step, prepares the authorization request). On a
+  // grant whose consent is valid, where the standard allows it (UK Open Banking), starts a new authorisation of the
+  // same consent instead (the customer reconfirms it); CompleteConsent then renews the tokens and authorised_at.
   virtual Result<ScaStep> StartConsent(const ConsentRequest& request, const PsuContext& psu, ConsentGrant& grant) = 0;
   // After the customer came back (redirect, OAuth2) or to wait for a decoupled approval: finishes the flow and
   // returns the consent's status. kConsentInvalid when the customer refused or the state does not match.
@@ -198,6 +200,11 @@ struct ConnectorEnvironment {
 BANKFEED_EXPORT std::string GrantToJson(const ConsentGrant& grant);
 // kInvalidInput naming the field for text that GrantToJson did not write.
 BANKFEED_EXPORT Result<ConsentGrant> GrantFromJson(std::string_view json);
+
+// The last day the consent may be used before the customer must authorise it again (profile sca.reconfirm_days
+// after grant.authorised_at, in the bank's time); nullopt when the bank has no such rule or the consent was never
+// authorised.
+BANKFEED_EXPORT std::optional<Date> ReconfirmBy(const ConsentGrant& grant, const BankProfile& profile);
 
 BANKFEED_EXPORT Result<std::unique_ptr<Connector>> MakeConnector(const ConnectionOptions& options,
                                                                  ConnectorEnvironment environment = {});

@@ -49,6 +49,9 @@ struct ScaProfile {
   bool explicit_start = false;       // Berlin Group: start the authorisation with POST .../authorisations
   std::chrono::seconds decoupled_poll_interval{2};
   std::chrono::seconds decoupled_timeout{300};
+  // The customer must reconfirm (UK: re-authorise) the consent this many days after the last authorisation; 0: no
+  // such rule. See ReconfirmBy (connector.hpp).
+  int reconfirm_days = 0;
 };
 
 // How the client authenticates at the token endpoint. Never a client secret: bankfeed keeps none in a profile.

@@ -150,6 +150,7 @@ std::optional<YAML::Node> ReadSca(MapReader r, ScaProfile& sca) {
   ReadBool(r, "explicit_start", sca.explicit_start);
   ReadDuration(r, "decoupled_poll_interval_s", 1, 60, sca.decoupled_poll_interval);
   ReadDuration(r, "decoupled_timeout_s", 10, 3600, sca.decoupled_timeout);
+  ReadInt(r, "reconfirm_days", 0, 3650, sca.reconfirm_days);
   RequireNotLess(r, "decoupled_timeout_s", "decoupled_poll_interval_s",
                  sca.decoupled_timeout >= sca.decoupled_poll_interval);
   r.Finish();

@@ -76,6 +76,31 @@ TEST_F(UkOpenBanking, ConsentFlowGivesAValidGrantWithTokens) {
   EXPECT_EQ(accounts->size(), 1u);
 }
 
+// The UK 90-day rule: the consent says when the customer must authorise it again, and is authorised again under
+// the same id, with new tokens.
+TEST_F(UkOpenBanking, AValidConsentIsAuthorisedAgainUnderTheSameId) {
+  StartUkBank();
+  BankProfile p = Profile();
+  p.sca.reconfirm_days = 90;
+  auto c = Connect(p);
+  ConsentGrant grant = Consent(*c, ScaApproach::kOAuth2);
+  ASSERT_EQ(grant.status, ConsentStatus::kValid);
+  EXPECT_EQ(ReconfirmBy(grant, p), Date::FromYmd(2025, 5, 1));  // authorised on 2025-01-31 (the test's clock)
+  const std::string consent_id = grant.consent_id;
+  const std::string access_token = grant.access_token;
+  const int64_t created = stats().api_requests.load();
+  CallbackParams callback = Approve(*c, grant);
+  EXPECT_EQ(stats().api_requests.load(), created) << "no new consent is created";
+  EXPECT_EQ(grant.status, ConsentStatus::kValid) << "valid while the customer is at the bank";
+  auto status = c->CompleteConsent(grant, callback, Present());
+  ASSERT_TRUE(status) << status.error().ToString();
+  EXPECT_EQ(grant.consent_id, consent_id);
+  EXPECT_NE(grant.access_token, access_token);
+  EXPECT_TRUE(c->ListAccounts(grant, Present()));
+  p.sca.reconfirm_days = 0;
+  EXPECT_EQ(ReconfirmBy(grant, p), std::nullopt) << "no such rule";
+}
+
 // Every check of the ID token, each against a bank that gets exactly that one wrong.
 TEST_F(UkOpenBanking, EachIdTokenCheckRefusesABankThatGetsItWrong) {
   const std::pair<const char*, const char*> cases[] = {

@@ -1,4 +1,4 @@
-// `bankfeed consent start|complete|status|revoke`: the consent flow from the command line. Grants are kept in the
+// `bankfeed consent start|complete|status|reauth|revoke`: the consent flow from the command line. Grants are kept in the
 // encrypted store, under the customer (the PSU id) and an opaque consent handle that `start` prints.
 #include <iostream>
 
@@ -145,6 +145,29 @@ int RunStatus(const ConsentArgs& args) {
         {"status", consent->status ? std::string(ConsentStatusName(*consent->status)) : "unknown"}};
     if (consent->valid_until) out.emplace_back("valid_until", consent->valid_until->ToString());
     if (consent->frequency_per_day) out.emplace_back("frequency_per_day", std::to_string(*consent->frequency_per_day));
+    if (auto by = ReconfirmBy(grant, connector.profile())) out.emplace_back("reconfirm_by", by->ToString());
+    Print(args.json, out);
+    return kExitOk;
+  });
+}
+
+// A new authorisation of a valid consent under the same id (the UK 90-day rule); `complete` finishes it.
+int RunReauth(const ConsentArgs& args) {
+  return WithGrant(args, [&](Connector& connector, ConsentGrant& grant) {
+    if (grant.status != ConsentStatus::kValid) {
+      PrintError("consent " + args.consent + ": not valid (" + std::string(ConsentStatusName(grant.status)) +
+                 "); start a new one");
+      return kExitUsage;
+    }
+    ConsentRequest request = grant.request;
+    auto config = LoadClientConfig(args.config);
+    if (!config) return Fail(config.error());
+    if (!config->redirect_uri.empty()) request.redirect_uri = config->redirect_uri;
+    auto step = connector.StartConsent(request, Psu(args, &grant), grant);
+    if (!step) return Fail(step.error());
+    std::vector<std::pair<std::string, std::string>> out = {{"consent", args.consent},
+                                                            {"status", std::string(ConsentStatusName(step->status))}};
+    if (step->redirect_url) out.emplace_back("sca_url", *step->redirect_url);
     Print(args.json, out);
     return kExitOk;
   });
@@ -202,6 +225,13 @@ void AddConsentCommand(CLI::App& app, int& exit_code) {
   common(status);
   status->add_option("--consent", args->consent, "Consent handle")->required();
   status->callback([args, &exit_code] { exit_code = RunStatus(*args); });
+
+  CLI::App* reauth = consent->add_subcommand("reauth", "Authorise a valid consent again under the same id "
+                                                      "(UK: every 90 days); prints the SCA URL for `complete`");
+  common(reauth);
+  reauth->add_option("--consent", args->consent, "Consent handle")->required();
+  reauth->add_option("--psu-ip", args->psu_ip, "The customer's IP address (they are present)")->check(PsuIpValidator());
+  reauth->callback([args, &exit_code] { exit_code = RunReauth(*args); });
 
   CLI::App* revoke = consent->add_subcommand("revoke", "Revoke the consent at the bank and drop its tokens");
   common(revoke);

@@ -225,6 +225,7 @@ head -n 6 "$work/daemon-feed.csv" | cut -d, -f1,2,5,7-11 | sed 's/^/     /'
 echo "     ... $(($(wc -l <"$work/daemon-feed.csv") - 1)) changes in all; $(cat "$work/ctl-cursor")"
 echo "   Admin.GetSyncStatus:"
 ctl status --customer "$customer_id" | sed 's/^/     /'
+ctl status --customer "$uk_customer" | sed 's/^/     /'
 echo "   a call without the token: $("$daemon_dir/bankfeedctl" --socket "$work/bankfeedd.sock" feed 2>&1 >/dev/null || true)"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" && echo "   bankfeedd stopped cleanly on SIGTERM"

@@ -242,9 +242,15 @@ TEST(SandboxUkAuthorize, EachRequestObjectCheckRefusesARequestThatGetsItWrong) {
     EXPECT_EQ(f.ConsentStatus(), "AwaitingAuthorisation");
     EXPECT_EQ(bank->stats().bad_request_object.load(), ++refused);
   }
-  // A consent that is not awaiting authorisation any more.
+  // An authorised consent is authorised again (re-authentication, the UK 90-day rule) and stays authorised ...
   http::Response again = used.tpp.Authorize(used.client_id, used.tpp.RequestObject(used.claims));
-  EXPECT_NE(test::FragmentOf(again)["error_description"].find("not awaiting authorisation"), std::string::npos);
+  ASSERT_EQ(again.status, 302);
+  EXPECT_TRUE(test::FragmentOf(again).count("code"));
+  EXPECT_EQ(used.ConsentStatus(), "Authorised");
+  // ... but a revoked one is not.
+  ASSERT_EQ(used.tpp.Api("DELETE", kConsents + ("/" + used.consent_id), used.cc_token).status, 204);
+  http::Response revoked = used.tpp.Authorize(used.client_id, used.tpp.RequestObject(used.claims));
+  EXPECT_NE(test::FragmentOf(revoked)["error_description"].find("not awaiting authorisation"), std::string::npos);
 }
 
 TEST(SandboxUkAuthorize, WithoutATrustworthyRedirectTheRefusalIsAPage) {

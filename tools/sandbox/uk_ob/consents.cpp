@@ -58,7 +58,14 @@ std::optional<AccessConsent> AccessConsentStore::Get(std::string_view id) const 
 bool AccessConsentStore::Settle(std::string_view id, bool approve, std::string_view psu_id) {
   std::lock_guard lock(mu_);
   auto it = consents_.find(id);
-  if (it == consents_.end() || it->second.status != AccessConsentStatus::kAwaitingAuthorisation) return false;
+  if (it == consents_.end()) return false;
+  if (it->second.status == AccessConsentStatus::kAuthorised) {
+    // Re-authentication by the customer who authorised it; refusing it leaves the consent as it was.
+    if (it->second.psu_id != psu_id) return false;
+    if (approve) it->second.status_updated = NowRfc3339();
+    return true;
+  }
+  if (it->second.status != AccessConsentStatus::kAwaitingAuthorisation) return false;
   it->second.status = approve ? AccessConsentStatus::kAuthorised : AccessConsentStatus::kRejected;
   if (approve) it->second.psu_id = std::string(psu_id);
   it->second.status_updated = NowRfc3339();

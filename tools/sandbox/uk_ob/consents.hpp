@@ -38,7 +38,8 @@ class AccessConsentStore {
  public:
   AccessConsent Add(std::string client_id, AccessConsentRequest request);
   std::optional<AccessConsent> Get(std::string_view id) const;
-  // AwaitingAuthorisation -> Authorised (with the PSU) or Rejected; false when the consent is not awaiting.
+  // AwaitingAuthorisation -> Authorised (with the PSU) or Rejected; an Authorised consent authorised again by the
+  // same PSU (re-authentication) stays Authorised either way. False otherwise.
   bool Settle(std::string_view id, bool approve, std::string_view psu_id);
   // -> Revoked; false for an unknown id.
   bool Revoke(std::string_view id);

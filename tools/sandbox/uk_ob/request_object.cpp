@@ -83,7 +83,9 @@ tl::expected<AuthorizationRequest, RequestObjectError> VerifyRequestObject(std::
   if (!consent || consent->client_id != c.client.client_id) {
     return fail("request: claims.id_token.openbanking_intent_id: not a consent of this client");
   }
-  if (consent->status != AccessConsentStatus::kAwaitingAuthorisation) {
+  // Awaiting its first authorisation, or authorised and authorised again (re-authentication, the UK 90-day rule).
+  if (consent->status != AccessConsentStatus::kAwaitingAuthorisation &&
+      consent->status != AccessConsentStatus::kAuthorised) {
     return fail("request: claims.id_token.openbanking_intent_id: the consent is not awaiting authorisation");
   }
   out.consent_id = consent->id;
