@@ -39,7 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(e.code == bankfeed::ErrorCode::kConsentInvalid || e.code == bankfeed::ErrorCode::kNotFound);
     Check(e.message.starts_with("id_token: ") && e.bank_id == "bank-x");
     const size_t dot = token.rfind('.');
-    if (dot != std::string_view::npos && token.size() - dot > 16) {
+    // A signature-like last part (16+ base64url characters) never shows up in the message. Other text may: the
+    // fuzzer learns the messages' words and feeds them back.
+    if (dot != std::string_view::npos && token.size() - dot > 16 &&
+        token.substr(dot + 1, 16).find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string_view::npos) {
       Check(e.message.find(token.substr(dot + 1, 16)) == std::string::npos);
     }
     return 0;

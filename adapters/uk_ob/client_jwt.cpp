@@ -42,7 +42,8 @@ Result<std::string> ClientSigner::RequestObject(const RequestObjectClaims& c) co
                         .Finish();
   std::string claims = JsonObjectWriter()
                            .Raw("userinfo", JsonObjectWriter().Raw("openbanking_intent_id", intent).Finish())
-                           .Raw("id_token", JsonObjectWriter().Raw("openbanking_intent_id", intent).Raw("acr", acr).Finish())
+                           .Raw("id_token",
+                                JsonObjectWriter().Raw("openbanking_intent_id", intent).Raw("acr", acr).Finish())
                            .Finish();
   JsonObjectWriter w;
   w.Str("iss", c.client_id)

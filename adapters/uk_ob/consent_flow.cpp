@@ -92,7 +92,8 @@ Result<ScaStep> UkConnector::StartConsent(const ConsentRequest& request, const P
   BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
   BANKFEED_ASSIGN_OR_RETURN(Consent consent, ParseConsent(response.body, profile_, "create consent"));
   if (!consent.consent_id || consent.consent_id->empty()) {
-    return tl::unexpected(BodyError(Error(ErrorCode::kProtocol, "Data.ConsentId: missing"), "create consent", response));
+    return tl::unexpected(
+        BodyError(Error(ErrorCode::kProtocol, "Data.ConsentId: missing"), "create consent", response));
   }
 
   grant.bank_id = profile_.id;

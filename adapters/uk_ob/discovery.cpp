@@ -45,6 +45,7 @@ Result<Discovery> ParseDiscovery(std::string_view json, std::string_view expecte
     }
     std::string_view s;
     if (value.get_string().get(s) != simdjson::SUCCESS) return fail(std::string(name) + ": expected a string");
+    if (s.empty()) return fail(std::string(name) + ": empty");
     out.assign(s);
     return {};
   };

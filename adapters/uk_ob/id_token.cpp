@@ -20,19 +20,6 @@ bool SameSecret(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// The JSON object of a base64url part; `what` names the part.
-Result<dom::object> DecodeObject(dom::parser& parser, std::string_view part, std::string& storage,
-                                 const std::string& what) {
-  auto bytes = signing::Base64UrlDecode(part, what);
-  if (!bytes) return tl::unexpected(Error(ErrorCode::kConsentInvalid, what + ": not base64url"));
-  storage = std::move(*bytes);
-  dom::object object;
-  if (parser.parse(storage).get_object().get(object) != simdjson::SUCCESS) {
-    return tl::unexpected(Error(ErrorCode::kConsentInvalid, what + ": not a JSON object"));
-  }
-  return object;
-}
-
 class Checker {
  public:
   Checker(const IdTokenExpectations& expect) : expect_(expect) {}
@@ -66,6 +53,19 @@ class Checker {
     return tl::unexpected(Fail(std::string(name) + ": expected a NumericDate"));
   }
   // A hash claim (c_hash, s_hash, at_hash) against the value it covers.
+  // The JSON object of a base64url part; `what` names the part ("header", "claims").
+  Result<dom::object> DecodeObject(dom::parser& parser, std::string_view part, std::string& storage,
+                                   const std::string& what) const {
+    auto bytes = signing::Base64UrlDecode(part, what);
+    if (!bytes) return tl::unexpected(Fail(what + ": not base64url"));
+    storage = std::move(*bytes);
+    dom::object object;
+    if (parser.parse(storage).get_object().get(object) != simdjson::SUCCESS) {
+      return tl::unexpected(Fail(what + ": not a JSON object"));
+    }
+    return object;
+  }
+
   Status Hash(dom::object claims, std::string_view name, std::string_view covered, bool optional) const {
     BANKFEED_ASSIGN_OR_RETURN(auto value, String(claims, name));
     if (!value) {
@@ -121,7 +121,7 @@ Result<IdTokenClaims> ValidateIdToken(std::string_view token, const Jwks& jwks, 
   // The header first, and the signature before any claim is believed.
   dom::parser header_parser;
   std::string header_json;
-  BANKFEED_ASSIGN_OR_RETURN(dom::object header, DecodeObject(header_parser, header_b64u, header_json, "id_token header"));
+  BANKFEED_ASSIGN_OR_RETURN(dom::object header, check.DecodeObject(header_parser, header_b64u, header_json, "header"));
   BANKFEED_RETURN_IF_ERROR(CheckHeader(check, header));
   std::string_view kid;
   if (header["kid"].error() != simdjson::NO_SUCH_FIELD && header["kid"].get_string().get(kid) != simdjson::SUCCESS) {
@@ -142,7 +142,7 @@ Result<IdTokenClaims> ValidateIdToken(std::string_view token, const Jwks& jwks, 
 
   dom::parser claims_parser;
   std::string claims_json;
-  BANKFEED_ASSIGN_OR_RETURN(dom::object claims, DecodeObject(claims_parser, claims_b64u, claims_json, "id_token claims"));
+  BANKFEED_ASSIGN_OR_RETURN(dom::object claims, check.DecodeObject(claims_parser, claims_b64u, claims_json, "claims"));
   IdTokenClaims out;
 
   BANKFEED_ASSIGN_OR_RETURN(auto iss, check.String(claims, "iss"));

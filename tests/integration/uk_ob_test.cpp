@@ -286,7 +286,20 @@ TEST_F(UkOpenBanking, ConsentsThatCannotBeAskedOfAUkBankAreRefusedBeforeAnything
   EXPECT_EQ(stats().api_requests.load(), before);
 }
 
-// UK quirks as profile data: the bank's date format in the filters, no end of the period, a capped window; each against a bank that needs it, read wrong without the quirk.
+// FAPI: the bank echoes the request's interaction id. An answer carrying another belongs to another exchange.
+TEST_F(UkOpenBanking, AnAnswerWithAnotherInteractionIdIsRefused) {
+  StartUkBank("    wrong_interaction_id: true\n");
+  auto c = Connect(Profile());
+  ConsentGrant grant;
+  auto step = c->StartConsent(RequestUntilApril(), Present(), grant);
+  ASSERT_FALSE(step);
+  EXPECT_EQ(step.error().code, ErrorCode::kProtocol);
+  EXPECT_EQ(step.error().message, "create consent: x-fapi-interaction-id: not the one sent");
+  EXPECT_TRUE(grant.consent_id.empty());
+}
+
+// UK quirks as profile data: the bank's date format in the filters, no end of the period, a capped window; each
+// against a bank that needs it, read wrong without the quirk.
 TEST_F(UkOpenBanking, DateFilterQuirks) {
   const TransactionQuery january{*Date::Parse("2025-01-01"), std::nullopt};
   StartUkBank("", "  page_size: 10\n  require: {date_format: \"%d.%m.%Y\", date_to: forbidden}\n");

@@ -1,5 +1,5 @@
-// `bankfeed consent start|complete|status|reauth|revoke`: the consent flow from the command line. Grants are kept in the
-// encrypted store, under the customer (the PSU id) and an opaque consent handle that `start` prints.
+// `bankfeed consent start|complete|status|reauth|revoke`: the consent flow from the command line. Grants are kept
+// in the encrypted store, under the customer (the PSU id) and an opaque consent handle that `start` prints.
 #include <iostream>
 
 #include "common/text.hpp"

@@ -1,6 +1,7 @@
 // `bankfeed register --bank ID --ssa FILE`: dynamic client registration at a bank that issues client ids (UK Open
 // Banking). The registration is kept in the configuration's registrations_dir, where the bank's connections find
 // their client id; --update replaces its metadata at the bank, --delete ends it.
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -34,7 +35,9 @@ int RunRegister(const RegisterArgs& args) {
   auto registrar = MakeClientRegistrar(*connection);
   if (!registrar) return (PrintError(registrar.error().ToString()), ExitCodeFor(registrar.error()));
   if (args.remove) {
-    if (auto done = (*registrar)->Delete(); !done) return (PrintError(done.error().ToString()), ExitCodeFor(done.error()));
+    if (auto done = (*registrar)->Delete(); !done) {
+      return (PrintError(done.error().ToString()), ExitCodeFor(done.error()));
+    }
     if (auto removed = RemoveRegistration(*config, args.bank); !removed) {
       return (PrintError(removed.error().ToString()), ExitCodeFor(removed.error()));
     }
@@ -47,12 +50,13 @@ int RunRegister(const RegisterArgs& args) {
   text << in.rdbuf();
   ClientRegistrationRequest request;
   request.software_statement = text.str();
-  while (!request.software_statement.empty() && std::isspace(static_cast<unsigned char>(request.software_statement.back()))) {
-    request.software_statement.pop_back();
-  }
+  std::string& ssa = request.software_statement;
+  while (!ssa.empty() && std::isspace(static_cast<unsigned char>(ssa.back()))) ssa.pop_back();
   request.redirect_uris = args.redirect_uris;
   if (request.redirect_uris.empty() && !config->redirect_uri.empty()) request.redirect_uris = {config->redirect_uri};
-  if (request.redirect_uris.empty()) return (PrintError("--redirect-uri: none, and tpp.redirect_uri is not set"), kExitUsage);
+  if (request.redirect_uris.empty()) {
+    return (PrintError("--redirect-uri: none, and tpp.redirect_uri is not set"), kExitUsage);
+  }
   auto registration = args.update ? (*registrar)->Update(request) : (*registrar)->Register(request);
   if (!registration) return (PrintError(registration.error().ToString()), ExitCodeFor(registration.error()));
   if (auto saved = SaveRegistration(*config, args.bank, *registration); !saved) {
@@ -70,7 +74,9 @@ int RunRegister(const RegisterArgs& args) {
 void AddRegisterCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RegisterArgs>();
   CLI::App* cmd = app.add_subcommand("register", "Register as a client at a bank that issues client ids (UK DCR)");
-  cmd->add_option("--config", args->config, "Client configuration (bankfeed.yaml)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--config", args->config, "Client configuration (bankfeed.yaml)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--bank", args->bank, "Bank profile id")->required();
   cmd->add_option("--ssa", args->ssa_file, "The software statement assertion (a JWT) from the TPP's directory");
   cmd->add_option("--redirect-uri", args->redirect_uris, "Redirect URIs to register (default: tpp.redirect_uri)");

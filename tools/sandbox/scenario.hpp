@@ -145,6 +145,7 @@ struct OidcOptions {
   bool rotate_signing_key = false;  // the first JWKS fetch lacks the key ID tokens are signed with
   std::optional<DiscoveryFault> discovery_fault;
   bool require_customer_ip = false;  // AIS reads need x-fapi-customer-ip-address
+  bool wrong_interaction_id = false;  // answers carry an x-fapi-interaction-id other than the request's
 
   bool Supports(ClientAuthMethod m) const;
 };

@@ -192,6 +192,7 @@ void ReadOidc(MapReader& r, OidcOptions& out) {
                                                                    {"http_jwks_uri", DiscoveryFault::kHttpJwksUri},
                                                                    {"foreign_jwks_uri", DiscoveryFault::kForeignJwksUri}});
   out.require_customer_ip = r.Bool("require_customer_ip").value_or(false);
+  out.wrong_interaction_id = r.Bool("wrong_interaction_id").value_or(false);
   r.Finish();
 }
 

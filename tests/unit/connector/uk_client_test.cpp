@@ -62,6 +62,8 @@ TEST(UkDiscovery, RefusesADocumentThatDoesNotStayWithTheBank) {
       {"token_endpoint", "\"https://as.bank-x.example:8443/token\""},
       {"authorization_endpoint", "\"https://login.attacker.example/authorize\""},
       {"jwks_uri", ""},
+      {"jwks_uri", "\"\""},  // found by the fuzzer: an empty endpoint was skipped, not refused
+      {"token_endpoint", "\"\""},
       {"jwks_uri", "42"},
       {"response_types_supported", R"(["code"])"},
       {"id_token_signing_alg_values_supported", R"(["RS256"])"},

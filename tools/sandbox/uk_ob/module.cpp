@@ -165,7 +165,8 @@ void UkObModule::ExpireConsent(const httplib::Request& req) {
 void UkObModule::BeginApiResponse(const httplib::Request& req, httplib::Response& res) {
   const std::string sent = req.get_header_value("x-fapi-interaction-id");
   const bool usable = !sent.empty() && sent.size() <= kMaxInteractionId && IsPrintableAscii(sent);
-  res.set_header("x-fapi-interaction-id", usable ? sent : http::NewRequestId());
+  const bool echo = usable && !s_.scenario.behaviour.oidc.wrong_interaction_id;
+  res.set_header("x-fapi-interaction-id", echo ? sent : http::NewRequestId());
 }
 
 void UkObModule::RegisterRoutes(Router& router) {
