@@ -2,6 +2,8 @@
 // after Reload, with the configuration's base-URL override and its OAuth2 endpoints moved along.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "bankfeed/client.hpp"
 #include "tests/unit/config/minimal_profile.hpp"
 #include "tests/unit/config/temp_dir.hpp"
@@ -82,6 +84,60 @@ TEST(BankConnections, TheBaseUrlOverrideMovesTheOAuth2EndpointsOnTheSameOrigin) 
   auto plain = BankConnections(config).ConnectionFor("bank-x");
   ASSERT_FALSE(plain);
   EXPECT_EQ(plain.error().message, "banks.bank-x.base_url: not an https URL");
+}
+
+// An OpenID issuer moves with the override too, and is compared character for character: a bare origin stays bare.
+TEST(BankConnections, TheIssuerMovesWithTheOverrideAndStaysBare) {
+  TempDir dir;
+  dir.Write("bank-x.yaml", std::string(kMinimal) +
+                               "sca:\n  approaches: [oauth2]\n"
+                               "oauth2:\n  issuer: https://api.bank-x.example\n");
+  ClientConfig config = ConfigFor(dir);
+  config.base_urls["bank-x"] = "https://127.0.0.1:8443/psd2";
+  auto connection = BankConnections(config).ConnectionFor("bank-x");
+  ASSERT_TRUE(connection) << connection.error().ToString();
+  EXPECT_EQ(connection->profile.oauth2->issuer, "https://127.0.0.1:8443");
+}
+
+// The client id: the bank's own in the configuration, else the one its registration file keeps, else the TPP's.
+TEST(BankConnections, TheClientIdComesFromTheConfigurationOrTheBanksRegistration) {
+  TempDir dir;
+  dir.Write("bank-x.yaml", kMinimal);
+  ClientConfig config = ConfigFor(dir);
+  config.registrations_dir = dir.path() + "/registrations";
+  config.oauth_client_id = "tpp-wide";
+  EXPECT_EQ(BankConnections(config).ConnectionFor("bank-x")->oauth_client_id, "tpp-wide");
+
+  ClientRegistration registration;
+  registration.client_id = "issued-by-bank-x";
+  registration.client_id_issued_at = 1'735'689'600;
+  registration.token_endpoint_auth_method = "private_key_jwt";
+  registration.redirect_uris = {"https://tpp.example/callback"};
+  ASSERT_TRUE(SaveRegistration(config, "bank-x", registration));
+  const std::string file = config.registrations_dir + "/bank-x.json";
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto loaded = LoadRegistration(config, "bank-x");
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  EXPECT_EQ(loaded->client_id, "issued-by-bank-x");
+  EXPECT_EQ(loaded->client_id_issued_at, 1'735'689'600);
+  EXPECT_EQ(loaded->redirect_uris, registration.redirect_uris);
+  EXPECT_EQ(BankConnections(config).ConnectionFor("bank-x")->oauth_client_id, "issued-by-bank-x");
+
+  config.client_ids["bank-x"] = "configured";
+  EXPECT_EQ(BankConnections(config).ConnectionFor("bank-x")->oauth_client_id, "configured");
+  config.client_ids.clear();
+
+  dir.Write("registrations/bank-x.json", "{\"client_id\": 42}");
+  auto broken = BankConnections(config).ConnectionFor("bank-x");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, ErrorCode::kConfig);
+  EXPECT_NE(broken.error().message.find("bank-x.json: client_id: missing"), std::string::npos);
+
+  ASSERT_TRUE(RemoveRegistration(config, "bank-x"));
+  EXPECT_EQ(LoadRegistration(config, "bank-x").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(BankConnections(config).ConnectionFor("bank-x")->oauth_client_id, "tpp-wide");
+  EXPECT_EQ(LoadRegistration(config, "../x").error().code, ErrorCode::kInvalidArgument);
 }
 
 }  // namespace
