@@ -3,6 +3,7 @@
 // completely before the code is redeemed, revocation.
 #include <algorithm>
 
+#include "adapters/common/ais_reads.hpp"
 #include "adapters/common/bank_error.hpp"
 #include "adapters/common/oauth2.hpp"
 #include "adapters/uk_ob/connector.hpp"
@@ -35,22 +36,6 @@ Result<std::vector<std::string>> Permissions(const ConsentRequest& request, std:
     if (p.debits) out.emplace_back("ReadTransactionsDebits");
   }
   return out;
-}
-
-Result<Consent> ParseConsent(std::string_view body, const BankProfile& profile, std::string_view what) {
-  NormalizeOptions options;
-  options.standard = Standard::kUkOpenBanking;
-  options.timezone = profile.timezone;
-  options.quirks = profile.quirks.values;
-  simdjson::padded_string padded(body);
-  auto consent = MapConsent(padded, options);
-  if (!consent) {
-    Error e = std::move(consent).error();
-    e.message = std::string(what) + ": " + e.message;
-    e.bank_id = profile.id;
-    return tl::unexpected(std::move(e));
-  }
-  return consent;
 }
 
 }  // namespace
@@ -90,7 +75,9 @@ Result<ScaStep> UkConnector::StartConsent(const ConsentRequest& request, const P
   call.bearer = client_token;
   call.operation = "create consent";
   BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
-  BANKFEED_ASSIGN_OR_RETURN(Consent consent, ParseConsent(response.body, profile_, "create consent"));
+  BANKFEED_ASSIGN_OR_RETURN(
+      Consent consent,
+      adapters::MapAnswer(MapConsent, response, adapters::MappingOptions(profile_), "create consent", profile_.id));
   if (!consent.consent_id || consent.consent_id->empty()) {
     return tl::unexpected(
         BodyError(Error(ErrorCode::kProtocol, "Data.ConsentId: missing"), "create consent", response));
@@ -193,7 +180,9 @@ Result<Consent> UkConnector::GetConsent(ConsentGrant& grant) {
   call.bearer = std::move(client_token);
   call.operation = "get consent";
   BANKFEED_ASSIGN_OR_RETURN(auto response, Exchange(call));
-  BANKFEED_ASSIGN_OR_RETURN(Consent consent, ParseConsent(response.body, profile_, "get consent"));
+  BANKFEED_ASSIGN_OR_RETURN(
+      Consent consent,
+      adapters::MapAnswer(MapConsent, response, adapters::MappingOptions(profile_), "get consent", profile_.id));
   if (!consent.consent_id) consent.consent_id = grant.consent_id;
   // Authorised at the bank is valid here only once the hybrid flow gave this grant its tokens.
   if (consent.status && !(*consent.status == ConsentStatus::kValid && grant.access_token.empty())) {
