@@ -14,7 +14,7 @@
 #include "common/text.hpp"
 #include "fuzz_common.hpp"
 
-namespace {
+namespace fuzz_bank_profile {
 
 std::string SourceName(std::string_view input) {
   std::string id = "fuzz";
@@ -32,9 +32,7 @@ std::string SourceName(std::string_view input) {
   return "banks/" + id + ".yaml";
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(bank_profile) {
   using bankfeed::fuzz::Check;
   const std::string_view input = bankfeed::fuzz::AsText(data, size);
   const std::string source = SourceName(input);
@@ -88,3 +86,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         again->quirks.extra_headers == p.quirks.extra_headers && again->sca.approaches == approaches);
   return 0;
 }
+
+}  // namespace fuzz_bank_profile

@@ -7,7 +7,9 @@
 #include "adapters/berlin_group/mapping.hpp"
 #include "adapters/common/oauth2.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_berlin_group_consent {
+
+BANKFEED_FUZZ_TARGET(berlin_group_consent) {
   using bankfeed::fuzz::Check;
   if (size == 0) return 0;
   const std::string_view body = bankfeed::fuzz::AsText(data + 1, size - 1);
@@ -53,3 +55,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   return 0;
 }
+
+}  // namespace fuzz_berlin_group_consent

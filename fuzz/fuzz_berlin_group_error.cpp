@@ -5,7 +5,9 @@
 
 #include "adapters/berlin_group/errors.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_berlin_group_error {
+
+BANKFEED_FUZZ_TARGET(berlin_group_error) {
   using bankfeed::fuzz::Check;
   const std::string_view body = bankfeed::fuzz::AsText(data, size);
   const std::string code = bankfeed::berlin_group::ErrorCodeOfBody(body);
@@ -24,3 +26,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         tail == " with an HTML page");
   return 0;
 }
+
+}  // namespace fuzz_berlin_group_error

@@ -5,7 +5,9 @@
 
 #include "adapters/berlin_group/links.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_berlin_group_links {
+
+BANKFEED_FUZZ_TARGET(berlin_group_links) {
   using bankfeed::fuzz::Check;
   auto links = bankfeed::berlin_group::ReadLinks(bankfeed::fuzz::AsText(data, size));
   if (!links) {
@@ -15,3 +17,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& [name, href] : *links) Check(!name.empty() && !href.empty() && href.size() <= 8192);
   return 0;
 }
+
+}  // namespace fuzz_berlin_group_links

@@ -1,7 +1,11 @@
 // Fuzzes bankfeed::NormalizeTransactions for berlin_group. On success it checks the invariants in fuzz_common.hpp.
 #include "fuzz_common.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_berlin_group_transactions {
+
+BANKFEED_FUZZ_TARGET(berlin_group_transactions) {
   bankfeed::fuzz::CheckTransactions(bankfeed::Standard::kBerlinGroup, data, size);
   return 0;
 }
+
+}  // namespace fuzz_berlin_group_transactions

@@ -16,6 +16,7 @@
 #include <simdjson.h>
 
 #include "bankfeed/bankfeed.hpp"
+#include "fuzz_target.hpp"
 
 namespace bankfeed::fuzz {
 

@@ -14,7 +14,7 @@
 #include "crypto/keyring.hpp"
 #include "crypto/primitives.hpp"
 
-namespace {
+namespace fuzz_crypto_envelope {
 
 namespace crypto = bankfeed::crypto;
 
@@ -54,9 +54,7 @@ void CheckKeyText(std::string_view text) {
   for (const std::string& id : ids) Check(crypto::IsValidKeyId(id) && ring->Find(id) != nullptr);
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(crypto_envelope) {
   using bankfeed::fuzz::Check;
   namespace detail = crypto::detail;
   const std::string_view input = bankfeed::fuzz::AsText(data, size);
@@ -91,3 +89,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckKeyText(input);
   return 0;
 }
+
+}  // namespace fuzz_crypto_envelope

@@ -2,7 +2,9 @@
 // YYYY-MM-DD and parses back to the same Date, and the UTC instant's RFC 3339 form parses back to the same DateTime.
 #include "fuzz_common.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_date {
+
+BANKFEED_FUZZ_TARGET(date) {
   using bankfeed::fuzz::Check;
   const std::string_view text = bankfeed::fuzz::AsText(data, size);
   const bankfeed::TimeZone utc = bankfeed::TimeZone::Utc();
@@ -20,3 +22,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   return 0;
 }
+
+}  // namespace fuzz_date

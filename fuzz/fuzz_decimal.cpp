@@ -1,7 +1,9 @@
 // Fuzzes bankfeed::Decimal::Parse. On success, every printed form parses back to an equal Decimal and is never "-0".
 #include "fuzz_common.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_decimal {
+
+BANKFEED_FUZZ_TARGET(decimal) {
   using bankfeed::Decimal;
   using bankfeed::fuzz::Check;
   const auto d = Decimal::Parse(bankfeed::fuzz::AsText(data, size));
@@ -15,3 +17,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(d->Negated().Negated() == *d && (*d - *d).IsZero());
   return 0;
 }
+
+}  // namespace fuzz_decimal

@@ -8,7 +8,7 @@
 
 #include "signing/jws.hpp"
 
-namespace {
+namespace fuzz_jws {
 
 EVP_PKEY* TestKey() {
   static constexpr char kPem[] =
@@ -30,9 +30,7 @@ EVP_PKEY* TestKey() {
   return key;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(jws) {
   using bankfeed::fuzz::Check;
   namespace signing = bankfeed::signing;
   const std::string_view input = bankfeed::fuzz::AsText(data, size);
@@ -65,3 +63,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(jws.find("..") != std::string_view::npos);
   return 0;
 }
+
+}  // namespace fuzz_jws

@@ -7,7 +7,7 @@
 #include "bankfeed/qcstatement.hpp"
 #include "fuzz_common.hpp"
 
-namespace {
+namespace fuzz_qcstatement {
 
 using bankfeed::fuzz::Check;
 
@@ -22,9 +22,7 @@ bool IsRole(std::string_view s) {
 
 bool IsQcType(std::string_view s) { return s == "web" || s == "eseal" || s == "esign" || IsDottedOid(s); }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(qcstatement) {
   const std::span<const unsigned char> der(data, size);
   const auto attrs = bankfeed::ParseQcStatements(der);
   if (!attrs) {
@@ -45,3 +43,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         again->qc_type == attrs->qc_type);
   return 0;
 }
+
+}  // namespace fuzz_qcstatement

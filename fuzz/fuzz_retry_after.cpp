@@ -5,7 +5,9 @@
 #include "fuzz_common.hpp"
 #include "http/retry_after.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_retry_after {
+
+BANKFEED_FUZZ_TARGET(retry_after) {
   using bankfeed::fuzz::Check;
   const std::string_view text = bankfeed::fuzz::AsText(data, size);
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
@@ -15,3 +17,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(bankfeed::http::ParseRetryAfter(text, now) == wait);
   return 0;
 }
+
+}  // namespace fuzz_retry_after

@@ -24,7 +24,7 @@
 #include "tools/sandbox/router.hpp"
 #include "tools/sandbox/scenario.hpp"
 
-namespace {
+namespace fuzz_sandbox_request {
 
 using bankfeed::fuzz::Check;
 namespace sb = bankfeed::sandbox;
@@ -155,9 +155,7 @@ void RawHeaders(std::string_view head) {
   }
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(sandbox_request) {
   if (size == 0) return 0;
   const std::string_view input = bankfeed::fuzz::AsText(data + 1, size - 1);
   switch (data[0] % 6) {
@@ -170,3 +168,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   return 0;
 }
+
+}  // namespace fuzz_sandbox_request

@@ -9,7 +9,7 @@
 
 #include "tools/sandbox/uk_ob/request_object.hpp"
 
-namespace {
+namespace fuzz_sandbox_request_object {
 
 namespace sb = bankfeed::sandbox::uk_ob;
 
@@ -45,9 +45,7 @@ const sb::RegisteredClient& Client() {
   return client;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(sandbox_request_object) {
   using bankfeed::fuzz::Check;
   const std::string_view token = bankfeed::fuzz::AsText(data, size);
   static const bankfeed::sandbox::FormFields query = {{"client_id", "client-1"},
@@ -80,3 +78,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(!verified->state.empty() && !verified->nonce.empty());
   return 0;
 }
+
+}  // namespace fuzz_sandbox_request_object

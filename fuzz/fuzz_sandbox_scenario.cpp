@@ -9,7 +9,7 @@
 #include "tools/sandbox/clock.hpp"
 #include "tools/sandbox/scenario.hpp"
 
-namespace {
+namespace fuzz_sandbox_scenario {
 
 using bankfeed::fuzz::Check;
 namespace sb = bankfeed::sandbox;
@@ -47,9 +47,7 @@ void Render(const sb::ScenarioAccount& a, const sb::Scenario& s) {
   bankfeed::fuzz::CheckJsonObject(bg::RenderAccounts({{&a, true, true, balances}}, s.latest_date, options));
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(sandbox_scenario) {
   const auto scenario = sb::ParseScenario(bankfeed::fuzz::AsText(data, size), "fuzz.yaml");
   if (!scenario) {
     Check(scenario.error().code == bankfeed::ErrorCode::kConfig);
@@ -71,3 +69,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   return 0;
 }
+
+}  // namespace fuzz_sandbox_scenario

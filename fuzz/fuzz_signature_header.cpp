@@ -7,7 +7,9 @@
 #include "signing/signature_header.hpp"
 #include "common/text.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_signature_header {
+
+BANKFEED_FUZZ_TARGET(signature_header) {
   using bankfeed::fuzz::Check;
   namespace signing = bankfeed::signing;
   const auto parsed = signing::ParseSignatureHeader(bankfeed::fuzz::AsText(data, size));
@@ -38,3 +40,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         again->headers == parsed->headers && again->signature == parsed->signature);
   return 0;
 }
+
+}  // namespace fuzz_signature_header

@@ -6,7 +6,7 @@
 
 #include "store/record_codec.hpp"
 
-namespace {
+namespace fuzz_store_record {
 
 namespace store = bankfeed::store;
 using bankfeed::fuzz::Check;
@@ -30,9 +30,7 @@ void CheckTransaction(const bankfeed::Transaction& t) {
   }
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(store_record) {
   const std::string_view input = bankfeed::fuzz::AsText(data, size);
 
   const auto feed = store::DecodeFeedTransaction(input);
@@ -48,3 +46,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(static_cast<int>(feed.has_value()) + static_cast<int>(tx.has_value()) <= 1);
   return 0;
 }
+
+}  // namespace fuzz_store_record

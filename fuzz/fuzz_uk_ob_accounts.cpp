@@ -1,7 +1,11 @@
 // Fuzzes bankfeed::NormalizeAccounts for uk_ob. On success it checks the invariants in fuzz_common.hpp.
 #include "fuzz_common.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_uk_ob_accounts {
+
+BANKFEED_FUZZ_TARGET(uk_ob_accounts) {
   bankfeed::fuzz::CheckAccounts(bankfeed::Standard::kUkOpenBanking, data, size);
   return 0;
 }
+
+}  // namespace fuzz_uk_ob_accounts

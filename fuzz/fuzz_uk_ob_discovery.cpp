@@ -6,7 +6,7 @@
 #include "adapters/common/url.hpp"
 #include "adapters/uk_ob/discovery.hpp"
 
-namespace {
+namespace fuzz_uk_ob_discovery {
 
 // https on port 443 of the issuer's host or the one allowed group host.
 bool OnAllowedHost(const std::string& url) {
@@ -15,9 +15,7 @@ bool OnAllowedHost(const std::string& url) {
          (parts->host == "as.bank-x.example" || parts->host == "keys.bank-x-group.example");
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(uk_ob_discovery) {
   using bankfeed::fuzz::Check;
   namespace uk = bankfeed::uk_ob;
   static const std::vector<std::string> kGroupHosts = {"keys.bank-x-group.example"};
@@ -35,3 +33,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!d->registration_endpoint.empty()) Check(OnAllowedHost(d->registration_endpoint));
   return 0;
 }
+
+}  // namespace fuzz_uk_ob_discovery

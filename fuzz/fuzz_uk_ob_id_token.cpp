@@ -6,7 +6,7 @@
 
 #include "adapters/uk_ob/id_token.hpp"
 
-namespace {
+namespace fuzz_uk_ob_id_token {
 
 constexpr char kJwks[] =
     R"({"keys":[{"kty":"RSA","kid":"k1","use":"sig","alg":"PS256","e":"AQAB","n":"6wQdipkSYEY3LRVKgO78blQ2XvHIRuk7D5HkXLPlAnJZ8u_unyV5YHT85MGbT7iwuU2tN-OkPr0DEqzod4gR6-hJ-AMsgbyhMiTIeLIxijyv7qdmAgeHGFOWGfFmWdD7ZdrKHj2y8IErSAtTZhnTcsp0k6fJTXXQoQbSBquEfDpuAeFNt5s0Joud6Uv9C2YMX_wEIub0a8gARLqw1gZdtI6LI461ix8gMMj5Abxto5LodlXsop2G8i-MuBxmstoL-H81yFeZ44ECsT8UaGgozBj9IVlPOLWgzFXcuN81j8wT9E8wu-237UgDInEe14W5iz4uyvgOXL8QuHNzSUrX1Q"}]})";
@@ -16,9 +16,7 @@ const bankfeed::uk_ob::Jwks& Keys() {
   return keys;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+BANKFEED_FUZZ_TARGET(uk_ob_id_token) {
   using bankfeed::fuzz::Check;
   namespace uk = bankfeed::uk_ob;
   const std::string_view token = bankfeed::fuzz::AsText(data, size);
@@ -53,3 +51,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(token.size() <= uk::kMaxIdTokenBytes);
   return 0;
 }
+
+}  // namespace fuzz_uk_ob_id_token

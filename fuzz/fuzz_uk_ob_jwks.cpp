@@ -5,7 +5,9 @@
 
 #include "adapters/uk_ob/jwks.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+namespace fuzz_uk_ob_jwks {
+
+BANKFEED_FUZZ_TARGET(uk_ob_jwks) {
   using bankfeed::fuzz::Check;
   namespace uk = bankfeed::uk_ob;
   const auto jwks = uk::ParseJwks(bankfeed::fuzz::AsText(data, size));
@@ -22,3 +24,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check((jwks->Find("") != nullptr) == (jwks->keys.size() == 1));
   return 0;
 }
+
+}  // namespace fuzz_uk_ob_jwks
