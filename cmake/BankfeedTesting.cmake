@@ -1,12 +1,21 @@
 # Helpers that put every test in the suite's environment (tests/support/CMakeLists.txt).
 set(BANKFEED_TEST_ENV_DIR ${PROJECT_BINARY_DIR}/test-env)
 
-# bankfeed_gtest(<target> [PREFIX p]): discovers a gtest binary's tests, each requiring the test_env fixture.
+# bankfeed_gtest(<target> [PREFIX p] [COST c]): discovers a gtest binary's tests, each requiring the test_env
+# fixture. A COST makes ctest start them before the tests without one. On a fresh build ctest knows no test's
+# duration yet; the slow ones started last would leave one core idle at the end of the run.
 function(bankfeed_gtest target)
-  cmake_parse_arguments(arg "" "PREFIX" "" ${ARGN})
+  cmake_parse_arguments(arg "" "PREFIX;COST" "" ${ARGN})
   target_link_libraries(${target} PRIVATE bankfeed_test_main)
+  if(BANKFEED_TESTS_UNOPTIMIZED)
+    target_compile_options(${target} PRIVATE -O0)
+  endif()
+  set(cost)
+  if(arg_COST)
+    set(cost COST ${arg_COST})
+  endif()
   gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${arg_PREFIX}"
-    PROPERTIES FIXTURES_REQUIRED test_env ENVIRONMENT BANKFEED_TEST_ENV=${BANKFEED_TEST_ENV_DIR})
+    PROPERTIES FIXTURES_REQUIRED test_env ENVIRONMENT BANKFEED_TEST_ENV=${BANKFEED_TEST_ENV_DIR} ${cost})
 endfunction()
 
 # bankfeed_test_properties(<test>...): the same for tests added with add_test.
