@@ -7,6 +7,7 @@
 #include "adapters/berlin_group/links.hpp"
 #include "adapters/berlin_group/mapping.hpp"
 #include "adapters/common/ais_reads.hpp"
+#include "adapters/common/customer_ip.hpp"
 #include "adapters/common/query_date.hpp"
 #include "adapters/common/quota.hpp"
 #include "bankfeed/canonical_json.hpp"
@@ -78,6 +79,7 @@ Result<std::unique_ptr<Connector>> BerlinGroupConnector::Make(const ConnectionOp
 
 Status BerlinGroupConnector::BeginRead(ConsentGrant& grant, const PsuContext& psu, const std::string& quota_key) {
   BANKFEED_RETURN_IF_ERROR(EnsureAccessToken(grant));
+  adapters::RememberCustomerIp(grant, psu, profile_.quirks);
   return adapters::ConsumeUnattendedRead(grant, quota_key, psu, grant.request.frequency_per_day, profile_.timezone,
                                          Now(), profile_.id);
 }

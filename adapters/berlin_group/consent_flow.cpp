@@ -5,6 +5,7 @@
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/consent.hpp"
 #include "adapters/berlin_group/mapping.hpp"
+#include "adapters/common/customer_ip.hpp"
 #include "adapters/common/decoupled.hpp"
 #include "adapters/common/oauth2.hpp"
 #include "log/log.hpp"
@@ -52,6 +53,7 @@ Result<ScaStep> BerlinGroupConnector::StartConsent(const ConsentRequest& request
   grant.approach = approach;
   grant.psu_id = psu.psu_id;
   grant.request = request;
+  adapters::RememberCustomerIp(grant, psu, profile_.quirks);
   if (approach != ScaApproach::kOAuth2) return CreateConsent(grant, psu);
 
   // OAuth2 pre-step: the customer authorises us first; the consent is created with the token afterwards.
@@ -154,6 +156,7 @@ Result<ConsentStatus> BerlinGroupConnector::CompleteConsent(ConsentGrant& grant,
   if (grant.bank_id != profile_.id) {
     return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument, "grant.bank_id: belongs to another bank")));
   }
+  adapters::RememberCustomerIp(grant, psu, profile_.quirks);
   if (grant.approach == ScaApproach::kDecoupled) {
     const adapters::DecoupledPolling polling{profile_.sca.decoupled_timeout, profile_.sca.decoupled_poll_interval,
                                              env_.now, env_.sleep};

@@ -2,8 +2,8 @@
 // bearer-token refresh for the OAuth2 pre-step, and the bank's error answers as typed errors.
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/errors.hpp"
+#include "adapters/common/customer_ip.hpp"
 #include "adapters/common/page_walk.hpp"
-#include "common/ip_address.hpp"
 #include "log/log.hpp"
 
 namespace bankfeed::berlin_group {
@@ -69,13 +69,10 @@ Result<http::Request> BerlinGroupConnector::BuildRequest(const Call& call) const
       case PsuIdPolicy::kForbidden:
         break;
     }
-    if (psu.ip_address) {
-      // Sent only as a literal address: anything else would be made-up presence, or header text of the caller's.
-      if (!IsIpAddress(*psu.ip_address)) {
-        return MakeError(ErrorCode::kInvalidArgument, std::string("psu.ip_address: ") + kIpAddressExpected);
-      }
-      h.push_back({"PSU-IP-Address", *psu.ip_address});
-    }
+    // While the customer is present (and unattended for a bank that refuses reads without it: its profile says so).
+    BANKFEED_ASSIGN_OR_RETURN(const std::optional<std::string> customer_ip,
+                              adapters::CustomerIpHeader(&psu, call.grant, profile_.quirks));
+    if (customer_ip) h.push_back({"PSU-IP-Address", *customer_ip});
     if (psu.user_agent) h.push_back({"PSU-User-Agent", *psu.user_agent});
   }
   for (const auto& [name, value] : profile_.quirks.extra_headers) h.push_back({name, value});

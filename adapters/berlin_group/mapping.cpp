@@ -246,8 +246,7 @@ Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
     if (KeyIs(key, "bic")) return ReadString(ctx, f, a.bic);
     return {};
   }));
-  a.id = AccountIdFor(a);
-  return {};
+  return ctx.FinishAccount(a);
 }
 
 // recurringIndicator is a boolean in the spec; the spec's own examples send "true".

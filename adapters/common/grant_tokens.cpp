@@ -16,8 +16,9 @@ int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-GrantTokens::GrantTokens(TokenEndpoint endpoint, std::function<std::chrono::system_clock::time_point()> now)
-    : endpoint_(std::move(endpoint)), now_(std::move(now)) {
+GrantTokens::GrantTokens(TokenEndpoint endpoint, std::function<std::chrono::system_clock::time_point()> now,
+                         TokenCheck check_token)
+    : endpoint_(std::move(endpoint)), now_(std::move(now)), check_token_(std::move(check_token)) {
   if (!now_) now_ = [] { return std::chrono::system_clock::now(); };
 }
 
@@ -58,6 +59,21 @@ Result<TokenResponse> GrantTokens::Request(FormFields form) const {
   return token;
 }
 
+Status GrantTokens::Check(const ConsentGrant& grant, const TokenResponse& token, bool refresh) const {
+  if (!check_token_) return {};
+  Status checked = check_token_(grant, token, refresh);
+  if (!checked) {
+    Error e = std::move(checked).error();
+    if (e.bank_id.empty()) e.bank_id = endpoint_.bank_id;
+    // The reason only: the answer's tokens are never logged.
+    log::Warn("oauth2.token.refused", {{"bank", endpoint_.bank_id},
+                                       {"grant", refresh ? "refresh_token" : "authorization_code"},
+                                       {"reason", e.message}});
+    return tl::unexpected(std::move(e));
+  }
+  return {};
+}
+
 Status GrantTokens::Refresh(ConsentGrant& grant) const {
   if (grant.refresh_token.empty()) {
     return tl::unexpected(BankError(ErrorCode::kConsentInvalid, "access token expired and no refresh token",
@@ -65,6 +81,7 @@ Status GrantTokens::Refresh(ConsentGrant& grant) const {
   }
   BANKFEED_ASSIGN_OR_RETURN(TokenResponse token,
                             Request({{"grant_type", "refresh_token"}, {"refresh_token", grant.refresh_token}}));
+  BANKFEED_RETURN_IF_ERROR(Check(grant, token, true));
   const bool rotated = !token.refresh_token.empty() && token.refresh_token != grant.refresh_token;
   Store(grant, std::move(token));
   log::Info("oauth2.token.refreshed", {{"bank", endpoint_.bank_id}, {"rotated", rotated ? "yes" : "no"}});
@@ -77,6 +94,7 @@ Status GrantTokens::RedeemCode(ConsentGrant& grant, std::string_view code, std::
                      {"redirect_uri", std::string(redirect_uri)}};
   if (!grant.pkce_verifier.empty()) form.emplace_back("code_verifier", grant.pkce_verifier);
   BANKFEED_ASSIGN_OR_RETURN(TokenResponse token, Request(std::move(form)));
+  BANKFEED_RETURN_IF_ERROR(Check(grant, token, false));
   grant.oauth_state.clear();
   grant.pkce_verifier.clear();
   Store(grant, std::move(token));

@@ -29,12 +29,18 @@ struct TokenEndpoint {
   std::function<Result<FormFields>()> client_auth;
 };
 
+// Called with every answer to a code redemption (refresh false) or a refresh (true) before anything of it is
+// stored. An error refuses the answer: the call fails with it and the grant keeps what it held. UK Open Banking
+// validates the answer's ID token here (OpenID Connect Core §§3.1.3.7, 12.2); Berlin Group has none.
+using TokenCheck = std::function<Status(const ConsentGrant& grant, const TokenResponse& token, bool refresh)>;
+
 class GrantTokens {
  public:
   // Renewed this long before the access token expires, so that no read starts with a token about to die.
   static constexpr std::chrono::seconds kRefreshMargin{60};
 
-  GrantTokens(TokenEndpoint endpoint, std::function<std::chrono::system_clock::time_point()> now);
+  GrantTokens(TokenEndpoint endpoint, std::function<std::chrono::system_clock::time_point()> now,
+              TokenCheck check_token = {});
 
   // Keeps a token answer in the grant: the access token and its expiry, and the refresh token when the server sent
   // one (rotation); a server that sends none leaves the one the grant holds.
@@ -43,17 +49,21 @@ class GrantTokens {
   // kConsentInvalid when the grant holds no access token at all.
   Status EnsureFresh(ConsentGrant& grant) const;
   // A new access token from the refresh token. kConsentInvalid when there is none, or the server refuses it
-  // (invalid_grant: the customer must consent again); the grant keeps its tokens on any failure.
+  // (invalid_grant: the customer must consent again), or check_token refuses the answer; the grant
+  // keeps its tokens on any failure.
   Status Refresh(ConsentGrant& grant) const;
   // The authorization code for tokens, with the grant's PKCE verifier when it has one; the request's state and
-  // verifier are cleared once the code is redeemed.
+  // verifier are cleared once the code is redeemed and the answer passed check_token (until then the grant is
+  // untouched).
   Status RedeemCode(ConsentGrant& grant, std::string_view code, std::string_view redirect_uri) const;
 
  private:
   Result<TokenResponse> Request(FormFields form) const;
+  Status Check(const ConsentGrant& grant, const TokenResponse& token, bool refresh) const;
 
   TokenEndpoint endpoint_;
   std::function<std::chrono::system_clock::time_point()> now_;
+  TokenCheck check_token_;
 };
 
 // The authorization code a callback brought, after checking that it answers the grant's request:

@@ -523,6 +523,18 @@ void MapContext::FinishRow(Transaction& t) {
   if (options_.assign_ids) ids_.Assign(t);
 }
 
+Status MapContext::FinishAccount(Account& a) const {
+  if (options_.quirks.account_ids_change) {
+    if (!a.iban && !a.bban && !a.masked_pan) {
+      return Fail("no IBAN, BBAN or PAN to know the account by, and the bank's account ids change "
+                  "(quirks.account_ids_change)");
+    }
+    a.resource_id_changes = true;
+  }
+  a.id = AccountIdFor(a);
+  return {};
+}
+
 void ApplyCreditDebit(Money& m, bool debit) {
   if (debit != m.amount.IsNegative() && !m.amount.IsZero()) m.amount = m.amount.Negated();
 }

@@ -82,6 +82,9 @@ class MapContext {
   // assign its id now, while the row is in cache.
   // Rows must be finished in their final order (identical rows keep their relative order through any later sort).
   void FinishRow(Transaction& t);
+  // An account is complete: its id from its bank identifiers (AccountIdFor). For a bank whose account ids change
+  // over time (quirks.account_ids_change), from its identification alone, and kInvalidInput when it has none.
+  Status FinishAccount(Account& a) const;
 
   // kInvalidInput "<path>: <reason>".
   tl::unexpected<Error> Fail(std::string_view reason) const;

@@ -317,8 +317,7 @@ Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
   a.bban = std::move(id.bban);
   a.masked_pan = std::move(id.masked_pan);
   a.currency = currency ? std::move(currency) : std::move(id.currency);
-  a.id = AccountIdFor(a);
-  return {};
+  return ctx.FinishAccount(a);
 }
 
 // Access.balances / Access.transactions: a list of AccountIdentification. Granted when the list is non-empty. The

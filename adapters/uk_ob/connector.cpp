@@ -6,8 +6,9 @@
 
 #include "adapters/common/ais_reads.hpp"
 #include "adapters/common/bank_error.hpp"
+#include "adapters/common/customer_ip.hpp"
 #include "adapters/uk_ob/errors.hpp"
-#include "common/ip_address.hpp"
+#include "adapters/uk_ob/id_token.hpp"
 #include "log/log.hpp"
 
 namespace bankfeed::uk_ob {
@@ -125,7 +126,30 @@ Result<const Discovery*> UkConnector::Provider() {
   discovery_ = std::move(discovery);
   adapters::TokenEndpoint endpoint{client_.get(), profile_.retry, discovery_->token_endpoint, profile_.id,
                                    [this]() { return ClientAuth(); }};
-  tokens_.emplace(std::move(endpoint), env_.now);
+  // An ID token in a code or refresh answer is validated before its tokens are kept (adapters/uk_ob/id_token.hpp).
+  // OpenID Connect Core §12.2: a refresh answer may come without one, so no bank needs a quirk for that; a code
+  // answer without one is taken too, the callback's having been validated completely.
+  const adapters::TokenCheck check_token = [this](const ConsentGrant& grant, const adapters::TokenResponse& token,
+                                                  bool refresh) -> Status {
+    if (token.id_token.empty()) return {};
+    BANKFEED_ASSIGN_OR_RETURN(const Discovery* provider, Provider());
+    IdTokenExpectations expect;
+    expect.bank_id = profile_.id;
+    expect.issuer = provider->issuer;
+    expect.client_id = client_id_;
+    expect.back_channel = true;
+    expect.subject = grant.id_token_subject;
+    // The code's nonce; a refresh's is not looked at (even while a re-authentication has one in flight).
+    expect.nonce = refresh ? std::string() : grant.oauth_nonce;
+    expect.intent_id = grant.consent_id;
+    expect.access_token = token.access_token;
+    expect.now = WallSeconds();
+    expect.relax.nonce_optional = profile_.oauth2->id_token.nonce_optional;
+    BANKFEED_RETURN_IF_ERROR(
+        ValidateIdTokenWithKeys(token.id_token, [this](bool reread) { return Keys(reread); }, expect));
+    return {};
+  };
+  tokens_.emplace(std::move(endpoint), env_.now, check_token);
   return &*discovery_;
 }
 
@@ -195,15 +219,12 @@ Result<http::Request> UkConnector::BuildRequest(const Call& call) const {
   if (!call.body.empty()) h.push_back({"Content-Type", call.content_type});
   const std::string& token = call.grant ? call.grant->access_token : call.bearer;
   if (!token.empty()) h.push_back({"Authorization", "Bearer " + token});
-  if (call.psu && call.psu->ip_address) {
-    // Only while the customer is present, and only a literal address: anything else would be made-up presence.
-    if (!IsIpAddress(*call.psu->ip_address)) {
-      return MakeError(ErrorCode::kInvalidArgument, std::string("psu.ip_address: ") + kIpAddressExpected);
-    }
-    h.push_back({"x-fapi-customer-ip-address", *call.psu->ip_address});
-    if (call.grant && call.grant->authorised_at) {
-      h.push_back({"x-fapi-auth-date", HttpDate(call.grant->authorised_at->unix_seconds)});
-    }
+  // While the customer is present (and unattended for a bank that refuses reads without it: its profile says so).
+  BANKFEED_ASSIGN_OR_RETURN(const std::optional<std::string> customer_ip,
+                            adapters::CustomerIpHeader(call.psu, call.grant, profile_.quirks));
+  if (customer_ip) h.push_back({"x-fapi-customer-ip-address", *customer_ip});
+  if (call.psu && call.psu->present() && call.grant && call.grant->authorised_at) {
+    h.push_back({"x-fapi-auth-date", HttpDate(call.grant->authorised_at->unix_seconds)});
   }
   for (const auto& [name, value] : profile_.quirks.extra_headers) h.push_back({name, value});
   return request;

@@ -2,9 +2,11 @@
 // token, the customer sent to the bank with a signed request object, the ID token of the callback validated
 // completely before the code is redeemed, revocation.
 #include <algorithm>
+#include <utility>
 
 #include "adapters/common/ais_reads.hpp"
 #include "adapters/common/bank_error.hpp"
+#include "adapters/common/customer_ip.hpp"
 #include "adapters/common/oauth2.hpp"
 #include "adapters/uk_ob/connector.hpp"
 #include "adapters/uk_ob/id_token.hpp"
@@ -41,7 +43,9 @@ Result<std::vector<std::string>> Permissions(const ConsentRequest& request, std:
 }  // namespace
 
 Result<ScaStep> UkConnector::StartConsent(const ConsentRequest& request, const PsuContext& psu, ConsentGrant& grant) {
-  (void)psu;  // the customer is identified at the bank, never by the TPP
+  // The customer is identified at the bank, never by the TPP; only their address is kept, for a bank that wants it
+  // on unattended reads too.
+  adapters::RememberCustomerIp(grant, psu, profile_.quirks);
   if (request.approach && *request.approach != ScaApproach::kOAuth2) {
     return tl::unexpected(WithBank(Error(ErrorCode::kInvalidArgument,
                                          "consent.approach: UK Open Banking authorises with the OAuth2 hybrid flow")));
@@ -129,7 +133,6 @@ Result<ScaStep> UkConnector::AuthorizationStep(ConsentGrant& grant, const Discov
 
 Result<ConsentStatus> UkConnector::CompleteConsent(ConsentGrant& grant, const CallbackParams& callback,
                                                    const PsuContext& psu) {
-  (void)psu;
   BANKFEED_ASSIGN_OR_RETURN(std::string code, adapters::AuthorizationCode(grant, callback, profile_.id));
   BANKFEED_ASSIGN_OR_RETURN(const Discovery* provider, Provider());
 
@@ -147,25 +150,21 @@ Result<ConsentStatus> UkConnector::CompleteConsent(ConsentGrant& grant, const Ca
   expect.relax.nonce_optional = profile_.oauth2->id_token.nonce_optional;
   expect.relax.s_hash_optional = profile_.oauth2->id_token.s_hash_optional;
   const std::string_view token = id_token == callback.end() ? std::string_view() : std::string_view(id_token->second);
-  BANKFEED_ASSIGN_OR_RETURN(std::shared_ptr<const Jwks> keys, Keys(false));
-  auto claims = ValidateIdToken(token, *keys, expect);
-  if (!claims && claims.error().code == ErrorCode::kNotFound) {
-    // A kid the cached keys lack: the bank may have rotated its keys. Read them again, once.
-    BANKFEED_ASSIGN_OR_RETURN(keys, Keys(true));
-    claims = ValidateIdToken(token, *keys, expect);
-  }
-  if (!claims) {
-    Error e = std::move(claims).error();
-    if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kConsentInvalid;
-    log::Warn("uk.id_token.refused", {{"bank", profile_.id}, {"reason", e.message}});
-    return tl::unexpected(std::move(e));
-  }
+  BANKFEED_ASSIGN_OR_RETURN(const IdTokenClaims claims,
+                            ValidateIdTokenWithKeys(token, [this](bool reread) { return Keys(reread); }, expect));
 
   BANKFEED_ASSIGN_OR_RETURN(const adapters::GrantTokens* tokens, Tokens());
-  BANKFEED_RETURN_IF_ERROR(tokens->RedeemCode(grant, code, grant.request.redirect_uri));
+  // The customer's identifier at the bank: the token endpoint's ID tokens (this code's, every refresh's) must name
+  // the same one. Kept only with the tokens: a refused code leaves the grant as it was.
+  std::string previous_subject = std::exchange(grant.id_token_subject, claims.sub);
+  if (auto redeemed = tokens->RedeemCode(grant, code, grant.request.redirect_uri); !redeemed) {
+    grant.id_token_subject = std::move(previous_subject);
+    return tl::unexpected(std::move(redeemed).error());
+  }
   grant.oauth_nonce.clear();
   grant.status = ConsentStatus::kValid;
   grant.authorised_at = DateTime{NowSeconds(), 0, 0};  // the business clock: reconfirmation is counted in its days
+  adapters::RememberCustomerIp(grant, psu, profile_.quirks);
   log::Info("uk.consent.authorised", {{"bank", profile_.id}});
   return grant.status;
 }
@@ -205,6 +204,7 @@ Status UkConnector::RevokeConsent(ConsentGrant& grant) {
   grant.access_token.clear();
   grant.refresh_token.clear();
   grant.access_token_expires.reset();
+  grant.id_token_subject.clear();
   grant.oauth_state.clear();
   grant.oauth_nonce.clear();
   grant.pkce_verifier.clear();

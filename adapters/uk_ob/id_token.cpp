@@ -25,7 +25,8 @@ class Checker {
   Checker(const IdTokenExpectations& expect) : expect_(expect) {}
 
   Error Fail(std::string message, ErrorCode code = ErrorCode::kConsentInvalid) const {
-    return adapters::BankError(code, "id_token: " + message, expect_.bank_id);
+    const char* what = expect_.back_channel ? "token response id_token: " : "id_token: ";
+    return adapters::BankError(code, what + message, expect_.bank_id);
   }
   void Relaxed(std::string_view check) const {
     log::Warn("uk.id_token.relaxed", {{"bank", expect_.bank_id}, {"check", check}});
@@ -107,7 +108,7 @@ std::string HalfSha256(std::string_view value) {
 
 Result<IdTokenClaims> ValidateIdToken(std::string_view token, const Jwks& jwks, const IdTokenExpectations& expect) {
   const Checker check(expect);
-  if (token.empty()) return tl::unexpected(check.Fail("missing from the callback"));
+  if (token.empty()) return tl::unexpected(check.Fail(expect.back_channel ? "missing" : "missing from the callback"));
   if (token.size() > kMaxIdTokenBytes) return tl::unexpected(check.Fail("larger than 16 KiB"));
   const size_t dot1 = token.find('.');
   const size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
@@ -186,7 +187,9 @@ Result<IdTokenClaims> ValidateIdToken(std::string_view token, const Jwks& jwks, 
   }
 
   BANKFEED_ASSIGN_OR_RETURN(auto nonce, check.String(claims, "nonce"));
-  if (!nonce) {
+  if (expect.back_channel && expect.nonce.empty()) {
+    // A refresh: its ID token SHOULD NOT carry a nonce (OpenID Connect Core §12.2); one that does is not looked at.
+  } else if (!nonce) {
     if (!expect.relax.nonce_optional) return tl::unexpected(check.Fail("nonce: missing"));
     check.Relaxed("nonce");
   } else if (!SameSecret(*nonce, expect.nonce)) {
@@ -194,20 +197,52 @@ Result<IdTokenClaims> ValidateIdToken(std::string_view token, const Jwks& jwks, 
   }
 
   BANKFEED_ASSIGN_OR_RETURN(auto intent, check.String(claims, "openbanking_intent_id"));
-  if (!intent) return tl::unexpected(check.Fail("openbanking_intent_id: missing"));
-  if (*intent != expect.intent_id) return tl::unexpected(check.Fail("openbanking_intent_id: not the consent's id"));
+  if (!intent) {
+    if (!expect.back_channel) return tl::unexpected(check.Fail("openbanking_intent_id: missing"));
+  } else if (*intent != expect.intent_id) {
+    return tl::unexpected(check.Fail("openbanking_intent_id: not the consent's id"));
+  }
 
-  BANKFEED_RETURN_IF_ERROR(check.Hash(claims, "c_hash", expect.code, false));
-  if (claims["s_hash"].error() == simdjson::NO_SUCH_FIELD && expect.relax.s_hash_optional) check.Relaxed("s_hash");
-  BANKFEED_RETURN_IF_ERROR(check.Hash(claims, "s_hash", expect.state, expect.relax.s_hash_optional));
+  if (!expect.back_channel) {  // the token endpoint's answer covers no code and no state
+    BANKFEED_RETURN_IF_ERROR(check.Hash(claims, "c_hash", expect.code, false));
+    if (claims["s_hash"].error() == simdjson::NO_SUCH_FIELD && expect.relax.s_hash_optional) check.Relaxed("s_hash");
+    BANKFEED_RETURN_IF_ERROR(check.Hash(claims, "s_hash", expect.state, expect.relax.s_hash_optional));
+  }
   if (!expect.access_token.empty()) BANKFEED_RETURN_IF_ERROR(check.Hash(claims, "at_hash", expect.access_token, true));
 
   BANKFEED_ASSIGN_OR_RETURN(auto sub, check.String(claims, "sub"));
   if (!sub || sub->empty()) return tl::unexpected(check.Fail("sub: missing"));
+  if (expect.back_channel) {
+    // The same customer as the one who authorised: the consent's front-channel ID token's sub (§§3.3.3.6, 12.2).
+    if (expect.subject.empty()) {
+      return tl::unexpected(check.Fail("sub: the grant holds no subject to compare with; authorise the consent again"));
+    }
+    if (*sub != expect.subject) return tl::unexpected(check.Fail("sub: not the subject of the consent's ID token"));
+  }
   out.sub = std::string(*sub);
   BANKFEED_ASSIGN_OR_RETURN(auto acr, check.String(claims, "acr"));
   if (acr) out.acr = std::string(*acr);
   return out;
+}
+
+Result<IdTokenClaims> ValidateIdTokenWithKeys(std::string_view token, const JwksSource& keys,
+                                              const IdTokenExpectations& expect) {
+  BANKFEED_ASSIGN_OR_RETURN(std::shared_ptr<const Jwks> jwks, keys(false));
+  auto claims = ValidateIdToken(token, *jwks, expect);
+  if (!claims && claims.error().code == ErrorCode::kNotFound) {
+    // A kid the cached keys lack: the bank may have rotated its keys. Read them again, once.
+    BANKFEED_ASSIGN_OR_RETURN(jwks, keys(true));
+    claims = ValidateIdToken(token, *jwks, expect);
+  }
+  if (!claims) {
+    Error e = std::move(claims).error();
+    if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kConsentInvalid;
+    log::Warn("uk.id_token.refused", {{"bank", expect.bank_id},
+                                      {"channel", expect.back_channel ? "token" : "callback"},
+                                      {"reason", e.message}});
+    return tl::unexpected(std::move(e));
+  }
+  return claims;
 }
 
 }  // namespace bankfeed::uk_ob

@@ -304,8 +304,7 @@ Status ReadAccount(MapContext& ctx, od::value v, Account& a) {
     return {};
   }));
   a.cash_account_type = sub_type ? std::move(sub_type) : std::move(type);
-  a.id = AccountIdFor(a);
-  return {};
+  return ctx.FinishAccount(a);
 }
 
 // v3.1 words and v4 codes. v4 has no revoked status: CANC (cancelled) is how it reports a consent the PSU withdrew.

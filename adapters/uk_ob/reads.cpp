@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include "adapters/common/ais_reads.hpp"
+#include "adapters/common/customer_ip.hpp"
 #include "adapters/common/query_date.hpp"
 #include "adapters/common/quota.hpp"
 #include "adapters/uk_ob/connector.hpp"
@@ -38,7 +39,19 @@ Result<adapters::PageLinks> ReadLinks(std::string_view body) {
 // The bank's local start or end of a day, as UK filters take it: "2025-01-31T23:59:59", the date part in the
 // profile's quirks.date_query_format.
 std::string FilterDateTime(Date date, bool end_of_day, const Quirks& quirks) {
-  return adapters::FormatQueryDate(date, quirks.date_query_format) + (end_of_day ? "T23:59:59" : "T00:00:00");
+  return adapters::FormatQueryDate(date, quirks.date_query_format) + (end_of_day ? "T23:59:59" : "T00:00:00") +
+         quirks.date_time_query_suffix;
+}
+
+// The date filters as a query: form-encoded ('+' in a suffix as %2B, never a space), with the colons of the time
+// percent-encoded or, for a bank that refuses %3A, left as they are (RFC 3986 allows ':' in a query).
+std::string FilterQuery(const adapters::FormFields& filter, const Quirks& quirks) {
+  std::string query = adapters::FormEncode(filter);
+  if (quirks.date_time_colons_encoded) return query;
+  for (size_t at = query.find("%3A"); at != std::string::npos; at = query.find("%3A", at + 1)) {
+    query.replace(at, 3, ":");
+  }
+  return query;
 }
 
 }  // namespace
@@ -46,6 +59,7 @@ std::string FilterDateTime(Date date, bool end_of_day, const Quirks& quirks) {
 Status UkConnector::BeginRead(ConsentGrant& grant, const PsuContext& psu, const std::string& quota_key) {
   BANKFEED_ASSIGN_OR_RETURN(const adapters::GrantTokens* tokens, Tokens());
   BANKFEED_RETURN_IF_ERROR(tokens->EnsureFresh(grant));
+  adapters::RememberCustomerIp(grant, psu, profile_.quirks);
   return adapters::ConsumeUnattendedRead(grant, quota_key, psu, grant.request.frequency_per_day, profile_.timezone,
                                          Now(), profile_.id);
 }
@@ -100,7 +114,7 @@ Result<TransactionBatch> UkConnector::GetTransactions(ConsentGrant& grant, const
       filter.emplace_back("toBookingDateTime", FilterDateTime(window.to, true, profile_.quirks));
     }
     return ApiUrl("/accounts/" + adapters::PercentEncode(*account.resource_id) + "/transactions?" +
-                  adapters::FormEncode(filter));
+                  FilterQuery(filter, profile_.quirks));
   };
   return adapters::ReadTransactionBatch(reads, account, query, Today());
 }

@@ -107,9 +107,16 @@ struct ConsentGrant {
   std::string access_token;
   std::optional<DateTime> access_token_expires;
   std::string refresh_token;
+  // OpenID Connect: the `sub` of the consent's front-channel ID token, an identifier of the customer at the bank.
+  // Every ID token the token endpoint sends later (code redemption, refresh) must carry the same one. Sealed with
+  // the grant; empty for standards without ID tokens.
+  std::string id_token_subject;
   // When the customer last authorised (or reconfirmed) the consent at the bank: UK Open Banking's x-fapi-auth-date,
   // and the start of its 90-day reconfirmation period.
   std::optional<DateTime> authorised_at;
+  // The customer's IP address at their last session with us, kept only for a bank that wants it on unattended reads
+  // too (profile quirks.customer_ip_unattended). Personal data: sealed with the grant, erased with it.
+  std::string customer_ip;
 
   // Unattended reads on `usage_day` (the bank's local date), per "<endpoint>:<account resource id>".
   std::optional<Date> usage_day;

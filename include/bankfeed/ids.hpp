@@ -56,7 +56,8 @@ BANKFEED_EXPORT std::string TransactionContentDigest(const Transaction& t);
 // for twins. The reconciler matches on it with occurrence counting.
 BANKFEED_EXPORT std::string TransactionFingerprint(const Transaction& t);
 
-// "acc_" + 32 hex digits over the account's bank identifiers (resource id, IBAN, BBAN, masked PAN, currency).
+// "acc_" + 32 hex digits over the account's bank identifiers (resource id, IBAN, BBAN, masked PAN, currency); without
+// the resource id when it changes over time (Account::resource_id_changes).
 BANKFEED_EXPORT std::string AccountIdFor(const Account& a);
 
 }  // namespace bankfeed

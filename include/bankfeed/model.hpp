@@ -53,6 +53,9 @@ struct Account {
   std::string id;  // "acc_" + 32 hex digits, derived from the bank's identifiers
   OptString resource_id, iban, bban, masked_pan, currency;
   OptString name, product, owner_name, cash_account_type, status, bic;
+  // The bank's resource id for this account may change over time (profile quirk account_ids_change): its id then
+  // derives from its identification alone (AccountIdFor), and the resource id is only how it is asked for today.
+  bool resource_id_changes = false;
 };
 
 struct Balance {

@@ -37,6 +37,9 @@ struct ValueQuirks {
   DateOrder date_order = DateOrder::kIso;
   // Amounts may group their integer digits by three with ',' ("1,000.00"). UK Open Banking always allows it.
   bool thousands_separator = false;
+  // The bank's resource ids for an account change over time: accounts are known by their identification instead
+  // (Account::resource_id_changes), and an account without an IBAN, BBAN or PAN is refused.
+  bool account_ids_change = false;
 };
 
 // A transaction row that could not be normalized, set aside with its error instead of failing the whole body

@@ -87,6 +87,11 @@ struct Quirks {
   std::optional<std::string> psu_id_type;      // the PSU-ID-Type header value, when the bank wants one
   // How dateFrom/dateTo are written: strftime-like with %Y %m %d only and literal characters ("%Y-%m-%d").
   std::string date_query_format = "%Y-%m-%d";
+  // Date-time filters (UK fromBookingDateTime/toBookingDateTime): what follows the time ("Z", "+00:00", ".000Z";
+  // empty: none, as the UK standard writes them), and whether their ':' are sent percent-encoded (%3A, the default)
+  // or literally, for a bank that refuses the encoded form.
+  std::string date_time_query_suffix;
+  bool date_time_colons_encoded = true;
   bool send_date_to = true;                    // some banks reject a dateTo; then only dateFrom is sent
   int max_history_days = 730;                  // dateFrom is never earlier than today minus this
   int page_cap = 1000;                         // more pages than this for one query is a kProtocol error
@@ -101,6 +106,9 @@ struct Quirks {
   // "host" (https on port 443) or "host:port". Any other host is refused.
   std::vector<std::string> link_hosts;
   std::map<std::string, std::string> extra_headers;  // sent on every request to the bank (no secrets)
+  // The bank refuses reads without the customer's IP address header even when the customer is not present: send
+  // the address they last used with us (kept in the grant for such a bank only).
+  bool customer_ip_unattended = false;
   // Ambiguous value formats the bank uses (quirks `date_order`, `thousands_separator`), applied by its mappings.
   ValueQuirks values;
 };

@@ -351,6 +351,12 @@ void ReadQuirks(MapReader r, Quirks& q) {
     q.psu_id_type = *v;
   }
   if (auto v = CheckedString(r, "date_query_format", false, config::CheckDateQueryFormat)) q.date_query_format = *v;
+  if (auto v = CheckedString(r, "date_time_query_suffix", false, config::CheckDateTimeSuffix)) {
+    q.date_time_query_suffix = *v;
+  }
+  if (auto v = r.Enum<bool>("date_time_colons", {{"encoded", true}, {"literal", false}})) {
+    q.date_time_colons_encoded = *v;
+  }
   ReadBool(r, "send_date_to", q.send_date_to);
   ReadInt(r, "max_history_days", 1, 36'500, q.max_history_days);
   ReadInt(r, "page_cap", 1, 100'000, q.page_cap);
@@ -362,7 +368,9 @@ void ReadQuirks(MapReader r, Quirks& q) {
     q.values.date_order = *v;
   }
   ReadBool(r, "thousands_separator", q.values.thousands_separator);
+  ReadBool(r, "account_ids_change", q.values.account_ids_change);
   ReadExtraHeaders(r, q.extra_headers);
+  ReadBool(r, "customer_ip_unattended", q.customer_ip_unattended);
   r.Finish();
 }
 

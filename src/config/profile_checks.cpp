@@ -117,6 +117,14 @@ std::optional<std::string> CheckStandardVersion(std::string_view version) {
   return std::nullopt;
 }
 
+std::optional<std::string> CheckDateTimeSuffix(std::string_view suffix) {
+  if (suffix.size() > 16) return "longer than 16 characters";
+  if (suffix.find_first_not_of("0123456789Z+-:.") != std::string_view::npos) {
+    return "expected a zone or fraction such as Z, +00:00 or .000Z (digits and Z + - : . only)";
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> CheckDateQueryFormat(std::string_view format) {
   if (format.size() > 32) return "longer than 32 characters";
   std::array<int, 3> counts{};  // %Y, %m, %d

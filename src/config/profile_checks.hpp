@@ -27,6 +27,8 @@ std::optional<std::string> CheckStandardVersion(std::string_view version);
 
 // Quirks::date_query_format: %Y, %m and %d once each, with only - . / _ ~ between them.
 std::optional<std::string> CheckDateQueryFormat(std::string_view format);
+// Quirks::date_time_query_suffix: at most 16 of 0-9 Z + - : . ("Z", "+00:00", ".000Z").
+std::optional<std::string> CheckDateTimeSuffix(std::string_view suffix);
 
 // An OAuth2 scope (RFC 6749 §3.3): scope tokens separated by single spaces.
 std::optional<std::string> CheckOAuth2Scope(std::string_view scope);

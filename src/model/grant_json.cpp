@@ -2,6 +2,7 @@
 #include <simdjson.h>
 
 #include "bankfeed/connector.hpp"
+#include "common/ip_address.hpp"
 #include "common/json_object.hpp"
 #include "common/text.hpp"
 
@@ -79,7 +80,9 @@ std::string GrantToJson(const ConsentGrant& g) {
   w.Str("access_token", g.access_token);
   if (g.access_token_expires) w.Int("access_token_expires", g.access_token_expires->unix_seconds);
   w.Str("refresh_token", g.refresh_token);
+  if (!g.id_token_subject.empty()) w.Str("id_token_subject", g.id_token_subject);
   if (g.authorised_at) w.Int("authorised_at", g.authorised_at->unix_seconds);
+  if (!g.customer_ip.empty()) w.Str("customer_ip", g.customer_ip);
   if (g.usage_day) {
     w.Str("usage_day", g.usage_day->ToString());
     std::string usage = "{";
@@ -195,9 +198,14 @@ Result<ConsentGrant> GrantFromJson(std::string_view json) {
       g.access_token_expires = DateTime{number, 0, 0};
     } else if (key == "refresh_token") {
       BANKFEED_ASSIGN_OR_RETURN(g.refresh_token, str());
+    } else if (key == "id_token_subject") {
+      BANKFEED_ASSIGN_OR_RETURN(g.id_token_subject, str());
     } else if (key == "authorised_at") {
       if (value.get_int64().get(number) != simdjson::SUCCESS) return fail(key, "expected unix seconds");
       g.authorised_at = DateTime{number, 0, 0};
+    } else if (key == "customer_ip") {
+      BANKFEED_ASSIGN_OR_RETURN(g.customer_ip, str());
+      if (!IsIpAddress(g.customer_ip)) return fail(key, kIpAddressExpected);
     } else if (key == "usage_day") {
       BANKFEED_ASSIGN_OR_RETURN(g.usage_day, date());
     } else if (key == "usage") {

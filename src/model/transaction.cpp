@@ -269,7 +269,7 @@ std::string TransactionFingerprint(const Transaction& t) {
 std::string AccountIdFor(const Account& a) {
   std::string content;
   FieldWriter w(content);
-  w.Str(a.resource_id), w.Str(a.iban), w.Str(a.bban), w.Str(a.masked_pan), w.Str(a.currency);
+  w.Str(a.resource_id_changes ? OptString() : a.resource_id), w.Str(a.iban), w.Str(a.bban), w.Str(a.masked_pan), w.Str(a.currency);
   const Digest d = Sha256Of(w.view());
   return "acc_" + Hex(d.data(), 16);
 }

@@ -179,9 +179,10 @@ class ConsentSync {
   Result<std::vector<AccountRecord>> Accounts() {
     auto stored = StoredAccounts();
     if (!stored) return stored;
-    if ((!stored->empty() && !options_.refresh_accounts) || record_.grant.status != ConsentStatus::kValid) {
-      return stored;
-    }
+    // A bank whose account ids change is asked for its accounts on every sync: the stored resource ids may be stale,
+    // and the listing updates them under the same account ids.
+    const bool relist = options_.refresh_accounts || connector_.profile().quirks.values.account_ids_change;
+    if ((!stored->empty() && !relist) || record_.grant.status != ConsentStatus::kValid) return stored;
     auto listed = connector_.ListAccounts(record_.grant, psu_);
     SaveGrant();
     if (!listed) {

@@ -34,6 +34,25 @@ TEST_F(Quirks, AmountsAsNumbersRelativeLinksAsAnArray) {
                           [](const Transaction& t) { return t.amount.amount.ToString() == "-1.25"; }));
 }
 
+// "1,234.56": refused without the quirk (the balance read fails, naming the field), read exactly with it.
+TEST_F(Quirks, ThousandsSeparator) {
+  StartBank(ScenarioYaml(3, 0, "  page_size: 5\n  wire: {thousands_separator: true}\n"));
+  auto refused = ReadAll(Profile(), Present());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidInput) << refused.error().ToString();
+  EXPECT_NE(refused.error().message.find("amount"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().bank_id, "test-bank");
+
+  BankProfile p = Profile();
+  p.quirks.values.thousands_separator = true;
+  auto c = Connect(p);
+  ConsentGrant grant = Consent(*c, ScaApproach::kRedirect);
+  auto balances = c->GetBalances(grant, Acc1(), Present());
+  ASSERT_TRUE(balances) << balances.error().ToString();
+  ASSERT_EQ(balances->size(), 1u);
+  EXPECT_EQ((*balances)[0].amount.ToString(), "1234.56");
+}
+
 TEST_F(Quirks, IdsStableUnstableAndNone) {
   for (const char* mode : {"stable", "unstable", "none"}) {
     SCOPED_TRACE(mode);
@@ -109,6 +128,23 @@ TEST_F(Quirks, PsuIdRequiredWithItsTypeAndExtraHeaders) {
   auto missing = c->StartConsent(request, anonymous, grant);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message, "psu.psu_id: required by bank test-bank");  // refused before sending
+}
+
+// A bank that refuses every request without PSU-IP-Address, even unattended (and checks it is the customer's own):
+// without the quirk an unattended read is refused by the bank; with it, the address the customer used when they
+// consented is sent.
+TEST_F(Quirks, CustomerIpRequiredWhenUnattended) {
+  StartBank(ScenarioYaml(2, 0, "  require: {headers: {PSU-IP-Address: 192.0.2.10}}\n"));
+  auto refused = ReadAll(Profile(), Unattended());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().bank_id, "test-bank");
+  EXPECT_EQ(refused.error().http_status, 400) << refused.error().ToString();
+
+  BankProfile p = Profile();
+  p.quirks.customer_ip_unattended = true;
+  auto ok = ReadAll(p, Unattended());
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->transactions.size(), 2u);
 }
 
 TEST_F(Quirks, PsuIdForbidden) {

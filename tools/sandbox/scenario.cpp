@@ -359,6 +359,10 @@ Result<Scenario> ParseScenario(std::string_view yaml_text, std::string_view sour
   }
   MapReader behaviour = r.Map("behaviour");
   detail::ReadBehaviour(behaviour, s.behaviour);
+  if (s.behaviour.account_ids_change_every_days != 0 && s.standard != "uk-ob") {
+    ctx.Fail(r.Node("behaviour")["account_ids_change_every_days"], "behaviour.account_ids_change_every_days",
+             "only the uk-ob module changes account ids");
+  }
   for (const std::string& id : s.behaviour.wire.day_first_rows) {
     if (!HasRowId(s.psus, id)) {
       ctx.Fail(r.Node("behaviour")["wire"]["day_first_rows"], "behaviour.wire.day_first_rows",
@@ -379,6 +383,15 @@ Result<Scenario> LoadScenarioFile(const std::string& path, std::optional<std::st
   text << in.rdbuf();
   if (in.bad()) return MakeError(ErrorCode::kNotFound, path + ": cannot be read");
   return ParseScenario(text.str(), path, expected_standard);
+}
+
+std::string WireAmount(const Money& amount, const WireOptions& wire) {
+  std::string text = amount.ToString();
+  if (!wire.thousands_separator) return text;
+  const size_t digits_from = text.starts_with('-') ? 1 : 0;
+  const size_t point = std::min(text.find('.'), text.size());
+  for (size_t at = point; at > digits_from + 3; at -= 3) text.insert(at - 3, 1, ',');
+  return text;
 }
 
 }  // namespace bankfeed::sandbox

@@ -102,6 +102,9 @@ struct FaultSpec {
 
 struct WireOptions {
   bool amounts_as_numbers = false;
+  // Amounts as strings with the integer digits grouped by three with ',' ("1,234.56"), as some banks send them; a
+  // mapping reads them only where the standard or the profile's `quirks.thousands_separator` allows it.
+  bool thousands_separator = false;
   bool links_absolute = true;
   bool links_as_array = false;
   // Rows (scenario ids; a pending row's booked version by its booked id) whose bookingDate and valueDate the bank
@@ -114,6 +117,9 @@ struct WireOptions {
   }
 };
 
+// An amount as the bank writes it in a string: "-1234.50", or "-1,234.50" with thousands_separator.
+std::string WireAmount(const Money& amount, const WireOptions& wire);
+
 struct Requirements {
   PsuIdRule psu_id = PsuIdRule::kOptional;
   std::optional<std::string> psu_id_type;
@@ -121,6 +127,10 @@ struct Requirements {
   DateToRule date_to = DateToRule::kAllowed;
   std::optional<int64_t> max_history_days;
   std::optional<int64_t> max_window_days;  // a longer [dateFrom, dateTo] is refused
+  // Date-time filters (UK): what must follow the time ("Z", "+00:00"), and whether their ':' must come
+  // percent-encoded (true), literally (false), or either way (unset).
+  std::optional<std::string> date_time_suffix;
+  std::optional<bool> date_time_colons_encoded;
   std::map<std::string, std::string> headers;
 };
 
@@ -135,6 +145,9 @@ enum class IdTokenFault {
   kOtherAudience, kUnknownKid, kFutureIat, kMissingNonce, kMissingSHash, kMissingCHash,
 };
 std::string_view IdTokenFaultName(IdTokenFault fault);  // the scenario's spelling: "wrong_key", ...
+// The ID token of the token endpoint's code and refresh answers (behaviour.oidc.token_id_token): none, a valid one,
+// or one with exactly one thing wrong. Unset: a valid one in code answers, none in refresh answers.
+enum class TokenIdToken { kNone, kValid, kOtherSub, kWrongKey, kOtherIssuer, kBadAtHash };
 // One lie in the discovery document.
 enum class DiscoveryFault { kOtherIssuer, kHttpJwksUri, kForeignJwksUri };
 
@@ -142,6 +155,7 @@ struct OidcOptions {
   std::vector<ClientAuthMethod> client_auth = {ClientAuthMethod::kTlsClientAuth, ClientAuthMethod::kPrivateKeyJwt};
   RefreshMode refresh_tokens = RefreshMode::kRotate;
   std::optional<IdTokenFault> id_token_fault;
+  std::optional<TokenIdToken> token_id_token;
   bool rotate_signing_key = false;  // the first JWKS fetch lacks the key ID tokens are signed with
   std::optional<DiscoveryFault> discovery_fault;
   bool require_customer_ip = false;  // AIS reads need x-fapi-customer-ip-address
@@ -162,6 +176,9 @@ struct Behaviour {
   bool explicit_authorisation = false;
   ScaOutcome sca_outcome = ScaOutcome::kApprove;
   int64_t token_ttl_s = 3600;
+  // The bank gives each account a new resource id every this many simulated days (0: never), as some banks do after
+  // a migration: "acc-1" becomes "acc-1-g20100" (the day number over the period). An old id is not found. UK only.
+  int64_t account_ids_change_every_days = 0;
   WireOptions wire;
   Requirements require;
   OidcOptions oidc;

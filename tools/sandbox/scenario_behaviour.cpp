@@ -108,6 +108,10 @@ FaultSpec ReadFault(MapReader& r) {
 
 void ReadWire(MapReader& r, WireOptions& out) {
   out.amounts_as_numbers = r.Bool("amounts_as_numbers").value_or(false);
+  out.thousands_separator = r.Bool("thousands_separator").value_or(false);
+  if (out.amounts_as_numbers && out.thousands_separator) {
+    Fail(r, "thousands_separator", "a JSON number has no thousands separator; not with amounts_as_numbers");
+  }
   out.links_absolute = r.Enum<bool>("links", {{"absolute", true}, {"relative", false}}).value_or(true);
   out.links_as_array = r.Bool("links_as_array").value_or(false);
   for (std::string& id : r.StringList("day_first_rows")) out.day_first_rows.insert(std::move(id));
@@ -154,6 +158,13 @@ void ReadRequire(MapReader& r, Requirements& out) {
                     .value_or(DateToRule::kAllowed);
   out.max_history_days = r.Int("max_history_days", 1, 36'500);
   out.max_window_days = r.Int("max_window_days", 1, 36'500);
+  if (auto suffix = r.String("date_time_suffix")) {
+    if (suffix->empty() || suffix->size() > 16 || suffix->find_first_not_of("0123456789Z+-:.") != std::string::npos) {
+      Fail(r, "date_time_suffix", "expected a zone or fraction such as Z or +00:00");
+    }
+    out.date_time_suffix = *suffix;
+  }
+  out.date_time_colons_encoded = r.Enum<bool>("date_time_colons", {{"encoded", true}, {"literal", false}});
   out.headers = r.StringMap("headers");
   for (const auto& [name, value] : out.headers) {
     if (!IsToken(name) || !IsPrintableAscii(value)) {
@@ -187,6 +198,12 @@ void ReadOidc(MapReader& r, OidcOptions& out) {
                            .value_or(RefreshMode::kRotate);
   const std::vector<std::pair<std::string_view, IdTokenFault>> faults(kIdTokenFaults.begin(), kIdTokenFaults.end());
   out.id_token_fault = r.Enum<IdTokenFault>("id_token_fault", faults);
+  out.token_id_token = r.Enum<TokenIdToken>("token_id_token", {{"none", TokenIdToken::kNone},
+                                                               {"valid", TokenIdToken::kValid},
+                                                               {"other_sub", TokenIdToken::kOtherSub},
+                                                               {"wrong_key", TokenIdToken::kWrongKey},
+                                                               {"other_issuer", TokenIdToken::kOtherIssuer},
+                                                               {"bad_at_hash", TokenIdToken::kBadAtHash}});
   out.rotate_signing_key = r.Bool("rotate_signing_key").value_or(false);
   out.discovery_fault = r.Enum<DiscoveryFault>("discovery_fault", {{"other_issuer", DiscoveryFault::kOtherIssuer},
                                                                    {"http_jwks_uri", DiscoveryFault::kHttpJwksUri},
@@ -266,6 +283,7 @@ void ReadBehaviour(MapReader& r, Behaviour& out) {
       r.Enum<ScaOutcome>("sca_outcome", {{"approve", ScaOutcome::kApprove}, {"reject", ScaOutcome::kReject}})
           .value_or(ScaOutcome::kApprove);
   out.token_ttl_s = r.Int("token_ttl_s", 1, 30 * 86'400).value_or(3600);
+  out.account_ids_change_every_days = r.Int("account_ids_change_every_days", 1, 3650).value_or(0);
   MapReader wire = r.Map("wire");
   ReadWire(wire, out.wire);
   MapReader require = r.Map("require");

@@ -714,6 +714,38 @@ TEST(UkObAccounts, V3DetailPermission) {
   EXPECT_EQ(a[0].id.rfind("acc_", 0), 0u);
 }
 
+// quirks.account_ids_change: the account is known by its identification, not its AccountId, and one without an
+// identification (ReadAccountsBasic) cannot be known at all.
+TEST(UkObAccounts, AccountIdsThatChangeKnowAccountsByTheirIdentification) {
+  const auto body = [](const char* account_id, const char* identification) {
+    std::string account = std::string(R"({"AccountId":")") + account_id + R"(","Currency":"GBP")";
+    if (identification != nullptr) {
+      account += std::string(R"(,"Account":[{"SchemeName":"UK.OBIE.SortCodeAccountNumber","Identification":")") +
+                 identification + R"("}])";
+    }
+    return R"({"Data":{"Account":[)" + account + "}]}}";
+  };
+  NormalizeOptions changing = Uk();
+  changing.quirks.account_ids_change = true;
+  auto before = NormalizeAccounts(body("22289", "80200110203345"), changing);
+  auto after = NormalizeAccounts(body("99001", "80200110203345"), changing);
+  ASSERT_TRUE(before) << before.error().message;
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_TRUE((*before)[0].resource_id_changes);
+  EXPECT_EQ((*before)[0].id, (*after)[0].id) << "the same account under its new AccountId";
+  EXPECT_EQ(Str((*after)[0].resource_id), "99001") << "still asked for by today's id";
+  EXPECT_NE(Accounts(body("22289", "80200110203345"))[0].id, Accounts(body("99001", "80200110203345"))[0].id)
+      << "without the quirk, a new AccountId is a new account";
+
+  auto unknowable = NormalizeAccounts(body("22289", nullptr), changing);
+  ASSERT_FALSE(unknowable);
+  EXPECT_EQ(unknowable.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(unknowable.error().message,
+            "Data.Account[0]: no IBAN, BBAN or PAN to know the account by, and the bank's account ids change "
+            "(quirks.account_ids_change)");
+  EXPECT_EQ(Accounts(body("22289", nullptr)).size(), 1u) << "without the quirk, AccountId is enough";
+}
+
 TEST(UkObAccounts, V4Fields) {
   auto a = Accounts(R"({"Data":{"Account":[{"AccountId":"22289","Status":"Enabled","Currency":"GBP",
     "AccountCategory":"Personal","AccountTypeCode":"CACC","Description":"For paying bills","Nickname":"Bills",

@@ -234,6 +234,19 @@ TEST(BankProfileErrors, DateQueryFormat) {
   EXPECT_EQ(format_error("%d/%m/%Y"), "<loaded>");
 }
 
+TEST(BankProfileErrors, DateTimeFilterForm) {
+  const auto suffix_error = [](const std::string& suffix) {
+    return Extra("quirks:\n  date_time_query_suffix: \"" + suffix + "\"\n");
+  };
+  const std::string at = "banks/bank-x.yaml:8:27: quirks.date_time_query_suffix: ";
+  EXPECT_EQ(suffix_error("Z&x=1"),
+            at + "expected a zone or fraction such as Z, +00:00 or .000Z (digits and Z + - : . only)");
+  EXPECT_EQ(suffix_error("+00:00:00:00:00:00"), at + "longer than 16 characters");
+  EXPECT_EQ(suffix_error(".000Z"), "<loaded>");
+  EXPECT_EQ(Extra("quirks:\n  date_time_colons: raw\n"),
+            "banks/bank-x.yaml:8:21: quirks.date_time_colons: expected one of encoded, literal");
+}
+
 TEST(BankProfileErrors, ExtraHeaders) {
   const auto header_error = [](const std::string& line) {
     return Extra("quirks:\n  extra_headers:\n    " + line + "\n");

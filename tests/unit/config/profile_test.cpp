@@ -177,6 +177,10 @@ TEST(BankProfileDefaults, EveryOptionalKey) {
   EXPECT_EQ(p.quirks.page_cap, 1000);
   EXPECT_TRUE(p.quirks.trust_transaction_ids);
   EXPECT_TRUE(p.quirks.extra_headers.empty());
+  EXPECT_FALSE(p.quirks.customer_ip_unattended);
+  EXPECT_FALSE(p.quirks.values.account_ids_change);
+  EXPECT_EQ(p.quirks.date_time_query_suffix, "");
+  EXPECT_TRUE(p.quirks.date_time_colons_encoded);
 }
 
 TEST(BankProfileDefaults, EmptySectionsKeepDefaults) {
@@ -229,10 +233,14 @@ TEST(BankProfileKeys, EveryKeyIsRead) {
                            "  psu_id: required\n"
                            "  psu_id_type: corporate\n"
                            "  date_query_format: \"%d.%m.%Y\"\n"
+                           "  date_time_query_suffix: \"+00:00\"\n"
+                           "  date_time_colons: literal\n"
                            "  send_date_to: false\n"
                            "  max_history_days: 395\n"
                            "  page_cap: 50\n"
                            "  trust_transaction_ids: false\n"
+                           "  account_ids_change: true\n"
+                           "  customer_ip_unattended: true\n"
                            "  extra_headers:\n"
                            "    X-Bank-Channel: API\n"
                            "    x-client-version: \"2.1\"\n"
@@ -244,6 +252,10 @@ TEST(BankProfileKeys, EveryKeyIsRead) {
                            "  counterparty_min_similarity: 60\n";
   const BankProfile p = ParseOk(text);
   EXPECT_EQ(p.sca.approaches, (Approaches{ScaApproach::kDecoupled, ScaApproach::kOAuth2, ScaApproach::kRedirect}));
+  EXPECT_TRUE(p.quirks.values.account_ids_change);
+  EXPECT_TRUE(p.quirks.customer_ip_unattended);
+  EXPECT_EQ(p.quirks.date_time_query_suffix, "+00:00");
+  EXPECT_FALSE(p.quirks.date_time_colons_encoded);
   EXPECT_TRUE(p.sca.explicit_start);
   EXPECT_EQ(p.sca.decoupled_poll_interval, std::chrono::seconds(5));
   EXPECT_EQ(p.sca.decoupled_timeout, std::chrono::seconds(600));

@@ -5,6 +5,7 @@
 #include "adapters/berlin_group/consent.hpp"
 #include "adapters/berlin_group/errors.hpp"
 #include "adapters/berlin_group/links.hpp"
+#include "adapters/common/customer_ip.hpp"
 #include "adapters/common/oauth2.hpp"
 #include "adapters/common/quota.hpp"
 #include "adapters/common/url.hpp"
@@ -251,6 +252,50 @@ TEST(Quota, FifthUnattendedReadOfTheDayIsRefusedAndPresentReadsAreFree) {
   EXPECT_EQ(grant.usage.at("transactions:a"), 1);
 }
 
+// The customer IP header: the present customer's; unattended, none, or the remembered one for a bank whose
+// profile says it refuses reads without it; remembered for such a bank only.
+TEST(CustomerIp, PresentRememberedOnlyWhereTheBankNeedsItAndSentUnattendedOnlyThere) {
+  PsuContext present;
+  present.ip_address = "192.0.2.10";
+  const PsuContext away;
+  Quirks plain;
+  Quirks needs_it;
+  needs_it.customer_ip_unattended = true;
+
+  ConsentGrant grant;
+  adapters::RememberCustomerIp(grant, present, plain);
+  EXPECT_EQ(grant.customer_ip, "") << "never kept for a bank that does not need it";
+  auto sent = adapters::CustomerIpHeader(&present, &grant, plain);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(*sent, "192.0.2.10");
+  sent = adapters::CustomerIpHeader(&away, &grant, plain);
+  ASSERT_TRUE(sent);
+  EXPECT_FALSE(sent->has_value()) << "unattended: no made-up presence";
+
+  auto unknown = adapters::CustomerIpHeader(&away, &grant, needs_it);
+  ASSERT_FALSE(unknown) << "the bank needs it and none is known";
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(unknown.error().message.starts_with("psu.ip_address: ")) << unknown.error().message;
+
+  adapters::RememberCustomerIp(grant, present, needs_it);
+  EXPECT_EQ(grant.customer_ip, "192.0.2.10");
+  sent = adapters::CustomerIpHeader(&away, &grant, needs_it);
+  ASSERT_TRUE(sent) << sent.error().ToString();
+  EXPECT_EQ(*sent, "192.0.2.10");
+  PsuContext moved;
+  moved.ip_address = "198.51.100.4";
+  adapters::RememberCustomerIp(grant, moved, needs_it);
+  EXPECT_EQ(grant.customer_ip, "198.51.100.4") << "the last address the customer used";
+
+  PsuContext bad;
+  bad.ip_address = "192.0.2.10\r\nX-Evil: 1";
+  adapters::RememberCustomerIp(grant, bad, needs_it);
+  EXPECT_EQ(grant.customer_ip, "198.51.100.4") << "never a value that is not an address";
+  auto refused = adapters::CustomerIpHeader(&bad, &grant, needs_it);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "psu.ip_address: expected an IPv4 or IPv6 address");
+}
+
 TEST(Grant, JsonRoundTripAndStrictness) {
   ConsentGrant g;
   g.bank_id = "sandbox-alpha";
@@ -264,6 +309,8 @@ TEST(Grant, JsonRoundTripAndStrictness) {
   g.access_token_expires = DateTime{1700000000, 0, 0};
   g.oauth_nonce = "nonce-1";
   g.authorised_at = DateTime{1699990000, 0, 0};
+  g.customer_ip = "2001:db8::7";
+  g.id_token_subject = "customer-7f3a";
   g.usage_day = Date::FromYmd(2025, 1, 31);
   g.usage = {{"accounts", 1}, {"transactions:a", 3}};
   const std::string json = GrantToJson(g);
@@ -274,6 +321,12 @@ TEST(Grant, JsonRoundTripAndStrictness) {
   EXPECT_EQ(back->request.ibans, g.request.ibans);
   EXPECT_EQ(back->oauth_nonce, "nonce-1");
   EXPECT_EQ(back->authorised_at, g.authorised_at);
+  EXPECT_EQ(back->customer_ip, "2001:db8::7");
+  EXPECT_EQ(back->id_token_subject, "customer-7f3a");
+  EXPECT_EQ(GrantToJson(ConsentGrant{}).find("id_token_subject"), std::string::npos) << "written only when known";
+  auto not_an_address = GrantFromJson(R"({"v":1,"bank_id":"b","customer_ip":"10.0.0.1, 10.0.0.2"})");
+  ASSERT_FALSE(not_an_address);
+  EXPECT_EQ(not_an_address.error().message, "grant.customer_ip: expected an IPv4 or IPv6 address");
   auto unknown = GrantFromJson(R"({"v":1,"bank_id":"b","surprise":1})");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().message, "grant.surprise: unknown key");

@@ -273,5 +273,139 @@ TEST(Jwks, MalformedSetsNameTheKeyAndField) {
   }
 }
 
+// The token endpoint's ID token (back channel: code redemption, refresh), per OpenID Connect Core §§3.1.3.7, 12.2.
+IdTokenExpectations BackChannel() {
+  IdTokenExpectations e = Expect();
+  e.back_channel = true;
+  e.code.clear();
+  e.state.clear();
+  e.subject = "intent-1";  // the front-channel token's sub
+  e.access_token = "access-1";
+  return e;
+}
+
+// A token endpoint's token right in every respect: no c_hash, s_hash or openbanking_intent_id, at_hash of the new
+// access token.
+Token BackChannelToken() {
+  Token t;
+  t.claims.erase("c_hash");
+  t.claims.erase("s_hash");
+  t.claims.erase("openbanking_intent_id");
+  t.claims["at_hash"] = "\"" + HalfSha256("access-1") + "\"";
+  return t;
+}
+
+TEST(IdTokenBackChannel, ARightTokenPassesWithoutTheCallbacksClaims) {
+  auto claims = ValidateIdToken(BackChannelToken().Signed(), TheBank().jwks, BackChannel());
+  ASSERT_TRUE(claims) << claims.error().ToString();
+  EXPECT_EQ(claims->sub, "intent-1");
+  // The callback's claims are not looked at, except an openbanking_intent_id that is there.
+  Token extra = BackChannelToken();
+  extra.claims["c_hash"] = "\"" + HalfSha256("code-2") + "\"";
+  extra.claims["s_hash"] = "\"" + HalfSha256("state-2") + "\"";
+  EXPECT_EQ(Refusal(extra.Signed(), BackChannel()), "<accepted>");
+  extra.claims["openbanking_intent_id"] = "\"intent-1\"";
+  EXPECT_EQ(Refusal(extra.Signed(), BackChannel()), "<accepted>");
+  extra.claims["openbanking_intent_id"] = "\"intent-2\"";
+  EXPECT_EQ(Refusal(extra.Signed(), BackChannel()),
+            "token response id_token: openbanking_intent_id: not the consent's id");
+  // at_hash is checked when the token has one.
+  Token no_at_hash = BackChannelToken();
+  no_at_hash.claims.erase("at_hash");
+  EXPECT_EQ(Refusal(no_at_hash.Signed(), BackChannel()), "<accepted>");
+  // The front channel is as it was: the same token is no callback's.
+  EXPECT_EQ(Refusal(BackChannelToken().Signed()), "id_token: openbanking_intent_id: missing");
+}
+
+TEST(IdTokenBackChannel, EachCheckRefusesByName) {
+  struct Case {
+    const char* claim;
+    std::string value;  // empty: the claim left out
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"sub", "\"intent-2\"", "token response id_token: sub: not the subject of the consent's ID token"},
+      {"sub", "", "token response id_token: sub: missing"},
+      {"iss", "\"https://evil.example\"", "token response id_token: iss: not the bank's issuer"},
+      {"aud", "\"client-2\"", "token response id_token: aud: does not name our client id"},
+      {"azp", "\"client-2\"", "token response id_token: azp: not our client id"},
+      {"exp", std::to_string(kNow - 61), "token response id_token: exp: expired"},
+      {"iat", std::to_string(kNow + 61), "token response id_token: iat: in the future"},
+      {"iat", "", "token response id_token: iat: missing"},
+      {"at_hash", "\"" + HalfSha256("access-0") + "\"",
+       "token response id_token: at_hash: does not match the access token"},
+      {"nonce", "\"nonce-2\"", "token response id_token: nonce: not the one sent in the request"},
+      {"nonce", "", "token response id_token: nonce: missing"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.claim) + " = " + (c.value.empty() ? "(absent)" : c.value));
+    Token t = BackChannelToken();
+    if (c.value.empty()) {
+      t.claims.erase(c.claim);
+    } else {
+      t.claims[c.claim] = c.value;
+    }
+    EXPECT_EQ(Refusal(t.Signed(), BackChannel()), c.message);
+  }
+  Token other_key = BackChannelToken();
+  other_key.signer = TheBank().other.get();
+  EXPECT_EQ(Refusal(other_key.Signed(), BackChannel()),
+            "token response id_token: signature: does not verify with the bank's key");
+  Token hs256 = BackChannelToken();
+  hs256.header["alg"] = "\"HS256\"";
+  EXPECT_EQ(Refusal(hs256.Signed(), BackChannel()), "token response id_token: alg: expected PS256");
+  // A grant that never kept the callback's sub has nothing to compare with: refused, never taken on trust.
+  IdTokenExpectations no_subject = BackChannel();
+  no_subject.subject.clear();
+  EXPECT_EQ(Refusal(BackChannelToken().Signed(), no_subject),
+            "token response id_token: sub: the grant holds no subject to compare with; authorise the consent again");
+}
+
+TEST(IdTokenBackChannel, ARefreshsNonceIsNotLookedAtAndTheCodesMayBeRelaxed) {
+  IdTokenExpectations refresh = BackChannel();
+  refresh.nonce.clear();  // a refresh: §12.2 says its token SHOULD NOT have one
+  Token without = BackChannelToken();
+  without.claims.erase("nonce");
+  EXPECT_EQ(Refusal(without.Signed(), refresh), "<accepted>");
+  Token with = BackChannelToken();
+  with.claims["nonce"] = "\"nonce-from-long-ago\"";
+  EXPECT_EQ(Refusal(with.Signed(), refresh), "<accepted>");
+  // The code redemption's: the profile's relaxation lets only its absence through.
+  IdTokenExpectations relaxed = BackChannel();
+  relaxed.relax.nonce_optional = true;
+  EXPECT_EQ(Refusal(without.Signed(), relaxed), "<accepted>");
+  EXPECT_EQ(Refusal(with.Signed(), relaxed), "token response id_token: nonce: not the one sent in the request");
+}
+
+TEST(IdTokenBackChannel, AnUnknownKidReadsTheKeysAgainOnce) {
+  const auto only_other = std::make_shared<const Jwks>(*ParseJwks(R"({"keys":[)" +
+                                                                  JwkOf(TheBank().other.get(), "k2") + "]}"));
+  const auto all = std::make_shared<const Jwks>(TheBank().jwks);
+  std::vector<bool> reads;
+  const JwksSource rotated = [&](bool reread) -> Result<std::shared_ptr<const Jwks>> {
+    reads.push_back(reread);
+    return reread ? all : only_other;
+  };
+  auto claims = ValidateIdTokenWithKeys(BackChannelToken().Signed(), rotated, BackChannel());
+  ASSERT_TRUE(claims) << claims.error().ToString();
+  EXPECT_EQ(reads, (std::vector<bool>{false, true}));
+
+  reads.clear();
+  Token unknown = BackChannelToken();
+  unknown.header["kid"] = "\"k9\"";
+  auto refused = ValidateIdTokenWithKeys(unknown.Signed(), rotated, BackChannel());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConsentInvalid) << "still unknown after the second read";
+  EXPECT_EQ(refused.error().message, "token response id_token: kid: not in the bank's JWKS");
+  EXPECT_EQ(reads, (std::vector<bool>{false, true}));
+
+  const JwksSource broken = [](bool) -> Result<std::shared_ptr<const Jwks>> {
+    return MakeError(ErrorCode::kUnavailable, "read the bank's JWKS: connection refused");
+  };
+  auto unreadable = ValidateIdTokenWithKeys(BackChannelToken().Signed(), broken, BackChannel());
+  ASSERT_FALSE(unreadable);
+  EXPECT_EQ(unreadable.error().code, ErrorCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace bankfeed::uk_ob

@@ -136,6 +136,12 @@ TEST(AccountIds, DerivedFromBankIdentifiers) {
   b.resource_id = "r2";
   EXPECT_NE(AccountIdFor(a), AccountIdFor(b));
   EXPECT_TRUE(std::regex_match(AccountIdFor(a), std::regex("acc_[0-9a-f]{32}")));
+
+  // A bank whose resource ids change: known by the identification alone, so a new resource id keeps the id.
+  a.resource_id_changes = b.resource_id_changes = true;
+  EXPECT_EQ(AccountIdFor(a), AccountIdFor(b));
+  b.iban = "DE02120300000000202051";
+  EXPECT_NE(AccountIdFor(a), AccountIdFor(b));
 }
 
 }  // namespace

@@ -71,6 +71,19 @@ TEST_F(Render, AmountsAsNumbers) {
   EXPECT_NE(json.find(R"("amount":-12.3})"), std::string::npos);  // the literal text, not a float's rounding
 }
 
+TEST(WireAmount, ThousandsGroupedByThreeOnlyWhenAsked) {
+  WireOptions plain;
+  WireOptions grouped;
+  grouped.thousands_separator = true;
+  const auto eur = [](const char* text) { return *Money::Parse(text, "EUR"); };
+  EXPECT_EQ(WireAmount(eur("-1234567.5"), plain), "-1234567.50");
+  EXPECT_EQ(WireAmount(eur("-1234567.5"), grouped), "-1,234,567.50");
+  EXPECT_EQ(WireAmount(eur("1000"), grouped), "1,000.00");
+  EXPECT_EQ(WireAmount(eur("999.99"), grouped), "999.99");
+  EXPECT_EQ(WireAmount(eur("-100"), grouped), "-100.00");
+  EXPECT_EQ(WireAmount(*Money::Parse("1234567", "JPY"), grouped), "1,234,567");
+}
+
 TEST_F(Render, RelativeLinksAsArray) {
   RenderOptions o = Options();
   o.wire.links_absolute = false;

@@ -162,6 +162,15 @@ TEST(Scenario, UnknownKeysAreReported) {
   ExpectError("name: Yen", "name: Yen\n        nickname: y", "psus[1].accounts[0].nickname: unknown key", "nickname");
 }
 
+TEST(Scenario, OptionsThatCannotApplyAreRefused) {
+  ExpectError("page_size: 50", "page_size: 50\n  wire: {amounts_as_numbers: true, thousands_separator: true}",
+              "behaviour.wire.thousands_separator: a JSON number has no thousands separator; not with "
+              "amounts_as_numbers",
+              "true}");
+  ExpectError("page_size: 50", "page_size: 50\n  account_ids_change_every_days: 977",
+              "behaviour.account_ids_change_every_days: only the uk-ob module changes account ids", "977");
+}
+
 TEST(Scenario, WrongTypesAreReported) {
   ExpectError("page_size: 50", "page_size: fifty", "behaviour.page_size: expected an integer from 1 to 10000", "fifty");
   ExpectError("amount: \"2500\"", "amount: [2500]",

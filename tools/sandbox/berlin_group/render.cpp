@@ -74,7 +74,7 @@ void WriteAmount(JsonWriter& w, const Decimal& amount, const Currency& currency,
   if (options.wire.amounts_as_numbers) {
     w.Number(amount.ToString());  // the shortest form: -12.3, 5; a JSON number, never a double
   } else {
-    w.String(Money{amount, currency}.ToString());
+    w.String(WireAmount(Money{amount, currency}, options.wire));
   }
   w.EndObject();
 }

@@ -41,12 +41,46 @@ struct BookingWindow {
   std::optional<QueryInstant> from, to;
 };
 
-std::optional<ApiError> ReadWindow(const FormFields& q, const Requirements& require, Date today, BookingWindow& out) {
+// The parameter's value as it came on the wire, before percent-decoding; empty when absent.
+std::string_view RawValue(std::string_view raw_query, std::string_view name) {
+  for (size_t at = 0; at <= raw_query.size();) {
+    const size_t end = std::min(raw_query.find('&', at), raw_query.size());
+    const std::string_view pair = raw_query.substr(at, end - at);
+    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+// The bank's rules for how a date-time filter is written: its ':' encoded or not, and what follows the time.
+std::optional<ApiError> CheckDateTimeForm(std::string_view name, std::string_view raw, std::string_view text,
+                                          const Requirements& require) {
+  if (require.date_time_colons_encoded) {
+    const bool encoded = raw.find("%3A") != std::string_view::npos || raw.find("%3a") != std::string_view::npos;
+    const bool literal = raw.find(':') != std::string_view::npos;
+    if (*require.date_time_colons_encoded && literal) {
+      return FieldInvalid(std::string(name) + ": ':' must be percent-encoded");
+    }
+    if (!*require.date_time_colons_encoded && encoded) {
+      return FieldInvalid(std::string(name) + ": a percent-encoded ':' is not accepted");
+    }
+  }
+  if (require.date_time_suffix && !text.ends_with(*require.date_time_suffix)) {
+    return FieldInvalid(std::string(name) + ": expected the time to be followed by " + *require.date_time_suffix);
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadWindow(const FormFields& q, std::string_view raw_query, const Requirements& require,
+                                   Date today, BookingWindow& out) {
   const std::pair<std::string_view, std::optional<QueryInstant>*> params[] = {{"fromBookingDateTime", &out.from},
                                                                               {"toBookingDateTime", &out.to}};
   for (const auto& [name, slot] : params) {
     const std::string* text = FindField(q, name);
     if (text == nullptr) continue;
+    if (auto refused = CheckDateTimeForm(name, RawValue(raw_query, name), *text, require)) return refused;
     *slot = ParseBookingDateTime(*text, require.date_format);
     if (!*slot) {
       return FieldInvalid(std::string(name) + ": expected an ISO 8601 date-time (date as " + require.date_format + ")");
@@ -108,8 +142,9 @@ std::optional<ApiError> UkObModule::BeginUkRead(ApiCall& call, std::string_view 
   out.psu = s_.scenario.FindPsu(consent->psu_id);
   if (out.psu == nullptr) return UkRefuse(403, "UK.OBIE.Resource.InvalidConsentStatus", "the consent has no PSU");
   if (!account_id.empty()) {
+    const UkRenderOptions render = RenderOptions();  // the ids the bank gives out today; older ones are unknown
     for (const ScenarioAccount& a : out.psu->accounts) {
-      if (a.resource_id == account_id) out.account = &a;
+      if (UkAccountId(a, render) == account_id) out.account = &a;
     }
     if (out.account == nullptr)
       return UkRefuse(404, "UK.OBIE.Resource.NotFound", "AccountId: not an account of the consent");
@@ -149,7 +184,7 @@ void UkObModule::Account(ApiCall& call) {
     return WriteError(call.res, *refused);
   }
   if (auto refused = ConsumeUkQuota(call, read, "accounts")) return WriteError(call.res, *refused);
-  const std::string self = std::string(kAispBase) + "/accounts/" + read.account->resource_id;
+  const std::string self = std::string(kAispBase) + "/accounts/" + UkAccountId(*read.account, RenderOptions());
   JsonAnswer(call.res, 200,
              RenderUkAccounts({read.account}, read.consent.Has("ReadAccountsDetail"), {self, {}, {}, {}, {}},
                               RenderOptions()));
@@ -162,7 +197,8 @@ void UkObModule::Balances(ApiCall& call) {
   }
   if (auto refused = ConsumeUkQuota(call, read, "balances")) return WriteError(call.res, *refused);
   const Date today = s_.clock.Today();
-  const std::string self = std::string(kAispBase) + "/accounts/" + read.account->resource_id + "/balances";
+  const std::string self =
+      std::string(kAispBase) + "/accounts/" + UkAccountId(*read.account, RenderOptions()) + "/balances";
   JsonAnswer(call.res, 200,
              RenderUkBalances(*read.account, VisibleBalances(*read.account, today), today, {self, {}, {}, {}, {}},
                               RenderOptions()));
@@ -179,7 +215,9 @@ void UkObModule::Transactions(ApiCall& call) {
   const Behaviour& b = s_.scenario.behaviour;
   const Date today = s_.clock.Today();
   BookingWindow window;
-  if (auto refused = ReadWindow(*fields, b.require, today, window)) return WriteError(call.res, *refused);
+  if (auto refused = ReadWindow(*fields, raw_query, b.require, today, window)) {
+    return WriteError(call.res, *refused);
+  }
   if (call.page < 1) return WriteError(call.res, FieldInvalid("page: expected a positive integer"));
 
   std::vector<TransactionView> rows;

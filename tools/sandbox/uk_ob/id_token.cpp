@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rsa.h>
 
 #include <cstdlib>
 
@@ -25,7 +26,8 @@ std::string HeaderJson(std::string_view alg, std::string_view kid) {
   return w.Take();
 }
 
-std::string ClaimsJson(const IdTokenContent& c, std::optional<F> fault) {
+// `subject`: the sub, when not the consent id (token_id_token: other_sub).
+std::string ClaimsJson(const IdTokenContent& c, std::optional<F> fault, std::string_view subject = {}) {
   const auto is = [&](F f) { return fault == f; };
   const bool front = c.access_token.empty();
   const int64_t iat = is(F::kFutureIat) ? c.now + kFaultShiftS : c.now;
@@ -33,12 +35,14 @@ std::string ClaimsJson(const IdTokenContent& c, std::optional<F> fault) {
   JsonWriter w;
   w.BeginObject();
   w.Key("iss").String(is(F::kOtherIssuer) ? "https://other-issuer.invalid.example" : c.issuer);
-  w.Key("sub").String(c.consent_id);
+  w.Key("sub").String(subject.empty() ? std::string_view(c.consent_id) : subject);
   w.Key("aud").String(is(F::kOtherAudience) ? "other-client-" + RandomHex(8) : c.client_id);
   w.Key("iat").Int(iat);
   w.Key("exp").Int(exp);
   w.Key("auth_time").Int(c.auth_time);
-  if (!is(F::kMissingNonce)) w.Key("nonce").String(is(F::kOtherNonce) ? "other-" + RandomHex(8) : c.nonce);
+  if (!is(F::kMissingNonce) && !c.nonce.empty()) {  // empty: a refresh's token (OpenID Connect Core §12.2)
+    w.Key("nonce").String(is(F::kOtherNonce) ? "other-" + RandomHex(8) : c.nonce);
+  }
   w.Key("openbanking_intent_id").String(is(F::kOtherIntentId) ? "urn-delta-intent-" + RandomHex(12) : c.consent_id);
   w.Key("acr").String(kAcrSca);
   if (front) {
@@ -70,7 +74,41 @@ std::string SignHs256WithPublicKey(std::string_view header, std::string_view cla
   return input + "." + signing::Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
+// A key in no JWKS, for token_id_token: wrong_key (BankKeys makes one only for id_token_fault: wrong_key). Made
+// once, on first use.
+EVP_PKEY* OutsideKey(const BankKeys& keys) {
+  if (keys.ForeignKey() != nullptr) return keys.ForeignKey()->key.get();
+  static const SharedKey outside = [] {
+    EVP_PKEY* key = EVP_RSA_gen(2048);
+    if (key == nullptr) std::abort();  // no RSA key generation: a broken host
+    return SharedKey(key, EVP_PKEY_free);
+  }();
+  return outside.get();
+}
+
 }  // namespace
+
+std::string MakeTokenIdToken(const IdTokenContent& content, const BankKeys& keys, TokenIdToken mode) {
+  const BankKey& key = keys.IdTokenKey();
+  switch (mode) {
+    case TokenIdToken::kOtherSub:
+      return Sign(HeaderJson("PS256", key.kid), ClaimsJson(content, std::nullopt, "other-customer-" + RandomHex(8)),
+                  key.key.get());
+    case TokenIdToken::kWrongKey:
+      return Sign(HeaderJson("PS256", key.kid), ClaimsJson(content, std::nullopt), OutsideKey(keys));
+    case TokenIdToken::kOtherIssuer:
+      return Sign(HeaderJson("PS256", key.kid), ClaimsJson(content, F::kOtherIssuer), key.key.get());
+    case TokenIdToken::kBadAtHash: {
+      IdTokenContent other = content;
+      other.access_token += "-other";
+      return Sign(HeaderJson("PS256", key.kid), ClaimsJson(other, std::nullopt), key.key.get());
+    }
+    case TokenIdToken::kNone:
+    case TokenIdToken::kValid:
+      break;
+  }
+  return Sign(HeaderJson("PS256", key.kid), ClaimsJson(content, std::nullopt), key.key.get());
+}
 
 std::string MakeIdToken(const IdTokenContent& content, const BankKeys& keys, std::optional<IdTokenFault> fault) {
   const BankKey& key = keys.IdTokenKey();

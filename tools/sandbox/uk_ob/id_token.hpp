@@ -2,9 +2,10 @@
 // header {"alg":"PS256","kid":...,"typ":"JWT"}; claims iss, sub (the consent id), aud (the client id), iat, exp
 // (iat + 600), auth_time, nonce, openbanking_intent_id (the consent id), acr, and
 // - front channel (the hybrid flow's redirect): c_hash and s_hash of the code and the state;
-// - back channel (the token response): at_hash of the access token.
-// With behaviour.oidc.id_token_fault the front-channel token gets exactly that one thing wrong. Times are real Unix
-// seconds, never the simulated day.
+// - back channel (the token response): at_hash of the access token; a refresh's has no nonce (OpenID Connect Core
+//   §12.2) and the original auth_time.
+// With behaviour.oidc.id_token_fault the front-channel token gets exactly that one thing wrong, with
+// behaviour.oidc.token_id_token the back channel's. Times are real Unix seconds, never the simulated day.
 #pragma once
 
 #include <cstdint>
@@ -28,5 +29,9 @@ struct IdTokenContent {
 
 // The signed token. `fault` applies to front-channel tokens only (pass std::nullopt for the token response).
 std::string MakeIdToken(const IdTokenContent& content, const BankKeys& keys, std::optional<IdTokenFault> fault);
+
+// The token endpoint's ID token for `mode` (not kNone): valid, or with another sub, signed by a key in no JWKS
+// (under the JWKS's kid), from another issuer, or with the at_hash of another access token.
+std::string MakeTokenIdToken(const IdTokenContent& content, const BankKeys& keys, TokenIdToken mode);
 
 }  // namespace bankfeed::sandbox::uk_ob

@@ -116,7 +116,11 @@ void UkObModule::JsonAnswer(httplib::Response& res, int status, std::string body
 }
 
 UkRenderOptions UkObModule::RenderOptions() const {
-  return {s_.scenario.behaviour.wire, s_.scenario.behaviour.ids, s_.base_url};
+  UkRenderOptions o{s_.scenario.behaviour.wire, s_.scenario.behaviour.ids, s_.base_url, {}};
+  if (const int64_t period = s_.scenario.behaviour.account_ids_change_every_days; period > 0) {
+    o.account_id_suffix = "-g" + std::to_string(s_.clock.Today().days_since_epoch / period);
+  }
+  return o;
 }
 
 std::optional<TokenGrantInfo> UkObModule::BearerGrant(const httplib::Request& req) const {

@@ -18,7 +18,7 @@ void WriteUkAmount(JsonWriter& w, const Decimal& amount, const Currency& currenc
   if (o.wire.amounts_as_numbers) {
     w.Number(magnitude.ToString());
   } else {
-    w.String(Money{magnitude, currency}.ToString());
+    w.String(WireAmount(Money{magnitude, currency}, o.wire));
   }
   w.Key("Currency").String(currency.code());
   w.EndObject();
@@ -48,7 +48,7 @@ void WriteMeta(JsonWriter& w, int64_t total_pages) {
 void WriteUkTransaction(JsonWriter& w, const ScenarioAccount& account, const TransactionView& t, bool detail,
                         const UkRenderOptions& o) {
   w.BeginObject();
-  w.Key("AccountId").String(account.resource_id);
+  w.Key("AccountId").String(UkAccountId(account, o));
   if (o.ids != IdMode::kNone) {
     // Unstable: a new id on every fetch (the reference with it, or it would be a stable key).
     const std::string id = o.ids == IdMode::kStable ? std::string(t.id) : "u" + RandomHex(8);
@@ -137,7 +137,7 @@ std::string RenderUkAccounts(const std::vector<const ScenarioAccount*>& accounts
   w.Key("Data").BeginObject().Key("Account").BeginArray();
   for (const ScenarioAccount* a : accounts) {
     w.BeginObject();
-    w.Key("AccountId").String(a->resource_id);
+    w.Key("AccountId").String(UkAccountId(*a, o));
     w.Key("Currency").String(a->currency.code());
     w.Key("AccountType").String("Personal");
     w.Key("AccountSubType").String(UkAccountSubType(*a));
@@ -165,7 +165,7 @@ std::string RenderUkBalances(const ScenarioAccount& account, const std::vector<c
   w.Key("Data").BeginObject().Key("Balance").BeginArray();
   for (const ScenarioBalance* b : balances) {
     w.BeginObject();
-    w.Key("AccountId").String(account.resource_id);
+    w.Key("AccountId").String(UkAccountId(account, o));
     w.Key("Amount");
     WriteUkAmount(w, b->amount, account.currency, o);
     WriteIndicator(w, b->amount);

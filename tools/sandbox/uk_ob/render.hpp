@@ -2,8 +2,9 @@
 // of the standard's own examples (specs/openapi/uk-openbanking/examples), which adapters/uk_ob/mapping.cpp reads.
 //
 // Amounts are unsigned, with CreditDebitIndicator Credit/Debit for the sign; dates are written as date-times at
-// midnight UTC ("2025-01-05T00:00:00+00:00"). Of the scenario's wire options, amounts_as_numbers and links
-// (absolute/relative) apply; links_as_array and day_first_rows are Berlin Group shapes and do not.
+// midnight UTC ("2025-01-05T00:00:00+00:00"). Of the scenario's wire options, amounts_as_numbers,
+// thousands_separator and links (absolute/relative) apply; links_as_array and day_first_rows are Berlin Group shapes
+// and do not.
 #pragma once
 
 #include <optional>
@@ -22,7 +23,13 @@ struct UkRenderOptions {
   WireOptions wire;
   IdMode ids = IdMode::kStable;
   std::string base_url;  // ORIGIN, prefixed to "/..." hrefs when links are absolute
+  std::string account_id_suffix;  // appended to every AccountId: the bank's current generation of ids, or empty
 };
+
+// The account's id as the bank gives it out today.
+inline std::string UkAccountId(const ScenarioAccount& account, const UkRenderOptions& options) {
+  return account.resource_id + options.account_id_suffix;
+}
 
 // The href as it goes on the wire: "https://..." stays; "/open-banking/..." gets base_url when links are absolute.
 std::string UkHref(std::string_view href, const UkRenderOptions& options);

@@ -39,6 +39,17 @@ void UkObModule::Token(const httplib::Request& req, httplib::Response& res) {
 
   const std::string* grant_type = FindField(*form, "grant_type");
   const RefreshMode mode = s_.scenario.behaviour.oidc.refresh_tokens;
+  // The answers' ID token (behaviour.oidc.token_id_token); unset: a valid one for the code, none on refresh.
+  const std::optional<TokenIdToken> id_token_mode = s_.scenario.behaviour.oidc.token_id_token;
+  const auto id_token = [&](const TokenGrantInfo& info, const std::string& access_token, bool refresh) {
+    const TokenIdToken kind = id_token_mode.value_or(refresh ? TokenIdToken::kNone : TokenIdToken::kValid);
+    if (kind == TokenIdToken::kNone) return std::string();
+    // A refresh's token has no nonce (OpenID Connect Core §12.2) and the original auth_time.
+    const IdTokenContent content{
+        Issuer(), info.client_id, info.consent_id, refresh ? std::string() : info.nonce, UnixNow(), info.auth_time,
+        {},       {},             access_token};
+    return MakeTokenIdToken(content, keys_, kind);
+  };
   // The consent behind a grant must still allow reads: not revoked, not expired.
   const auto usable_consent = [&](const std::string& id) -> tl::expected<void, OAuthError> {
     const auto consent = consents_.Get(id);
@@ -65,10 +76,7 @@ void UkObModule::Token(const httplib::Request& req, httplib::Response& res) {
       const TokenGrantInfo info{client->client_id, granted.consent_id, granted.nonce, granted.auth_time, fingerprint};
       TokenAnswer a{tokens_.IssueAccessToken(info), {}, {}, "openid accounts"};
       if (mode != RefreshMode::kNone) a.refresh_token = tokens_.IssueRefreshToken(info);
-      IdTokenContent content{
-          Issuer(), client->client_id, granted.consent_id, granted.nonce, UnixNow(), granted.auth_time, {},
-          {},       a.access_token};
-      a.id_token = MakeIdToken(content, keys_, std::nullopt);
+      a.id_token = id_token(info, a.access_token, false);
       return a;
     }
     if (*grant_type == "refresh_token") {
@@ -79,6 +87,7 @@ void UkObModule::Token(const httplib::Request& req, httplib::Response& res) {
       info.cert_fingerprint = fingerprint;
       TokenAnswer a{tokens_.IssueAccessToken(info), {}, {}, "openid accounts"};
       a.refresh_token = mode == RefreshMode::kRotate ? tokens_.IssueRefreshToken(info) : *token;
+      a.id_token = id_token(info, a.access_token, true);
       return a;
     }
     return GrantError("unsupported_grant_type",
