@@ -4,6 +4,7 @@
 //   export BANKFEED_TOKEN=...                       # the tenant's bearer token (or --token-file)
 //   bankfeedctl --socket /run/bankfeed/bankfeedd.sock consent-start --bank sandbox-alpha --psu psu-1
 //   bankfeedctl --socket ... consent-complete --consent cg_... --callback 'https://tpp.example/cb?...'
+//   bankfeedctl --socket ... consent-reauth --consent cg_... --psu-ip 192.0.2.10   # UK: every 90 days; then complete
 //   bankfeedctl --socket ... sync --customer cu_...
 //   bankfeedctl --socket ... feed --all             # CSV: seq,kind,customer,account,transaction,pending,...
 //   bankfeedctl --socket ... health
@@ -81,6 +82,16 @@ int Check(const grpc::Status& s) {
   }
 }
 
+// One unary call of `method` on a generated v1 stub, as the caller (their token); the status as the exit code.
+template <class Stub, class Request, class Response>
+int Call(const Args& a, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+         const Request& req, Response& res) {
+  Stub stub(Channel(a));
+  grpc::ClientContext ctx;
+  Authorize(a, ctx);
+  return Check((stub.*method)(&ctx, req, &res));
+}
+
 std::string Csv(std::string_view v) {
   if (v.find_first_of(",\"\n") == std::string_view::npos) return std::string(v);
   std::string out = "\"";
@@ -136,6 +147,14 @@ int Feed(const Args& a) {
   return 0;
 }
 
+// consent-start's and consent-reauth's answer: the handles, and where the customer goes next.
+void PrintStarted(const v1::StartConsentResponse& res) {
+  std::cout << "consent: " << res.consent_id() << "\ncustomer: " << res.customer_id()
+            << "\nstatus: " << v1::ConsentStatus_Name(res.status()) << "\n";
+  if (!res.sca_url().empty()) std::cout << "sca_url: " << res.sca_url() << "\n";
+  if (!res.psu_message().empty()) std::cout << "psu_message: " << res.psu_message() << "\n";
+}
+
 std::string_view OutcomeName(v1::SyncOutcome o) {
   return v1::SyncOutcome_Name(o).size() > 13 ? std::string_view(v1::SyncOutcome_Name(o)).substr(13) : "";
 }
@@ -173,9 +192,6 @@ int main(int argc, char** argv) {
   start->add_option("--approach", a.approach)->check(CLI::IsMember({"redirect", "decoupled", "oauth2"}));
   start->add_option("--valid-until", a.valid_until);
   on(start, [&] {
-    auto stub = v1::Consents::NewStub(Channel(a));
-    grpc::ClientContext ctx;
-    Authorize(a, ctx);
     v1::StartConsentRequest req;
     req.set_bank_id(a.bank);
     req.set_psu_id(a.psu);
@@ -185,27 +201,33 @@ int main(int argc, char** argv) {
     if (a.approach == "decoupled") req.set_approach(v1::SCA_APPROACH_DECOUPLED);
     if (a.approach == "oauth2") req.set_approach(v1::SCA_APPROACH_OAUTH2);
     v1::StartConsentResponse res;
-    rc = Check(stub->StartConsent(&ctx, req, &res));
-    if (rc) return;
-    std::cout << "consent: " << res.consent_id() << "\ncustomer: " << res.customer_id()
-              << "\nstatus: " << v1::ConsentStatus_Name(res.status()) << "\n";
-    if (!res.sca_url().empty()) std::cout << "sca_url: " << res.sca_url() << "\n";
-    if (!res.psu_message().empty()) std::cout << "psu_message: " << res.psu_message() << "\n";
+    rc = Call(a, &v1::Consents::Stub::StartConsent, req, res);
+    if (rc == 0) PrintStarted(res);
   });
 
   auto* complete = app.add_subcommand("consent-complete", "Finish SCA (redirect callback, or wait for decoupled)");
   complete->add_option("--consent", a.consent)->required();
   complete->add_option("--callback", a.callback);
   on(complete, [&] {
-    auto stub = v1::Consents::NewStub(Channel(a));
-    grpc::ClientContext ctx;
-    Authorize(a, ctx);
     v1::CompleteConsentRequest req;
     req.set_consent_id(a.consent);
     req.set_callback_url(a.callback);
     v1::ConsentState res;
-    rc = Check(stub->CompleteConsent(&ctx, req, &res));
+    rc = Call(a, &v1::Consents::Stub::CompleteConsent, req, res);
     if (rc == 0) std::cout << "consent: " << res.consent_id() << "\nstatus: " << v1::ConsentStatus_Name(res.status()) << "\n";
+  });
+
+  auto* reauth = app.add_subcommand("consent-reauth", "Authorise a valid consent again under the same id (UK: every "
+                                                     "90 days); prints sca_url, then run consent-complete");
+  reauth->add_option("--consent", a.consent)->required();
+  reauth->add_option("--psu-ip", a.psu_ip);
+  on(reauth, [&] {
+    v1::ReauthenticateConsentRequest req;
+    req.set_consent_id(a.consent);
+    req.set_psu_ip_address(a.psu_ip);
+    v1::StartConsentResponse res;
+    rc = Call(a, &v1::Consents::Stub::ReauthenticateConsent, req, res);
+    if (rc == 0) PrintStarted(res);
   });
 
   auto* sync = app.add_subcommand("sync", "Sync a customer's (or one consent's) accounts now");
@@ -213,15 +235,12 @@ int main(int argc, char** argv) {
   sync->add_option("--consent", a.consent);
   sync->add_flag("--force", a.force);
   on(sync, [&] {
-    auto stub = v1::Admin::NewStub(Channel(a));
-    grpc::ClientContext ctx;
-    Authorize(a, ctx);
     v1::TriggerSyncRequest req;
     req.set_customer_id(a.customer);
     req.set_consent_id(a.consent);
     req.set_force(a.force);
     v1::TriggerSyncResponse res;
-    rc = Check(stub->TriggerSync(&ctx, req, &res));
+    rc = Call(a, &v1::Admin::Stub::TriggerSync, req, res);
     int added = 0, modified = 0, removed = 0;
     for (const auto& r : res.accounts()) {
       std::cout << r.bank_id() << " " << r.account_id() << ": " << OutcomeName(r.outcome()) << " +" << r.added()
@@ -246,13 +265,10 @@ int main(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "Each account's last sync, quota left and next run");
   status->add_option("--customer", a.customer);
   on(status, [&] {
-    auto stub = v1::Admin::NewStub(Channel(a));
-    grpc::ClientContext ctx;
-    Authorize(a, ctx);
     v1::GetSyncStatusRequest req;
     req.set_customer_id(a.customer);
     v1::GetSyncStatusResponse res;
-    rc = Check(stub->GetSyncStatus(&ctx, req, &res));
+    rc = Call(a, &v1::Admin::Stub::GetSyncStatus, req, res);
     for (const auto& s : res.accounts()) {
       std::cout << s.bank_id() << " " << s.account_id() << ": " << OutcomeName(s.outcome()) << ", quota "
                 << s.quota_left() << "/" << s.quota_per_day() << " left today, next run "
@@ -266,14 +282,11 @@ int main(int argc, char** argv) {
   forget->add_option("--customer", a.customer);
   forget->add_option("--psu", a.psu);
   on(forget, [&] {
-    auto stub = v1::Admin::NewStub(Channel(a));
-    grpc::ClientContext ctx;
-    Authorize(a, ctx);
     v1::ForgetRequest req;
     req.set_customer_id(a.customer);
     req.set_psu_id(a.psu);
     v1::ForgetResponse res;
-    rc = Check(stub->Forget(&ctx, req, &res));
+    rc = Call(a, &v1::Admin::Stub::Forget, req, res);
     if (rc == 0) {
       std::cout << "forgot customer " << res.customer_id() << ": " << res.consents() << " consent(s), "
                 << res.transactions() << " transaction(s)\n";

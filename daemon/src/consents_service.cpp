@@ -19,6 +19,16 @@ bool ValidHeaderValue(std::string_view v, size_t max) {
   return true;
 }
 
+// redirect_uri: the caller's, an https URL, or the configured tpp.redirect_uri when they give none.
+grpc::Status RedirectUri(const std::string& asked, const Core& core, std::string& out) {
+  if (!asked.empty()) {
+    auto url = adapters::ParseUrl(asked, "redirect_uri");
+    if (!url || url->scheme != "https") return InvalidArgument("redirect_uri", "expected an https URL");
+  }
+  out = asked.empty() ? core.config().client.redirect_uri : asked;
+  return grpc::Status::OK;
+}
+
 grpc::Status ReadRequest(const v1::StartConsentRequest& in, const Core& core, ConsentRequest& out) {
   switch (in.scope()) {
     case v1::StartConsentRequest::SCOPE_UNSPECIFIED:
@@ -57,12 +67,7 @@ grpc::Status ReadRequest(const v1::StartConsentRequest& in, const Core& core, Co
   }
   out.frequency_per_day = in.frequency_per_day() == 0 ? 4 : in.frequency_per_day();
   out.recurring = !in.one_off();
-  out.redirect_uri = in.redirect_uri().empty() ? core.config().client.redirect_uri : in.redirect_uri();
-  if (!in.redirect_uri().empty()) {
-    auto url = adapters::ParseUrl(in.redirect_uri(), "redirect_uri");
-    if (!url || url->scheme != "https") return InvalidArgument("redirect_uri", "expected an https URL");
-  }
-  return grpc::Status::OK;
+  return RedirectUri(in.redirect_uri(), core, out.redirect_uri);
 }
 
 PsuContext Psu(const std::string& psu_id, const std::string& ip) {
@@ -72,6 +77,15 @@ PsuContext Psu(const std::string& psu_id, const std::string& ip) {
   return psu;
 }
 
+// What the customer does next, for a consent started or authorised again.
+void FillStarted(const ConsentRecord& record, const ScaStep& step, v1::StartConsentResponse& out) {
+  out.set_consent_id(record.handle);
+  out.set_customer_id(record.customer_handle);
+  out.set_approach(ToProto(step.approach));
+  out.set_status(ToProto(step.status));
+  if (step.redirect_url) out.set_sca_url(*step.redirect_url);
+  if (step.psu_message) out.set_psu_message(*step.psu_message);
+}
 
 void FillState(const ConsentRecord& record, v1::ConsentState& out) {
   out.set_consent_id(record.handle);
@@ -115,6 +129,7 @@ ConsentsService::ConsentsService(Core& core) : core_(core) {
   MarkMethodStreamed(1, CheckedUnary<v1::Consents>(core_, this, 1, &ConsentsService::CompleteConsent));
   MarkMethodStreamed(2, CheckedUnary<v1::Consents>(core_, this, 2, &ConsentsService::GetConsentStatus));
   MarkMethodStreamed(3, CheckedUnary<v1::Consents>(core_, this, 3, &ConsentsService::RevokeConsent));
+  MarkMethodStreamed(4, CheckedUnary<v1::Consents>(core_, this, 4, &ConsentsService::ReauthenticateConsent));
 }
 
 grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v1::StartConsentRequest* request,
@@ -144,12 +159,8 @@ grpc::Status ConsentsService::StartConsent(grpc::ServerContext* context, const v
     record.customer_handle = customer->handle;
     auto handle = core_.store().SaveConsent(record);
     if (!handle) return ToGrpcStatus(handle.error());
-    response->set_consent_id(*handle);
-    response->set_customer_id(customer->handle);
-    response->set_approach(ToProto(step->approach));
-    response->set_status(ToProto(step->status));
-    if (step->redirect_url) response->set_sca_url(*step->redirect_url);
-    if (step->psu_message) response->set_psu_message(*step->psu_message);
+    record.handle = *handle;
+    FillStarted(record, *step, *response);
     return grpc::Status::OK;
   });
 }
@@ -193,6 +204,37 @@ grpc::Status ConsentsService::RevokeConsent(grpc::ServerContext* context, const 
       auto revoked = connector.RevokeConsent(record.grant);
       if (!revoked) return ToGrpcStatus(revoked.error());
       FillState(record, *response);
+      return grpc::Status::OK;
+    });
+  });
+}
+
+// The CLI's `consent reauth`: a new authorisation of the same consent at the bank, which CompleteConsent finishes.
+grpc::Status ConsentsService::ReauthenticateConsent(grpc::ServerContext* context,
+                                                    const v1::ReauthenticateConsentRequest* request,
+                                                    v1::StartConsentResponse* response) {
+  return RunCall(core_, context, "Consents.ReauthenticateConsent", [&](const std::string& tenant) {
+    if (auto s = CheckPsuIpAddress(request->psu_ip_address()); !s.ok()) return s;
+    std::string redirect_uri;
+    if (auto s = RedirectUri(request->redirect_uri(), core_, redirect_uri); !s.ok()) return s;
+    return WithConsent(core_, tenant, request->consent_id(), [&](Connector& connector, ConsentRecord& record) {
+      if (record.grant.status != ConsentStatus::kValid) {
+        return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                            "consent_id: not valid (" + std::string(ConsentStatusName(record.grant.status)) +
+                                "); start a new consent");
+      }
+      // Elsewhere a start on a valid grant would replace the bank's consent, not authorise it again.
+      if (connector.profile().sca.reconfirm_days <= 0) {
+        return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                            "consent_id: bank " + record.bank_id +
+                                " has no reconfirmation rule (sca.reconfirm_days): its consents are not authorised "
+                                "again; start a new consent");
+      }
+      ConsentRequest again = record.grant.request;
+      again.redirect_uri = redirect_uri;
+      auto step = connector.StartConsent(again, Psu(record.grant.psu_id, request->psu_ip_address()), record.grant);
+      if (!step) return ToGrpcStatus(step.error());
+      FillStarted(record, *step, *response);
       return grpc::Status::OK;
     });
   });

@@ -26,6 +26,8 @@ class ConsentsService final : public v1::Consents::Service {
                                 v1::ConsentState* response) override;
   grpc::Status RevokeConsent(grpc::ServerContext* context, const v1::RevokeConsentRequest* request,
                              v1::ConsentState* response) override;
+  grpc::Status ReauthenticateConsent(grpc::ServerContext* context, const v1::ReauthenticateConsentRequest* request,
+                                     v1::StartConsentResponse* response) override;
 
  private:
   Core& core_;

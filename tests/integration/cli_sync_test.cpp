@@ -114,6 +114,22 @@ TEST_F(CliSync, SyncFeedAndForgetAsAUserRunsThem) {
   ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
   EXPECT_NE(sync.out.find(": ok +"), std::string::npos) << sync.out;
 
+  // A bank without a reconfirmation rule does not authorise a consent again: starting over would replace the
+  // consent at the bank, so `consent reauth` refuses and leaves the valid consent as it is.
+  {
+    auto store = cli.OpenStore();
+    ASSERT_TRUE(store);
+    auto consents = store->ListConsents("default");
+    ASSERT_TRUE(consents && consents->size() == 1u);
+    const CliResult reauth = cli.Run({"consent", "reauth", "--consent", consents->front().handle});
+    EXPECT_EQ(reauth.exit_code, 2) << reauth.out << reauth.err;
+    EXPECT_NE(reauth.err.find("no reconfirmation rule"), std::string::npos) << reauth.err;
+    auto after = store->LoadConsent("default", consents->front().handle);
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->grant.consent_id, grant.consent_id);
+    EXPECT_EQ(after->grant.status, ConsentStatus::kValid);
+  }
+
   // JSON Lines: one line per current transaction, then the cursor.
   const TruthKeys truth = TruthAt(*scenario, today);
   const CliResult jsonl = cli.Run({"feed", "--all", "--limit", "37"});

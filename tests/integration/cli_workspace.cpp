@@ -45,6 +45,17 @@ CliWorkspace::CliWorkspace(const std::string& name, const std::string& pki, cons
 
 CliWorkspace::~CliWorkspace() { fs::remove_all(dir_); }
 
+void CliWorkspace::AddUkProfile(const std::string& bank_id, const std::string& origin, int reconfirm_days) const {
+  std::ofstream(dir_ + "/profiles/" + bank_id + ".yaml")
+      << "id: " << bank_id << "\nname: UK test bank\nstandard: uk-ob\nstandard_version: \"3.1.10\"\n"
+      << "base_url: " << origin << "/open-banking/v3.1/aisp\ntimezone: Europe/London\n"
+      << "sca:\n  approaches: [oauth2]\n  reconfirm_days: " << reconfirm_days << "\n"
+      << "oauth2:\n  issuer: " << origin << "\n  scope: accounts\n  pkce: false\n  client_auth: private_key_jwt\n"
+      << "signing:\n  jws:\n    kid: bankfeed-test-qseal\n    issuer: 0015800001041RHAAY/bankfeed-test\n"
+      << "retry:\n  base_delay_ms: 1\n  max_delay_ms: 5\n"
+      << "quirks:\n  page_cap: 100\n";
+}
+
 SqliteStoreOptions CliWorkspace::store_options() const {
   SqliteStoreOptions options;
   options.path = dir_ + "/feed.db";

@@ -30,6 +30,10 @@ class CliWorkspace {
   const std::string& dir() const { return dir_; }
   std::string config() const { return dir_ + "/bankfeed.yaml"; }
   SqliteStoreOptions store_options() const;
+  // Adds profile `bank_id`: the UK Open Banking sandbox bank at `origin` (https://127.0.0.1:PORT, its OpenID provider;
+  // the AIS API under /open-banking/v3.1/aisp), private_key_jwt with the test QSealC, its customers reconfirming
+  // every `reconfirm_days` (0: no such rule). Its client id comes from a registration, as `bankfeed register` keeps it.
+  void AddUkProfile(const std::string& bank_id, const std::string& origin, int reconfirm_days) const;
   std::unique_ptr<Store> OpenStore() const;  // nullptr (and a test failure) on error
 
   // Starts `bankfeed <args> --config <config>`; stdout and stderr go to files in dir().

@@ -135,7 +135,7 @@ TEST_F(DaemonInput, EveryStringFieldOfEveryRequestThatIsNotUtf8IsInvalidArgument
       }
     }
   }
-  EXPECT_EQ(methods, 11);
+  EXPECT_EQ(methods, 12);
   EXPECT_GE(fields, 20);
   // Bytes that are no message at all are INVALID_ARGUMENT too (a field 1 cut short), never INTERNAL.
   const pb::MethodDescriptor* start =

@@ -159,6 +159,13 @@ int RunReauth(const ConsentArgs& args) {
                  "); start a new one");
       return kExitUsage;
     }
+    // Elsewhere a start on a valid grant would replace the bank's consent, not authorise it again.
+    if (connector.profile().sca.reconfirm_days <= 0) {
+      PrintError("consent " + args.consent + ": bank " + grant.bank_id +
+                 " has no reconfirmation rule (sca.reconfirm_days): its consents are not authorised again; start a "
+                 "new one");
+      return kExitUsage;
+    }
     ConsentRequest request = grant.request;
     auto config = LoadClientConfig(args.config);
     if (!config) return Fail(config.error());
