@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tools/bankfeed/commands.hpp"
 #include "tools/bankfeed/io.hpp"
@@ -27,6 +28,7 @@ struct SandboxArgs {
   std::string today;
   std::string port_file;
   uint64_t seed = 0;
+  std::vector<std::string> published_certs;
 };
 
 // "host:port", "[v6]:port"; the port 0-65535.
@@ -70,6 +72,7 @@ int RunSandbox(const SandboxArgs& args) {
   options.key_file = args.key;
   options.client_ca_file = args.client_ca;
   options.seed = args.seed;
+  options.published_certificates = args.published_certs;
   if (!args.today.empty()) {
     auto today = Date::Parse(args.today);
     if (!today) {
@@ -127,6 +130,9 @@ void AddSandboxCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--today", args->today, "Simulated date YYYY-MM-DD (default: the scenario's latest date)");
   cmd->add_option("--port-file", args->port_file, "Write the port here (atomically) once listening");
   cmd->add_option("--seed", args->seed, "Seed for probability faults")->default_val(0);
+  cmd->add_option("--published-cert", args->published_certs,
+                  "A certificate (PEM) the TPP publishes at a URL; STET keyIds name it by its SHA-256 (repeatable)")
+      ->allow_extra_args(false);
   cmd->callback([args, &exit_code] { exit_code = RunSandbox(*args); });
 }
 

@@ -4,6 +4,14 @@
 
 namespace bankfeed::sandbox {
 
+void OrderNewestFirst(std::vector<TransactionView>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const TransactionView& a, const TransactionView& b) {
+    if (a.booked != b.booked) return !a.booked;
+    const Date da = a.booked ? *a.booking_date : a.value_date, db = b.booked ? *b.booking_date : b.value_date;
+    return da > db;
+  });
+}
+
 std::vector<TransactionView> VisibleTransactions(const ScenarioAccount& account, Date today) {
   std::vector<TransactionView> out;
   out.reserve(account.transactions.size());

@@ -37,6 +37,10 @@ struct TransactionView {
 // The account's transactions visible on `today`, in scenario order.
 std::vector<TransactionView> VisibleTransactions(const ScenarioAccount& account, Date today);
 
+// Pending rows first (newest value date first), then booked rows (newest booking date first); ties keep the
+// scenario's order, so pages are stable between requests. Every module lists rows this way.
+void OrderNewestFirst(std::vector<TransactionView>& rows);
+
 // The account's balances visible on `today`: per type the one with the latest date (undated ones count as oldest),
 // in the order the types first appear in the scenario.
 std::vector<const ScenarioBalance*> VisibleBalances(const ScenarioAccount& account, Date today);

@@ -51,21 +51,21 @@ void InjectReplacingFault(const FaultSpec& fault, const httplib::Request& req, h
     case FaultKind::kHttp429: {
       ApiError e{429, "TOO_MANY_REQUESTS", "rate limit reached, retry later (injected fault)", {}};
       RetryAfter(fault, e);
-      module.WriteError(res, e);
+      module.WriteRequestError(req, res, e);
       return;
     }
     case FaultKind::kHttp500:
-      module.WriteError(res, {500, "INTERNAL_SERVER_ERROR", "internal error (injected fault)", {}});
+      module.WriteRequestError(req, res, {500, "INTERNAL_SERVER_ERROR", "internal error (injected fault)", {}});
       return;
     case FaultKind::kHttp503: {
       ApiError e{503, "SERVICE_UNAVAILABLE", "service unavailable (injected fault)", {}};
       RetryAfter(fault, e);
-      module.WriteError(res, e);
+      module.WriteRequestError(req, res, e);
       return;
     }
     case FaultKind::kConsentExpired:
       module.ExpireConsent(req);
-      module.WriteError(res, {401, "CONSENT_EXPIRED", "the consent has expired", {}});
+      module.WriteRequestError(req, res, {401, "CONSENT_EXPIRED", "the consent has expired", {}});
       return;
     case FaultKind::kReset:
       ResetConnection(req);

@@ -1,5 +1,7 @@
 #include "tools/sandbox/form.hpp"
 
+#include <algorithm>
+
 namespace bankfeed::sandbox {
 namespace {
 
@@ -86,6 +88,26 @@ std::string PercentEncode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string_view RawQueryValue(std::string_view raw_query, std::string_view name) {
+  for (size_t at = 0; at <= raw_query.size();) {
+    const size_t end = std::min(raw_query.find('&', at), raw_query.size());
+    const std::string_view pair = raw_query.substr(at, end - at);
+    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+std::optional<std::string> ColonFormError(std::string_view raw_value, bool must_encode) {
+  const bool encoded = raw_value.find("%3A") != std::string_view::npos || raw_value.find("%3a") != std::string_view::npos;
+  const bool literal = raw_value.find(':') != std::string_view::npos;
+  if (must_encode && literal) return "':' must be percent-encoded";
+  if (!must_encode && encoded) return "a percent-encoded ':' is not accepted";
+  return std::nullopt;
 }
 
 }  // namespace bankfeed::sandbox

@@ -6,6 +6,7 @@
 //   if (const std::string* from = FindField(*q, "dateFrom")) ...
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,12 @@ const std::string* FindField(const FormFields& fields, std::string_view name);
 std::string_view QueryOf(std::string_view target);
 // The path of a request target: what precedes the first '?'.
 std::string_view PathOf(std::string_view target);
+
+// A query parameter's value as it came on the wire, before percent-decoding; empty when absent.
+std::string_view RawQueryValue(std::string_view raw_query, std::string_view name);
+// A bank's rule on how a date-time's ':' is written (behaviour.require.date_time_colons): percent-encoded when
+// `must_encode`, literally otherwise. The reason when `raw_value` breaks it, std::nullopt when it keeps it.
+std::optional<std::string> ColonFormError(std::string_view raw_value, bool must_encode);
 
 // Percent-encodes everything but RFC 3986's unreserved characters.
 std::string PercentEncode(std::string_view text);

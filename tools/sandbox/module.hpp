@@ -1,4 +1,4 @@
-// The boundary between the sandbox core and a standard's module (berlin_group/, uk_ob/, later stet/).
+// The boundary between the sandbox core and a standard's module (berlin_group/, uk_ob/, stet/).
 //
 // The core owns the HTTPS server, client certificates, the scenario, the clock, the quota, OAuth2, faults and the
 // statistics. A module registers its routes on a Router and answers them. Bank API routes go through the core's
@@ -20,6 +20,7 @@
 
 #include "tools/sandbox/clock.hpp"
 #include "tools/sandbox/oauth.hpp"
+#include "tools/sandbox/published_certs.hpp"
 #include "tools/sandbox/quota.hpp"
 #include "tools/sandbox/scenario.hpp"
 #include "tools/sandbox/stats.hpp"
@@ -43,6 +44,7 @@ struct Services {
   Quota& quota;
   OAuthServer& oauth;
   const TrustStore& trust;  // what signature certificates must chain to (--client-ca)
+  const PublishedCertificates& published;  // what keyId URLs resolve to (--published-cert; STET)
   std::string base_url;     // "https://127.0.0.1:PORT", set before the first request
 };
 
@@ -77,6 +79,11 @@ class StandardModule {
   virtual ~StandardModule() = default;
   virtual std::string_view standard() const = 0;
   virtual void WriteError(httplib::Response& res, const ApiError& error) const = 0;
+  // The error answer to a request: what the core writes. Standards whose errors name the request (STET's "path")
+  // override it; the others write WriteError.
+  virtual void WriteRequestError(const httplib::Request& /*req*/, httplib::Response& res, const ApiError& error) const {
+    WriteError(res, error);
+  }
   // The standard's request authentication beyond mTLS; std::nullopt when the request passes. Counts its refusals.
   virtual std::optional<ApiError> Authenticate(const httplib::Request& req) = 0;
   // The consent_expired fault: the consent the request names becomes expired.

@@ -3,6 +3,7 @@
 #include "tools/sandbox/berlin_group/module.hpp"
 #include "tools/sandbox/module.hpp"
 #include "tools/sandbox/server.hpp"
+#include "tools/sandbox/stet/module.hpp"
 #include "tools/sandbox/uk_ob/module.hpp"
 
 namespace bankfeed::sandbox {
@@ -17,6 +18,7 @@ constexpr Entry kModules[] = {
     {"berlin-group",
      [](Services& s) -> std::unique_ptr<StandardModule> { return std::make_unique<berlin_group::BerlinGroupModule>(s); }},
     {"uk-ob", [](Services& s) -> std::unique_ptr<StandardModule> { return std::make_unique<uk_ob::UkObModule>(s); }},
+    {"stet", [](Services& s) -> std::unique_ptr<StandardModule> { return std::make_unique<stet::StetModule>(s); }},
 };
 
 }  // namespace

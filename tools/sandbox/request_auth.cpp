@@ -22,8 +22,9 @@ const std::string_view* Header(const signing::RequestView& r, std::string_view n
 
 SignatureCheck Invalid(std::string reason) { return {SignatureVerdict::kInvalid, std::move(reason)}; }
 
-// TPP-Signature-Certificate: base64 of the DER, or that between PEM BEGIN/END markers on one line.
-Result<pki::X509Ptr> DecodeCertificate(std::string_view value) {
+}  // namespace
+
+Result<pki::X509Ptr> DecodeSignatureCertificate(std::string_view value) {
   value = TrimOws(value);
   if (value.size() > kMaxCertificateHeader) return MakeError(ErrorCode::kInvalidInput, "too long");
   constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----", kEnd = "-----END CERTIFICATE-----";
@@ -39,8 +40,6 @@ Result<pki::X509Ptr> DecodeCertificate(std::string_view value) {
   }
   return cert;
 }
-
-}  // namespace
 
 bool KeyIdMatches(std::string_view key_id, X509* cert) {
   const auto expected = signing::SerialIssuerKeyId(cert, true);
@@ -61,22 +60,31 @@ SignatureCheck VerifyCavageRequest(const signing::RequestView& request, const Tr
 
   auto parsed = signing::ParseSignatureHeader(*signature);
   if (!parsed) return Invalid(parsed.error().message);
-  auto cert = DecodeCertificate(*cert_header);
+  auto cert = DecodeSignatureCertificate(*cert_header);
   if (!cert) return Invalid("TPP-Signature-Certificate: " + cert.error().message);
-  if (auto chained = trust.Verify(cert->get()); !chained) {
-    return Invalid("TPP-Signature-Certificate: does not chain to the trusted CA (" + chained.error().message + ")");
-  }
   if (!KeyIdMatches(parsed->key_id, cert->get())) {
     return Invalid("Signature: keyId is not SN=<serial>,CA=<issuer> of TPP-Signature-Certificate");
   }
-  signing::CavageVerifyOptions options;
-  options.required_headers = policy.always_signed;
+  std::vector<std::string> required = policy.always_signed;
   for (const std::string& name : policy.signed_when_present) {
-    if (Header(request, name) != nullptr) options.required_headers.push_back(name);
+    if (Header(request, name) != nullptr) required.push_back(name);
   }
-  EVP_PKEY* key = X509_get0_pubkey(cert->get());
-  if (key == nullptr) return Invalid("TPP-Signature-Certificate: no usable public key");
-  if (auto verified = signing::VerifyCavage(request, *parsed, key, options); !verified) {
+  return VerifyWithCertificate(request, *parsed, cert->get(), trust, required, "TPP-Signature-Certificate");
+}
+
+SignatureCheck VerifyWithCertificate(const signing::RequestView& request, const signing::ParsedSignature& parsed,
+                                     X509* cert, const TrustStore& trust,
+                                     const std::vector<std::string>& required_headers,
+                                     std::string_view certificate_name) {
+  const std::string name(certificate_name);
+  if (auto chained = trust.Verify(cert); !chained) {
+    return Invalid(name + ": does not chain to the trusted CA (" + chained.error().message + ")");
+  }
+  signing::CavageVerifyOptions options;
+  options.required_headers = required_headers;
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  if (key == nullptr) return Invalid(name + ": no usable public key");
+  if (auto verified = signing::VerifyCavage(request, parsed, key, options); !verified) {
     ERR_clear_error();
     return Invalid(verified.error().message);
   }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bankfeed/result.hpp"
+#include "pki/openssl_ptr.hpp"
 #include "signing/cavage.hpp"
 #include "tools/sandbox/tls.hpp"
 
@@ -28,6 +30,17 @@ struct CavagePolicy {
 
 SignatureCheck VerifyCavageRequest(const signing::RequestView& request, const TrustStore& trust,
                                    const CavagePolicy& policy = {});
+
+// TPP-Signature-Certificate: base64 of the DER, or that between PEM BEGIN/END markers on one line.
+Result<pki::X509Ptr> DecodeSignatureCertificate(std::string_view value);
+
+// The last steps every Cavage check shares, once the signer's certificate is known (from a header or a keyId
+// URL): it chains to the trust store, the Signature verifies with its key and signs every `required_headers`
+// entry. `certificate_name` names the certificate's source in reasons.
+SignatureCheck VerifyWithCertificate(const signing::RequestView& request, const signing::ParsedSignature& parsed,
+                                     X509* cert, const TrustStore& trust,
+                                     const std::vector<std::string>& required_headers,
+                                     std::string_view certificate_name);
 
 // keyId against the certificate: "SN=<serial hex, either case, no leading zeros>,CA=<issuer as
 // signing::SerialIssuerKeyId writes it>".

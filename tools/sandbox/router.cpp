@@ -50,11 +50,11 @@ bool HttpRouter::RequireClientCertificate(const httplib::Request& req, httplib::
       return true;
     case ClientCertificate::kMissing:
       ++services_.stats.no_client_certificate;
-      module_.WriteError(res, {401, "CERTIFICATE_MISSING", "a client certificate (QWAC) is required", {}});
+      module_.WriteRequestError(req, res, {401, "CERTIFICATE_MISSING", "a client certificate (QWAC) is required", {}});
       return false;
     case ClientCertificate::kInvalid:
       // Counted once per connection by the TLS verify callback (rejected_client_certificate).
-      module_.WriteError(res, {401, "CERTIFICATE_INVALID", "the client certificate does not verify", {}});
+      module_.WriteRequestError(req, res, {401, "CERTIFICATE_INVALID", "the client certificate does not verify", {}});
       return false;
   }
   return false;
@@ -68,7 +68,7 @@ void HttpRouter::ServeApi(const httplib::Request& req, httplib::Response& res, c
   if (req.has_header("X-Request-ID")) res.set_header("X-Request-ID", req.get_header_value("X-Request-ID"));
   if (!RequireClientCertificate(req, res)) return;
   if (auto refused = module_.Authenticate(req)) {
-    module_.WriteError(res, *refused);
+    module_.WriteRequestError(req, res, *refused);
     return;
   }
   if (services_.scenario.behaviour.latency_ms > 0) {
@@ -106,7 +106,7 @@ void HttpRouter::Protected(std::string_view method, const std::string& pattern, 
 
 void HttpRouter::Fallback() {
   const ApiHandler not_found = [this](ApiCall& call) {
-    module_.WriteError(call.res, {404, "RESOURCE_UNKNOWN", "no such endpoint", {}});
+    module_.WriteRequestError(call.req, call.res, {404, "RESOURCE_UNKNOWN", "no such endpoint", {}});
   };
   const std::vector<std::string> prefixes = module_.ApiPrefixes();
   for (std::string_view method : {"GET", "POST", "DELETE", "PUT", "PATCH"}) {

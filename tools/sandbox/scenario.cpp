@@ -363,6 +363,9 @@ Result<Scenario> ParseScenario(std::string_view yaml_text, std::string_view sour
     ctx.Fail(r.Node("behaviour")["account_ids_change_every_days"], "behaviour.account_ids_change_every_days",
              "only the uk-ob module changes account ids");
   }
+  if (const YAML::Node b = r.Node("behaviour"); b && b.IsMap() && b["stet"] && s.standard != "stet") {
+    ctx.Fail(r.Node("behaviour")["stet"], "behaviour.stet", "only valid in a standard: stet scenario");
+  }
   for (const std::string& id : s.behaviour.wire.day_first_rows) {
     if (!HasRowId(s.psus, id)) {
       ctx.Fail(r.Node("behaviour")["wire"]["day_first_rows"], "behaviour.wire.day_first_rows",

@@ -164,6 +164,36 @@ struct OidcOptions {
   bool Supports(ClientAuthMethod m) const;
 };
 
+// The STET (French PSD2 API v1.4) bank's own behaviour (scenario behaviour.stet; README "STET"). Only valid in a
+// `standard: stet` scenario.
+enum class StetKeyId { kUrl, kSerialIssuer };
+enum class StetTokenScope { kOptional, kRequired, kForbidden };
+enum class StetErrorShape { kStet, kOAuth, kPlain };
+enum class StetDateFilter { kDateTime, kDate };
+
+struct StetOptions {
+  std::string path_segment;  // [A-Za-z0-9-]{1,32}: the API root /stet/<segment>/v1; empty: /stet/v1
+  std::optional<std::string> client_id;  // the one client id the token endpoint accepts; unset: the QWAC's
+                                         // organizationIdentifier
+  bool pkce = false;                     // authorize requires code_challenge
+  bool extended_history = false;         // scope extended_transaction_history allowed
+  StetTokenScope token_scope = StetTokenScope::kOptional;
+  bool token_without_access_token = false;
+  StetKeyId key_id = StetKeyId::kUrl;
+  std::vector<std::string> signed_headers = {"(request-target)", "digest", "x-request-id"};
+  StetErrorShape error_shape = StetErrorShape::kStet;
+  bool account_id_other = false;  // account_id: other (BBAN) instead of iban
+  bool balances_in_accounts = false;
+  bool consents_endpoint = true;
+  bool pending_status_othr = false;  // pending_status: OTHR instead of PDNG
+  bool empty_dates = false;          // pending rows carry bookingDate ""
+  bool remittance_as_list = false;   // remittanceInformation: ["..."]
+  bool last_page_next_self = false;
+  bool single_page = false;
+  StetDateFilter date_filter = StetDateFilter::kDateTime;
+  std::optional<int64_t> history_after_refresh_days;
+};
+
 struct Behaviour {
   int64_t page_size = 50;
   IdMode ids = IdMode::kStable;
@@ -182,6 +212,7 @@ struct Behaviour {
   WireOptions wire;
   Requirements require;
   OidcOptions oidc;
+  StetOptions stet;
 
   bool Offers(ScaApproachKind a) const;
 };

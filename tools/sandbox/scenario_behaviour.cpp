@@ -1,4 +1,5 @@
-// Scenario behaviour: paging, ids, quota, SCA, wire shapes, enforced quirks, faults and OpenID Connect (oidc).
+// Scenario behaviour: paging, ids, quota, SCA, wire shapes, enforced quirks, faults, OpenID Connect (oidc)
+// and STET (scenario_stet.cpp).
 #include <algorithm>
 #include <array>
 
@@ -290,6 +291,8 @@ void ReadBehaviour(MapReader& r, Behaviour& out) {
   ReadRequire(require, out.require);
   MapReader oidc = r.Map("oidc");
   ReadOidc(oidc, out.oidc);
+  MapReader stet = r.Map("stet");
+  ReadStet(stet, out.stet);
   r.Finish();
 }
 

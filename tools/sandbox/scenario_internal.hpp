@@ -9,6 +9,9 @@ namespace bankfeed::sandbox::detail {
 // Reads `behaviour` (an empty reader when the key is absent) into `out`; errors go to the reader's context.
 void ReadBehaviour(config::MapReader& reader, Behaviour& out);
 
+// Reads `behaviour.stet` (scenario_stet.cpp).
+void ReadStet(config::MapReader& reader, StetOptions& out);
+
 // A string that must be IsCleanText; records "expected text without control characters" otherwise.
 std::optional<std::string> CleanString(config::MapReader& reader, std::string_view key, bool required);
 

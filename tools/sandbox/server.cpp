@@ -22,13 +22,14 @@ constexpr size_t kMaxRequestBody = 1 << 20;
 }  // namespace
 
 struct SandboxServer::Impl {
-  Impl(Scenario s, const SandboxOptions& o, TrustStore t)
+  Impl(Scenario s, const SandboxOptions& o, TrustStore t, PublishedCertificates p)
       : scenario(std::move(s)),
         clock(o.today.value_or(scenario.latest_date)),
         oauth(std::chrono::seconds(scenario.behaviour.token_ttl_s)),
         trust(std::move(t)),
+        published(std::move(p)),
         faults(scenario.behaviour.faults, o.seed),
-        services{scenario, clock, stats, quota, oauth, trust, {}} {}
+        services{scenario, clock, stats, quota, oauth, trust, published, {}} {}
 
   Scenario scenario;
   SimClock clock;
@@ -36,6 +37,7 @@ struct SandboxServer::Impl {
   Quota quota;
   OAuthServer oauth;
   TrustStore trust;
+  PublishedCertificates published;
   FaultPlan faults;
   Services services;
   std::unique_ptr<StandardModule> module;
@@ -67,7 +69,9 @@ Result<std::unique_ptr<SandboxServer>> SandboxServer::Start(Scenario scenario, c
   // A client that hangs up while we write must not kill the process (OpenSSL writes with write(2)).
   std::signal(SIGPIPE, SIG_IGN);
   BANKFEED_ASSIGN_OR_RETURN(TrustStore trust, TrustStore::Load(options.client_ca_file));
-  auto impl = std::make_unique<Impl>(std::move(scenario), options, std::move(trust));
+  BANKFEED_ASSIGN_OR_RETURN(PublishedCertificates published,
+                            PublishedCertificates::Load(options.published_certificates));
+  auto impl = std::make_unique<Impl>(std::move(scenario), options, std::move(trust), std::move(published));
   impl->module = MakeModule(impl->scenario.standard, impl->services);
   if (!impl->module) {
     return MakeError(ErrorCode::kInvalidArgument, "standard " + impl->scenario.standard + ": no sandbox module");

@@ -36,12 +36,15 @@ struct SandboxOptions {
   std::optional<Date> today;        // default: the scenario's latest date
   uint64_t seed = 0;                // for probability faults
   int threads = 16;                 // worker threads (one per open connection)
+  // PEM files of the certificates the TPP publishes at URLs (STET keyIds), loaded once at Start and found by the
+  // lower-case hex SHA-256 of their DER (`--published-cert`).
+  std::vector<std::string> published_certificates;
 };
 
 class SandboxServer {
  public:
   // Loads the TLS material, binds and starts serving before it returns. kInvalidArgument for a standard without a
-  // module, kConfig for unusable TLS files, kUnavailable when the address cannot be bound.
+  // module, kConfig for unusable TLS files or published certificates, kUnavailable when the address cannot be bound.
   static Result<std::unique_ptr<SandboxServer>> Start(Scenario scenario, const SandboxOptions& options);
   ~SandboxServer();  // Stop()s
   SandboxServer(const SandboxServer&) = delete;

@@ -92,8 +92,8 @@ TEST(SandboxCli, BadArgumentsExit2) {
   EXPECT_EQ(testing::RunProcess(Args(alpha, {"--today", "31.01.2025"})).exit_code, 2);
   EXPECT_EQ(testing::RunProcess(Args(alpha, {"--listen", "localhost"})).exit_code, 2);
   std::vector<std::string> stet = Args(alpha);
-  stet[3] = "stet";  // no module yet
-  EXPECT_EQ(testing::RunProcess(stet).exit_code, 2);
+  stet[3] = "stet";  // a standard with a module, but not the scenario's
+  EXPECT_EQ(testing::RunProcess(stet).exit_code, 78);
   EXPECT_EQ(testing::RunProcess(Args("/nonexistent.yaml")).exit_code, 66);
   std::vector<std::string> bad_cert = Args(alpha);
   bad_cert[7] = test::Pki("ca.key");  // a key is not a certificate

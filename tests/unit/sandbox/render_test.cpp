@@ -1,7 +1,7 @@
 // Berlin Group rendering with every wire option, and pagination arithmetic.
 #include <gtest/gtest.h>
 
-#include "tools/sandbox/berlin_group/pagination.hpp"
+#include "tools/sandbox/pagination.hpp"
 #include "tools/sandbox/berlin_group/render.hpp"
 #include "tools/sandbox/json_writer.hpp"
 #include "unit/sandbox/sandbox_test_util.hpp"

@@ -104,7 +104,8 @@ Scenario ParseOrDie(const std::string& yaml) {
   return s ? std::move(*s) : Scenario{};
 }
 
-std::unique_ptr<Bank> Bank::Start(const std::string& scenario_yaml, std::optional<Date> today, uint64_t seed) {
+std::unique_ptr<Bank> Bank::Start(const std::string& scenario_yaml, std::optional<Date> today, uint64_t seed,
+                                  std::vector<std::string> published) {
   auto scenario = ParseScenario(scenario_yaml, "test.yaml");
   EXPECT_TRUE(scenario.has_value()) << (scenario ? "" : scenario.error().message);
   if (!scenario) return nullptr;
@@ -114,6 +115,7 @@ std::unique_ptr<Bank> Bank::Start(const std::string& scenario_yaml, std::optiona
   o.client_ca_file = Pki("ca.pem");
   o.today = today;
   o.seed = seed;
+  o.published_certificates = std::move(published);
   auto server = SandboxServer::Start(std::move(*scenario), o);
   EXPECT_TRUE(server.has_value()) << (server ? "" : server.error().ToString());
   if (!server) return nullptr;

@@ -39,8 +39,9 @@ enum class Signing { kSigned, kUnsigned };
 class Bank {
  public:
   // Fails the test (returns nullptr) if the scenario or the server does not start.
+  // `published` are the certificates the TPP publishes (SandboxOptions.published_certificates; STET keyIds).
   static std::unique_ptr<Bank> Start(const std::string& scenario_yaml, std::optional<Date> today = std::nullopt,
-                                     uint64_t seed = 0);
+                                     uint64_t seed = 0, std::vector<std::string> published = {});
 
   http::Response Send(const std::string& method, const std::string& target, std::vector<http::Header> headers = {},
                       const std::string& body = "", Signing signing = Signing::kSigned,

@@ -3,24 +3,15 @@
 #include <algorithm>
 
 #include "tools/sandbox/berlin_group/module.hpp"
-#include "tools/sandbox/berlin_group/pagination.hpp"
+#include "tools/sandbox/pagination.hpp"
 #include "tools/sandbox/berlin_group/requirements.hpp"
+#include "tools/sandbox/bearer.hpp"
 #include "tools/sandbox/form.hpp"
 
 namespace bankfeed::sandbox::berlin_group {
 namespace {
 
 ApiError FormatError(std::string text) { return Refuse(400, "FORMAT_ERROR", std::move(text)); }
-
-// Pending rows first (newest value date first), then booked rows (newest booking date first); ties keep the
-// scenario's order, so pages are stable between requests.
-void Order(std::vector<TransactionView>& rows) {
-  std::stable_sort(rows.begin(), rows.end(), [](const TransactionView& a, const TransactionView& b) {
-    if (a.booked != b.booked) return !a.booked;
-    const Date da = a.booked ? *a.booking_date : a.value_date, db = b.booked ? *b.booking_date : b.value_date;
-    return da > db;
-  });
-}
 
 struct TransactionQuery {
   BookingStatus status = BookingStatus::kBoth;
@@ -167,7 +158,7 @@ void BerlinGroupModule::Transactions(ApiCall& call) {
     }
     rows.push_back(t);
   }
-  Order(rows);
+  OrderNewestFirst(rows);
   const auto window = PageSlice(rows.size(), b.page_size, b.page_overlap, call.page);
   if (!window) return WriteError(call.res, FormatError("page: beyond the last page"));
   if (auto refused = ConsumeQuota(call, read, "transactions")) return WriteError(call.res, *refused);

@@ -6,6 +6,7 @@
 #include "tools/sandbox/berlin_group/consent_request.hpp"
 #include "tools/sandbox/berlin_group/module.hpp"
 #include "tools/sandbox/berlin_group/requirements.hpp"
+#include "tools/sandbox/bearer.hpp"
 #include "tools/sandbox/json_writer.hpp"
 
 namespace bankfeed::sandbox::berlin_group {

@@ -5,32 +5,26 @@
 namespace bankfeed::sandbox::berlin_group {
 namespace {
 
-ApiError FormatError(std::string text) { return {400, "FORMAT_ERROR", std::move(text), {}}; }
+ApiError RequirementError(std::string text) { return {400, "FORMAT_ERROR", std::move(text), {}}; }
 
 }  // namespace
 
 std::optional<ApiError> CheckRequirements(const Requirements& require, const httplib::Request& req, bool psu_rules) {
   for (const auto& [name, value] : require.headers) {
-    if (!req.has_header(name)) return FormatError("header " + name + " is required by this bank");
-    if (req.get_header_value(name) != value) return FormatError("header " + name + " has a value this bank rejects");
+    if (!req.has_header(name)) return RequirementError("header " + name + " is required by this bank");
+    if (req.get_header_value(name) != value) return RequirementError("header " + name + " has a value this bank rejects");
   }
   if (!psu_rules) return std::nullopt;
   const bool has_psu_id = req.has_header("PSU-ID");
-  if (require.psu_id == PsuIdRule::kRequired && !has_psu_id) return FormatError("header PSU-ID is required");
-  if (require.psu_id == PsuIdRule::kForbidden && has_psu_id) return FormatError("header PSU-ID is not accepted");
+  if (require.psu_id == PsuIdRule::kRequired && !has_psu_id) return RequirementError("header PSU-ID is required");
+  if (require.psu_id == PsuIdRule::kForbidden && has_psu_id) return RequirementError("header PSU-ID is not accepted");
   if (require.psu_id_type && has_psu_id) {
-    if (!req.has_header("PSU-ID-Type")) return FormatError("header PSU-ID-Type is required with PSU-ID");
+    if (!req.has_header("PSU-ID-Type")) return RequirementError("header PSU-ID-Type is required with PSU-ID");
     if (req.get_header_value("PSU-ID-Type") != *require.psu_id_type) {
-      return FormatError("header PSU-ID-Type has a value this bank rejects");
+      return RequirementError("header PSU-ID-Type has a value this bank rejects");
     }
   }
   return std::nullopt;
-}
-
-std::string BearerToken(const httplib::Request& req) {
-  const std::string value = req.get_header_value("Authorization");
-  if (value.size() <= 7 || !EqualsIgnoreCase(std::string_view(value).substr(0, 7), "bearer ")) return {};
-  return std::string(TrimOws(std::string_view(value).substr(7)));
 }
 
 std::optional<Date> ParseQueryDate(std::string_view text, std::string_view format) {

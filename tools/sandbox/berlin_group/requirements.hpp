@@ -16,9 +16,6 @@ namespace bankfeed::sandbox::berlin_group {
 // and psu_id_type.
 std::optional<ApiError> CheckRequirements(const Requirements& require, const httplib::Request& req, bool psu_rules);
 
-// The token of "Authorization: Bearer <token>" (scheme case-insensitive); "" when there is none.
-std::string BearerToken(const httplib::Request& req);
-
 // A dateFrom/dateTo value in `format` (%Y four digits, %m and %d two, other characters literal); std::nullopt
 // when it does not match or is no calendar day.
 std::optional<Date> ParseQueryDate(std::string_view text, std::string_view format);

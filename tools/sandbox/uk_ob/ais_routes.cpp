@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "tools/sandbox/berlin_group/pagination.hpp"
+#include "tools/sandbox/pagination.hpp"
 #include "tools/sandbox/form.hpp"
 #include "tools/sandbox/uk_ob/module.hpp"
 #include "tools/sandbox/uk_ob/query_time.hpp"
@@ -27,45 +27,15 @@ std::string_view PermissionNeeded(std::string_view endpoint) {
   return "ReadTransactionsBasic or ReadTransactionsDetail";
 }
 
-// Pending rows first (newest value date first), then booked rows (newest booking date first), ties in scenario
-// order: the Berlin Group module's order, so pages are stable between requests.
-void OrderRows(std::vector<TransactionView>& rows) {
-  std::stable_sort(rows.begin(), rows.end(), [](const TransactionView& a, const TransactionView& b) {
-    if (a.booked != b.booked) return !a.booked;
-    const Date da = a.booked ? *a.booking_date : a.value_date, db = b.booked ? *b.booking_date : b.value_date;
-    return da > db;
-  });
-}
-
 struct BookingWindow {
   std::optional<QueryInstant> from, to;
 };
-
-// The parameter's value as it came on the wire, before percent-decoding; empty when absent.
-std::string_view RawValue(std::string_view raw_query, std::string_view name) {
-  for (size_t at = 0; at <= raw_query.size();) {
-    const size_t end = std::min(raw_query.find('&', at), raw_query.size());
-    const std::string_view pair = raw_query.substr(at, end - at);
-    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
-      return pair.substr(name.size() + 1);
-    }
-    at = end + 1;
-  }
-  return {};
-}
 
 // The bank's rules for how a date-time filter is written: its ':' encoded or not, and what follows the time.
 std::optional<ApiError> CheckDateTimeForm(std::string_view name, std::string_view raw, std::string_view text,
                                           const Requirements& require) {
   if (require.date_time_colons_encoded) {
-    const bool encoded = raw.find("%3A") != std::string_view::npos || raw.find("%3a") != std::string_view::npos;
-    const bool literal = raw.find(':') != std::string_view::npos;
-    if (*require.date_time_colons_encoded && literal) {
-      return FieldInvalid(std::string(name) + ": ':' must be percent-encoded");
-    }
-    if (!*require.date_time_colons_encoded && encoded) {
-      return FieldInvalid(std::string(name) + ": a percent-encoded ':' is not accepted");
-    }
+    if (auto wrong = ColonFormError(raw, *require.date_time_colons_encoded)) return FieldInvalid(std::string(name) + ": " + *wrong);
   }
   if (require.date_time_suffix && !text.ends_with(*require.date_time_suffix)) {
     return FieldInvalid(std::string(name) + ": expected the time to be followed by " + *require.date_time_suffix);
@@ -80,7 +50,7 @@ std::optional<ApiError> ReadWindow(const FormFields& q, std::string_view raw_que
   for (const auto& [name, slot] : params) {
     const std::string* text = FindField(q, name);
     if (text == nullptr) continue;
-    if (auto refused = CheckDateTimeForm(name, RawValue(raw_query, name), *text, require)) return refused;
+    if (auto refused = CheckDateTimeForm(name, RawQueryValue(raw_query, name), *text, require)) return refused;
     *slot = ParseBookingDateTime(*text, require.date_format);
     if (!*slot) {
       return FieldInvalid(std::string(name) + ": expected an ISO 8601 date-time (date as " + require.date_format + ")");
@@ -224,19 +194,19 @@ void UkObModule::Transactions(ApiCall& call) {
   for (const TransactionView& t : VisibleTransactions(*read.account, today)) {
     if (Shows(t, window, read.consent)) rows.push_back(t);
   }
-  OrderRows(rows);
-  const auto slice = berlin_group::PageSlice(rows.size(), b.page_size, b.page_overlap, call.page);
+  OrderNewestFirst(rows);
+  const auto slice = PageSlice(rows.size(), b.page_size, b.page_overlap, call.page);
   if (!slice) return WriteError(call.res, FieldInvalid("page: beyond the last page"));
   if (auto refused = ConsumeUkQuota(call, read, "transactions")) return WriteError(call.res, *refused);
 
   const std::string path(PathOf(call.req.target));
-  const std::string base_query = berlin_group::QueryWithoutPage(raw_query);
+  const std::string base_query = QueryWithoutPage(raw_query);
   UkLinks links;
-  links.self = berlin_group::PageHref(path, base_query, call.page);
-  links.first = berlin_group::PageHref(path, base_query, 1);
-  links.last = berlin_group::PageHref(path, base_query, slice->page_count);
-  if (call.page > 1) links.prev = berlin_group::PageHref(path, base_query, call.page - 1);
-  if (call.page < slice->page_count) links.next = berlin_group::PageHref(path, base_query, call.page + 1);
+  links.self = PageHref(path, base_query, call.page);
+  links.first = PageHref(path, base_query, 1);
+  links.last = PageHref(path, base_query, slice->page_count);
+  if (call.page > 1) links.prev = PageHref(path, base_query, call.page - 1);
+  if (call.page < slice->page_count) links.next = PageHref(path, base_query, call.page + 1);
   if (call.link_fault == FaultKind::kNextLoop) {
     links.next = links.self;
     call.link_fault_used = true;

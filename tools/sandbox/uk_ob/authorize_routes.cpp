@@ -9,33 +9,11 @@
 #include "tools/sandbox/uk_ob/request_object.hpp"
 
 namespace bankfeed::sandbox::uk_ob {
-namespace {
-
-void RefusalPage(httplib::Response& res, std::string_view reason) {
-  std::string text;
-  for (const char c : reason) text += (c == '<' || c == '>' || c == '&' || c == '"') ? '?' : c;
-  res.status = 400;
-  res.set_content("<html><body><h1>Authorization refused</h1><p>" + text + "</p></body></html>",
-                  "text/html; charset=utf-8");
-}
-
-void FragmentRedirect(httplib::Response& res, const std::string& redirect_uri,
-                      std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
-  std::string location = redirect_uri + "#";
-  for (const auto& [name, value] : params) {
-    if (location.back() != '#') location += '&';
-    location += std::string(name) + "=" + PercentEncode(value);
-  }
-  res.set_redirect(location, 302);
-}
-
-}  // namespace
-
 void UkObModule::Authorize(const httplib::Request& req, httplib::Response& res) {
   const auto refuse_page = [&](std::string_view reason) {
     ++s_.stats.bad_request_object;
     log::Info("sandbox.uk.authorize", {{"outcome", "refused"}});
-    RefusalPage(res, reason);
+    AuthorizationRefusalPage(res, reason);
   };
   auto query = ParseForm(QueryOf(req.target));
   if (!query) return refuse_page(query.error().message);
@@ -54,7 +32,7 @@ void UkObModule::Authorize(const httplib::Request& req, httplib::Response& res) 
     if (redirect.empty()) return refuse_page(description);
     ++s_.stats.bad_request_object;
     log::Info("sandbox.uk.authorize", {{"outcome", error}});
-    FragmentRedirect(res, redirect, {{"error", error}, {"error_description", description}, {"state", state}});
+    RedirectWithParams(res, redirect, '#', {{"error", error}, {"error_description", description}, {"state", state}});
   };
   const std::string trusted = query_redirect != nullptr ? *query_redirect : std::string();
   const std::string* request = FindField(*query, "request");
@@ -81,15 +59,14 @@ void UkObModule::Authorize(const httplib::Request& req, httplib::Response& res) 
   consents_.Settle(a.consent_id, approve, psu->id);
   log::Info("sandbox.uk.authorize", {{"consent", a.consent_id}, {"approved", approve}});
   if (!approve) {
-    return FragmentRedirect(
-        res, a.redirect_uri,
+    return RedirectWithParams(res, a.redirect_uri, '#',
         {{"error", "access_denied"}, {"error_description", "the PSU rejected the consent"}, {"state", a.state}});
   }
   const int64_t now = UnixNow();
   const std::string code = tokens_.IssueCode({client->client_id, a.consent_id, a.redirect_uri, a.nonce, now});
   const IdTokenContent content{Issuer(), client->client_id, a.consent_id, a.nonce, now, now, code, a.state, {}};
   const std::string id_token = MakeIdToken(content, keys_, s_.scenario.behaviour.oidc.id_token_fault);
-  FragmentRedirect(res, a.redirect_uri, {{"code", code}, {"id_token", id_token}, {"state", a.state}});
+  RedirectWithParams(res, a.redirect_uri, '#', {{"code", code}, {"id_token", id_token}, {"state", a.state}});
 }
 
 }  // namespace bankfeed::sandbox::uk_ob

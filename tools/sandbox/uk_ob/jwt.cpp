@@ -143,19 +143,5 @@ std::string HalfSha256(std::string_view value) {
   return signing::Base64UrlEncode(std::string_view(hash).substr(0, hash.size() / 2));
 }
 
-std::string CertificateFingerprint(X509* cert) {
-  unsigned char* der = nullptr;
-  const int len = i2d_X509(cert, &der);
-  if (len <= 0) return {};
-  const std::string hash = Sha256(std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(len)));
-  OPENSSL_free(der);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : hash) {
-    out += kHex[static_cast<unsigned char>(c) >> 4];
-    out += kHex[static_cast<unsigned char>(c) & 15];
-  }
-  return out;
-}
 
 }  // namespace bankfeed::sandbox::uk_ob

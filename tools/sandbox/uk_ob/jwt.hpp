@@ -72,7 +72,5 @@ Status VerifyPs256(const Jwt& jwt, EVP_PKEY* key, std::string_view what);
 
 // Base64url of the left half of SHA-256 (the c_hash / s_hash / at_hash of PS256; OpenID Connect Core §3.3.2.11).
 std::string HalfSha256(std::string_view value);
-// Lower-case hex SHA-256 of a certificate's DER: the fingerprint a tls_client_auth client is bound to.
-std::string CertificateFingerprint(X509* cert);
 
 }  // namespace bankfeed::sandbox::uk_ob

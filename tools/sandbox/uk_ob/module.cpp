@@ -8,6 +8,7 @@
 
 #include "common/text.hpp"
 #include "http/message.hpp"
+#include "tools/sandbox/bearer.hpp"
 #include "tools/sandbox/json_writer.hpp"
 
 namespace bankfeed::sandbox::uk_ob {
@@ -65,24 +66,6 @@ int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void OAuthErrorAnswer(httplib::Response& res, int status, std::string_view error, std::string_view description) {
-  JsonWriter w;
-  w.BeginObject().Key("error").String(error).Key("error_description").String(description).EndObject();
-  res.status = status;
-  res.set_content(w.Take(), "application/json");
-}
-
-std::string PeerFingerprint(const httplib::Request& req) {
-  X509* cert = req.ssl != nullptr ? SSL_get0_peer_certificate(req.ssl) : nullptr;
-  return cert != nullptr ? CertificateFingerprint(cert) : std::string();
-}
-
-std::string UkBearerToken(const httplib::Request& req) {
-  const std::string value = req.get_header_value("Authorization");
-  if (value.size() <= 7 || !EqualsIgnoreCase(std::string_view(value).substr(0, 7), "bearer ")) return {};
-  return std::string(TrimOws(std::string_view(value).substr(7)));
-}
-
 UkObModule::UkObModule(Services& services)
     : s_(services),
       keys_(services.scenario.behaviour.oidc),
@@ -124,7 +107,7 @@ UkRenderOptions UkObModule::RenderOptions() const {
 }
 
 std::optional<TokenGrantInfo> UkObModule::BearerGrant(const httplib::Request& req) const {
-  const std::string token = UkBearerToken(req);
+  const std::string token = BearerToken(req);
   if (token.empty()) return std::nullopt;
   return tokens_.AccessGrant(token);
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tools/sandbox/bearer.hpp"
 #include "tools/sandbox/module.hpp"
 #include "tools/sandbox/uk_ob/bank_keys.hpp"
 #include "tools/sandbox/uk_ob/clients.hpp"
@@ -92,12 +93,6 @@ class UkObModule final : public StandardModule {
 
 // Unix seconds, real time (JWT times).
 int64_t UnixNow();
-// An OAuth2 / RFC 7591 error answer: {"error": ..., "error_description": ...}.
-void OAuthErrorAnswer(httplib::Response& res, int status, std::string_view error, std::string_view description);
-// The SHA-256 fingerprint of the request's mTLS client certificate; "" without one.
-std::string PeerFingerprint(const httplib::Request& req);
-// The token of "Authorization: Bearer <token>"; "" when there is none.
-std::string UkBearerToken(const httplib::Request& req);
 // A UK error for the module's own refusals.
 inline ApiError UkRefuse(int status, std::string code, std::string text) {
   return {status, std::move(code), std::move(text), {}};

@@ -1,8 +1,8 @@
-#include "tools/sandbox/berlin_group/pagination.hpp"
+#include "tools/sandbox/pagination.hpp"
 
 #include <algorithm>
 
-namespace bankfeed::sandbox::berlin_group {
+namespace bankfeed::sandbox {
 
 int64_t PageCount(size_t total, int64_t page_size, int64_t overlap) {
   const auto n = static_cast<int64_t>(total);
@@ -43,4 +43,4 @@ std::string PageHref(std::string_view path, std::string_view query_without_page,
   return href;
 }
 
-}  // namespace bankfeed::sandbox::berlin_group
+}  // namespace bankfeed::sandbox
