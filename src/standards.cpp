@@ -4,6 +4,7 @@
 
 #include "adapters/berlin_group/adapter.hpp"
 #include "adapters/berlin_group/mapping.hpp"
+#include "adapters/stet/connector.hpp"
 #include "adapters/stet/mapping.hpp"
 #include "adapters/uk_ob/connector.hpp"
 #include "adapters/uk_ob/mapping.hpp"
@@ -19,7 +20,7 @@ constexpr std::array<StandardEntry, 3> kStandards{{
      uk_ob::MapConsent, uk_ob::StreamTransactions, uk_ob::WrapTransactionRow, uk_ob::UkConnector::Make,
      uk_ob::UkConnector::MakeRegistrar},
     {Standard::kStet, "stet", stet::MapTransactions, stet::MapAccounts, stet::MapBalances, stet::MapConsent,
-     stet::StreamTransactions, stet::WrapTransactionRow, nullptr, nullptr},
+     stet::StreamTransactions, stet::WrapTransactionRow, stet::StetConnector::Make, nullptr},
 }};
 
 // Rows in the enum's order, so that a row is found by its index.

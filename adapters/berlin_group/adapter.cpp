@@ -4,17 +4,16 @@
 #include <algorithm>
 #include <span>
 
-#include "adapters/berlin_group/links.hpp"
+#include "adapters/common/hal_links.hpp"
 #include "adapters/berlin_group/mapping.hpp"
 #include "adapters/common/ais_reads.hpp"
+#include "adapters/common/client_id.hpp"
 #include "adapters/common/customer_ip.hpp"
 #include "adapters/common/query_date.hpp"
 #include "adapters/common/quota.hpp"
 #include "bankfeed/canonical_json.hpp"
 #include "bankfeed/ids.hpp"
-#include "bankfeed/qcstatement.hpp"
 #include "log/log.hpp"
-#include "pki/credentials.hpp"
 
 namespace bankfeed::berlin_group {
 BerlinGroupConnector::BerlinGroupConnector(BankProfile profile, std::unique_ptr<http::Client> client,
@@ -30,7 +29,8 @@ BerlinGroupConnector::BerlinGroupConnector(BankProfile profile, std::unique_ptr<
                                       profile_.oauth2 ? profile_.oauth2->token_endpoint : std::string(), profile_.id,
                                       [this]() -> Result<adapters::FormFields> {
                                         return adapters::FormFields{{"client_id", client_id_}};
-                                      }},
+                                      },
+                                      {}},
               env_.now) {
   if (env_.sleep) retry_env_.sleep = env_.sleep;
   if (env_.now) retry_env_.now = env_.now;
@@ -55,7 +55,7 @@ Result<std::unique_ptr<Connector>> BerlinGroupConnector::Make(const ConnectionOp
   transport.ca_bundle_file = options.ca_bundle_file;
   auto client = http::Client::Make(transport);
   if (!client) return tl::unexpected(client.error());
-  auto signer = adapters::CavageSigner::Make(options.qseal, profile.cavage);
+  auto signer = adapters::CavageSigner::Make(options.qseal, profile.cavage, options.qseal_url);
   if (!signer) {
     Error e = signer.error();
     e.bank_id = profile.id;
@@ -64,13 +64,7 @@ Result<std::unique_ptr<Connector>> BerlinGroupConnector::Make(const ConnectionOp
   std::string client_id = options.oauth_client_id;
   if (client_id.empty() && profile.oauth2) {
     // tls_client_auth: the client id is the TPP's PSD2 authorisation number from its QWAC.
-    auto credential = pki::Credential::Load(options.qwac);
-    if (!credential) return tl::unexpected(credential.error());
-    auto attributes = Psd2AttributesOfCertificate(credential->CertificatePem());
-    if (!attributes || !attributes->organization_identifier || attributes->organization_identifier->empty()) {
-      return fail(ErrorCode::kConfig, "oauth_client_id: not set and the QWAC carries no organizationIdentifier");
-    }
-    client_id = *attributes->organization_identifier;
+    BANKFEED_ASSIGN_OR_RETURN(client_id, adapters::MtlsClientId(options));
   }
   return std::unique_ptr<Connector>(new BerlinGroupConnector(std::move(profile), std::move(*client),
                                                              std::move(*signer), std::move(client_id),
@@ -128,13 +122,7 @@ Result<TransactionBatch> BerlinGroupConnector::GetTransactions(ConsentGrant& gra
     return Exchange(ReadCall(grant, psu, url, operation));
   };
   reads.map = MapTransactions;
-  reads.links = [](std::string_view body) -> Result<adapters::PageLinks> {
-    BANKFEED_ASSIGN_OR_RETURN(Links links, ReadLinks(body));
-    adapters::PageLinks out;
-    if (auto next = links.find("next"); next != links.end()) out.next = std::move(next->second);
-    if (auto self = links.find("self"); self != links.end()) out.self = std::move(self->second);
-    return out;
-  };
+  reads.links = adapters::HalPageLinks;
   reads.first_page_url = [&](const adapters::DateWindow& window) {
     std::string url = ApiUrl("/v1/accounts/" + adapters::PercentEncode(*account.resource_id) +
                              "/transactions?bookingStatus=both&dateFrom=" +

@@ -110,7 +110,7 @@ Result<AuthorisationAnswer> ReadAuthorisationAnswer(std::string_view body) {
     return MakeError(ErrorCode::kInvalidInput, std::string(path) + ": " + std::string(reason));
   };
   AuthorisationAnswer out;
-  BANKFEED_ASSIGN_OR_RETURN(out.links, ReadLinks(body));
+  BANKFEED_ASSIGN_OR_RETURN(out.links, adapters::ReadLinks(body));
   simdjson::padded_string padded(body);
   od::parser parser;
   od::document doc;

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/berlin_group/links.hpp"
+#include "adapters/common/hal_links.hpp"
 #include "bankfeed/connector.hpp"
 #include "bankfeed/result.hpp"
 
@@ -23,7 +23,7 @@ struct AuthorisationAnswer {
   std::string sca_status;        // scaStatus as sent ("received", "started", "finalised", "failed", ...)
   std::string consent_status;    // consentStatus as sent
   std::string psu_message;       // psuMessage, for a decoupled approach
-  Links links;
+  adapters::Links links;
 };
 
 // kInvalidInput naming the field for a malformed body.

@@ -30,7 +30,9 @@ Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, con
                                               const TransactionQuery& query, Date today) {
   const BankProfile& profile = *reads.profile;
   TransactionBatch batch;
-  const Date earliest{today.days_since_epoch - profile.quirks.max_history_days};
+  const int history_days = reads.max_history_days > 0 ? std::min(reads.max_history_days, profile.quirks.max_history_days)
+                                                      : profile.quirks.max_history_days;
+  const Date earliest{today.days_since_epoch - history_days};
   batch.date_from = std::max(query.date_from, earliest);
   batch.date_to = query.date_to.value_or(today);
   if (batch.date_from > batch.date_to) {
@@ -38,6 +40,7 @@ Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, con
   }
   NormalizeOptions options = MappingOptions(profile, account.id);
   options.assign_ids = false;  // assigned once, over the whole batch, below
+  options.account_currency = account.currency;
 
   PageWalkRules rules;
   rules.bank_id = profile.id;
@@ -46,6 +49,7 @@ Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, con
   rules.link_hosts = profile.quirks.link_hosts;
   rules.page_cap = profile.quirks.page_cap;
   rules.overlap = static_cast<size_t>(std::max(0, profile.quirks.page_overlap));
+  rules.next_equal_self_ends = profile.quirks.last_page_next_self;
   // One page: its rows (a row the mapping refuses is set aside with its error, and the sync keeps it in quarantine)
   // and its links.
   const PageReader read_page = [&](const std::string& url, int page) -> Result<Page> {
@@ -59,7 +63,8 @@ Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, con
     out.rows.rows = std::move(*rows);
     auto links = reads.links(response.body);
     if (!links) return tl::unexpected(AnswerError(std::move(links).error(), what, response, profile.id));
-    out.next = std::move(links->next);
+    // A bank that ignores paging repeats every row behind its `next`: the first page is the whole answer.
+    if (!profile.quirks.single_page) out.next = std::move(links->next);
     out.self = std::move(links->self);
     out.request_id = response.request_id;
     return out;

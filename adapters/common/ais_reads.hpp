@@ -54,10 +54,14 @@ struct TransactionReads {
   std::function<Result<PageLinks>(std::string_view body)> links;
   // The URL of the first page of one window of the period.
   std::function<std::string(const DateWindow& window)> first_page_url;
+  // A shorter history than the profile's quirks.max_history_days for this read (STET: a token from a refresh at a
+  // bank with quirks.history_after_refresh_days); 0: the profile's.
+  int max_history_days = 0;
 };
 
 // Every page of `query` for `account`, mapped, the profile's page overlap dropped, the period read in windows
-// where the profile caps it, ids assigned over the whole batch (twins on different pages stay twins). Any failure
+// where the profile caps it, ids assigned over the whole batch (twins on different pages stay twins). A bank that
+// ignores paging (quirks.single_page) is read one page per window. Amounts without a currency take the account's. Any failure
 // on any page fails the whole query. kInvalidArgument for a period that ends before it starts.
 Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, const Account& account,
                                               const TransactionQuery& query, Date today);

@@ -1,13 +1,46 @@
 #include "adapters/common/cavage_signer.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "adapters/common/url.hpp"
 #include "signing/cavage.hpp"
 #include "signing/certificate.hpp"
 
 namespace bankfeed::adapters {
 
-Result<CavageSigner> CavageSigner::Make(const CredentialSource& qseal, const CavageOptions& options) {
-  BANKFEED_RETURN_IF_ERROR(options.Validate());
+Result<std::string> CavageSigner::ResolveKeyIdUrl(std::string_view url, X509* certificate) {
+  constexpr std::string_view kPlaceholder = "{fingerprint}";
+  std::string out(url);
+  const size_t at = out.find(kPlaceholder);
+  if (at == std::string::npos && !out.ends_with('/')) return out;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (certificate == nullptr || X509_digest(certificate, EVP_sha256(), digest, &size) != 1) {
+    return MakeError(ErrorCode::kConfig, "QSealC: cannot compute its SHA-256 fingerprint");
+  }
+  std::string fingerprint;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < size; ++i) {
+    fingerprint += kHex[digest[i] >> 4];
+    fingerprint += kHex[digest[i] & 0xf];
+  }
+  if (at != std::string::npos) return out.replace(at, kPlaceholder.size(), fingerprint);
+  return out + fingerprint + ".pem";
+}
+
+Result<CavageSigner> CavageSigner::Make(const CredentialSource& qseal, const CavageOptions& options,
+                                        std::string_view qseal_url) {
+  CavageOptions resolved = options;
+  const bool url_form = options.key_id_format == CavageOptions::KeyIdFormat::kUrl;
+  if (url_form && resolved.key_id_url.empty()) {
+    if (qseal_url.empty()) {
+      return MakeError(ErrorCode::kConfig,
+                       "tpp.qseal_url: not set, and this bank fetches the QSealC from the URL in the signature's "
+                       "keyId (signing.cavage.key_id_format: url)");
+    }
+    resolved.key_id_url = std::string(qseal_url);
+  }
   auto credential = pki::Credential::Load(qseal);
   if (!credential) {
     Error e = credential.error();
@@ -15,7 +48,11 @@ Result<CavageSigner> CavageSigner::Make(const CredentialSource& qseal, const Cav
     return tl::unexpected(std::move(e));
   }
   BANKFEED_RETURN_IF_ERROR(signing::CheckKeyMatchesCertificate(credential->certificate(), credential->key()));
-  return CavageSigner(std::move(*credential), options);
+  if (url_form) {
+    BANKFEED_ASSIGN_OR_RETURN(resolved.key_id_url, ResolveKeyIdUrl(resolved.key_id_url, credential->certificate()));
+  }
+  BANKFEED_RETURN_IF_ERROR(resolved.Validate());
+  return CavageSigner(std::move(*credential), std::move(resolved));
 }
 
 Status CavageSigner::Sign(http::Request& request) const {
@@ -25,8 +62,11 @@ Status CavageSigner::Sign(http::Request& request) const {
   if (!request.RequestId()) headers.push_back({"X-Request-ID", http::NewRequestId()});
   signing::RequestView view{request.method, target, {}, request.body};
   for (const auto& h : headers) view.headers.push_back({h.name, h.value});
+  // The certificate header goes with the serial/issuer keyId only: with the URL form the bank fetches it (STET).
+  X509* certificate =
+      options_.key_id_format == CavageOptions::KeyIdFormat::kSerialIssuer ? credential_->certificate() : nullptr;
   BANKFEED_ASSIGN_OR_RETURN(auto signed_headers,
-                            signing::SignCavage(view, options_, credential_->key(), credential_->certificate()));
+                            signing::SignCavage(view, options_, credential_->key(), certificate));
   request.headers = std::move(headers);
   if (!http::FindHeader(request.headers, "Digest")) request.headers.push_back({"Digest", signed_headers.digest});
   request.headers.push_back({"Signature", signed_headers.signature});

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
+
+#include <openssl/types.h>
 
 #include "bankfeed/credentials.hpp"
 #include "bankfeed/result.hpp"
@@ -14,8 +17,13 @@ namespace bankfeed::adapters {
 
 class CavageSigner {
  public:
-  // kConfig when the options are invalid or the QSealC cannot be loaded or does not match its key.
-  static Result<CavageSigner> Make(const CredentialSource& qseal, const CavageOptions& options);
+  // kConfig when the options are invalid or the QSealC cannot be loaded or does not match its key. For the URL keyId
+  // form, `qseal_url` (the TPP's publication URL) stands in for an empty options.key_id_url; "{fingerprint}" and a
+  // trailing '/' are resolved as CavageOptions::key_id_url says.
+  static Result<CavageSigner> Make(const CredentialSource& qseal, const CavageOptions& options,
+                                   std::string_view qseal_url = {});
+  // The keyId URL for `url` and the certificate: "{fingerprint}" replaced, "<fingerprint>.pem" after a final '/'.
+  static Result<std::string> ResolveKeyIdUrl(std::string_view url, X509* certificate);
 
   // Adds Digest, Signature and (for the serial/issuer keyId form) TPP-Signature-Certificate to the request. Every
   // header that is signed must already be in place.

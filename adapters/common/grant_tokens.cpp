@@ -46,6 +46,7 @@ Result<TokenResponse> GrantTokens::Request(FormFields form) const {
     return tl::unexpected(BankError(ErrorCode::kConfig, "oauth2.token_endpoint: missing in the profile",
                                     endpoint_.bank_id));
   }
+  for (const auto& field : endpoint_.grant_fields) form.push_back(field);
   if (endpoint_.client_auth) {
     BANKFEED_ASSIGN_OR_RETURN(FormFields auth, endpoint_.client_auth());
     for (auto& field : auth) form.push_back(std::move(field));
@@ -84,6 +85,7 @@ Status GrantTokens::Refresh(ConsentGrant& grant) const {
   BANKFEED_RETURN_IF_ERROR(Check(grant, token, true));
   const bool rotated = !token.refresh_token.empty() && token.refresh_token != grant.refresh_token;
   Store(grant, std::move(token));
+  grant.access_token_refreshed = true;
   log::Info("oauth2.token.refreshed", {{"bank", endpoint_.bank_id}, {"rotated", rotated ? "yes" : "no"}});
   return {};
 }
@@ -98,6 +100,7 @@ Status GrantTokens::RedeemCode(ConsentGrant& grant, std::string_view code, std::
   grant.oauth_state.clear();
   grant.pkce_verifier.clear();
   Store(grant, std::move(token));
+  grant.access_token_refreshed = false;
   return {};
 }
 

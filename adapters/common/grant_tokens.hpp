@@ -27,6 +27,9 @@ struct TokenEndpoint {
   // The fields that authenticate the client on every token request: `client_id` for tls_client_auth (RFC 8705),
   // a fresh `client_assertion` for private_key_jwt. Called once per request.
   std::function<Result<FormFields>()> client_auth;
+  // Sent with every code redemption and refresh besides the grant's own fields (STET: the scope, unless the bank
+  // refuses one there).
+  FormFields grant_fields;
 };
 
 // Called with every answer to a code redemption (refresh false) or a refresh (true) before anything of it is

@@ -152,6 +152,27 @@ Result<TokenResponse> RequestToken(http::Client& client, const RetryOptions& ret
   return token;
 }
 
+Status RevokeToken(http::Client& client, const RetryOptions& retry, const std::string& revocation_endpoint,
+                   const std::vector<std::pair<std::string, std::string>>& form, std::string_view bank_id) {
+  http::Request request;
+  request.method = "POST";
+  request.url = revocation_endpoint;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  request.body = FormEncode(form);
+  auto response = http::SendWithRetry(client, std::move(request), retry);
+  if (!response) {
+    Error e = std::move(response).error();
+    e.message = "revoke token: " + e.message;
+    if (e.bank_id.empty()) e.bank_id = std::string(bank_id);
+    return tl::unexpected(std::move(e));
+  }
+  if (response->status == 200) return {};
+  Error e = TokenEndpointError(*response, bank_id);
+  if (response->status >= 500) e.code = ErrorCode::kUnavailable;
+  e.message = "revoke token: " + e.message;
+  return tl::unexpected(std::move(e));
+}
+
 bool StateMatches(std::string_view expected, std::string_view received) {
   if (expected.empty() || expected.size() != received.size()) return false;
   return CRYPTO_memcmp(expected.data(), received.data(), expected.size()) == 0;

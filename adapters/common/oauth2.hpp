@@ -52,6 +52,12 @@ Result<TokenResponse> RequestToken(http::Client& client, const RetryOptions& ret
                                    const std::vector<std::pair<std::string, std::string>>& form,
                                    std::string_view bank_id);
 
+// RFC 7009 token revocation: POSTs the form (token, token_type_hint, the client's authentication) to the endpoint.
+// 200 is success (also for a token the server no longer knows, §2.2); another answer is the typed error
+// TokenEndpointError gives, or kUnavailable after the retry policy for 503 (§2.2.1).
+Status RevokeToken(http::Client& client, const RetryOptions& retry, const std::string& revocation_endpoint,
+                   const std::vector<std::pair<std::string, std::string>>& form, std::string_view bank_id);
+
 // Checks the state a callback brought back against the one sent, in constant time.
 bool StateMatches(std::string_view expected, std::string_view received);
 

@@ -90,6 +90,7 @@ Result<WalkedRows> WalkPages(std::string first_url, const PageWalkRules& rules, 
       // `self` as the bank wrote it: a `next` equal to it is a loop even when `self` is not the URL just read.
       auto self = ResolveUrl(url, *page.self, what + ": self");
       if (self && *self == next) {
+        if (rules.next_equal_self_ends) break;
         return tl::unexpected(BankError(ErrorCode::kProtocol,
                                         link + " equals the page's own self link (pagination loop); nothing kept",
                                         rules.bank_id, page.request_id));

@@ -38,6 +38,9 @@ struct PageWalkRules {
   std::vector<std::string> link_hosts;    // ... or on one of these hosts (profile quirks.link_hosts), over https
   int page_cap = 1000;                    // more pages is kProtocol (profile quirks.page_cap)
   size_t overlap = 0;                     // rows each page repeats from the previous one (quirks.page_overlap)
+  // The bank marks its last page with a `next` equal to its `self` (quirks.last_page_next_self): that ends the walk
+  // instead of being refused as a loop.
+  bool next_equal_self_ends = false;
 };
 
 struct WalkedRows {

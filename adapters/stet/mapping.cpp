@@ -205,7 +205,9 @@ Status ReadStatus(MapContext& ctx, od::value v, std::optional<TransactionStatus>
   } else if (EqualsNoCase(*s, "PDNG")) {
     status = TransactionStatus::kPending;
   } else if (EqualsNoCase(*s, "OTHR")) {
-    status = TransactionStatus::kInfo;
+    // Information in the standard's reading; a bank that labels its pending rows OTHR says so in its profile.
+    status = ctx.options().quirks.other_status == TransactionStatus::kPending ? TransactionStatus::kPending
+                                                                                : TransactionStatus::kInfo;
   } else if (EqualsNoCase(*s, "RJCT")) {
     status = TransactionStatus::kRejected;  // a rejected operation: no money moved
   } else {

@@ -125,7 +125,7 @@ Result<const Discovery*> UkConnector::Provider() {
                                                                 profile_.oauth2->client_auth, profile_.id));
   discovery_ = std::move(discovery);
   adapters::TokenEndpoint endpoint{client_.get(), profile_.retry, discovery_->token_endpoint, profile_.id,
-                                   [this]() { return ClientAuth(); }};
+                                   [this]() { return ClientAuth(); }, {}};
   // An ID token in a code or refresh answer is validated before its tokens are kept (adapters/uk_ob/id_token.hpp).
   // OpenID Connect Core §12.2: a refresh answer may come without one, so no bank needs a quirk for that; a code
   // answer without one is taken too, the callback's having been validated completely.

@@ -43,17 +43,6 @@ std::string FilterDateTime(Date date, bool end_of_day, const Quirks& quirks) {
          quirks.date_time_query_suffix;
 }
 
-// The date filters as a query: form-encoded ('+' in a suffix as %2B, never a space), with the colons of the time
-// percent-encoded or, for a bank that refuses %3A, left as they are (RFC 3986 allows ':' in a query).
-std::string FilterQuery(const adapters::FormFields& filter, const Quirks& quirks) {
-  std::string query = adapters::FormEncode(filter);
-  if (quirks.date_time_colons_encoded) return query;
-  for (size_t at = query.find("%3A"); at != std::string::npos; at = query.find("%3A", at + 1)) {
-    query.replace(at, 3, ":");
-  }
-  return query;
-}
-
 }  // namespace
 
 Status UkConnector::BeginRead(ConsentGrant& grant, const PsuContext& psu, const std::string& quota_key) {
@@ -114,7 +103,7 @@ Result<TransactionBatch> UkConnector::GetTransactions(ConsentGrant& grant, const
       filter.emplace_back("toBookingDateTime", FilterDateTime(window.to, true, profile_.quirks));
     }
     return ApiUrl("/accounts/" + adapters::PercentEncode(*account.resource_id) + "/transactions?" +
-                  FilterQuery(filter, profile_.quirks));
+                  adapters::FilterQuery(filter, profile_.quirks.date_time_colons_encoded));
   };
   return adapters::ReadTransactionBatch(reads, account, query, Today());
 }

@@ -16,11 +16,13 @@
 //     qseal: {certificate_file: qseal.pem, key_file: qseal.key, password_env: QSEAL_PASSWORD}
 //     ca_bundle_file: bank-ca.pem          # optional: trust for the banks' servers
 //     oauth_client_id: PSDDE-BAFIN-123456  # optional: else the QWAC's organizationIdentifier
+//     qseal_url: https://tpp.example/qseal/  # where the QSealC is published as <sha-256 fingerprint>.pem (STET)
 //     redirect_uri: https://tpp.example/callback
 //   profiles_dir: specs/banks              # relative paths are relative to this file
 //   banks:
 //     sandbox-alpha: {base_url: "https://127.0.0.1:8443"}   # the profile's OAuth2 endpoints on the same origin move too
 //     sandbox-delta: {oauth_client_id: "c-81f2"}            # the client id this bank issued (bankfeed register)
+//     sandbox-epsilon: {path_segment: "paris"}              # the entity of a group profile whose base_url has {segment}
 //   store:                                 # the encrypted store: consents (with their tokens), accounts, the feed
 //     path: bankfeed.db
 //     key_file: at-rest.keys               # mode 0600; or key_env: BANKFEED_AT_REST_KEYS
@@ -52,10 +54,12 @@ struct ClientConfig {
   CredentialSource qwac, qseal;
   std::string ca_bundle_file;
   std::string oauth_client_id;
+  std::string qseal_url;  // where the TPP publishes its QSealC (ConnectionOptions::qseal_url)
   std::string redirect_uri;
   std::string profiles_dir;
   std::map<std::string, std::string> base_urls;  // bank id → base URL override
   std::map<std::string, std::string> client_ids;  // bank id → the client id the bank issued (dynamic registration)
+  std::map<std::string, std::string> path_segments;  // bank id → the profile's quirks.path_segment for this deployment
   std::string registrations_dir;  // where `bankfeed register` keeps each bank's registration; default "registrations"
   SqliteStoreOptions store;
   std::string tenant = "default";

@@ -107,6 +107,10 @@ struct ConsentGrant {
   std::string access_token;
   std::optional<DateTime> access_token_expires;
   std::string refresh_token;
+  // The access token came from a refresh, not from the customer's authorisation itself: banks that apply PSD2's
+  // rule of more history only right after strong customer authentication read less with it (profile
+  // quirks.history_after_refresh_days).
+  bool access_token_refreshed = false;
   // OpenID Connect: the `sub` of the consent's front-channel ID token, an identifier of the customer at the bank.
   // Every ID token the token endpoint sends later (code redemption, refresh) must carry the same one. Sealed with
   // the grant; empty for standards without ID tokens.
@@ -192,6 +196,9 @@ struct ConnectionOptions {
   CredentialSource qseal;      // request signing (Berlin Group, STET) or JWS (UK)
   std::string ca_bundle_file;  // trust for the bank's server certificate; empty: the system store
   std::string oauth_client_id;  // OAuth2 client_id; empty: the QWAC's PSD2 authorisation number
+  // Where the TPP publishes its QSealC, for banks that fetch it from the signature's keyId (STET): a URL with
+  // "{fingerprint}", or a directory URL ending in '/' (CavageOptions::key_id_url). A profile's own key_id_url wins.
+  std::string qseal_url;
 };
 
 // Clock and sleep, replaceable by tests and simulations. `now` is the business clock (the bank's day, the quota,

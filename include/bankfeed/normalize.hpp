@@ -40,6 +40,9 @@ struct ValueQuirks {
   // The bank's resource ids for an account change over time: accounts are known by their identification instead
   // (Account::resource_id_changes), and an account without an IBAN, BBAN or PAN is refused.
   bool account_ids_change = false;
+  // What STET's transaction status OTHR means at this bank: information (the standard's reading, e.g. a future
+  // standing order) or pending (banks that label their pending rows OTHR).
+  TransactionStatus other_status = TransactionStatus::kInfo;
 };
 
 // A transaction row that could not be normalized, set aside with its error instead of failing the whole body

@@ -79,6 +79,11 @@ struct OAuth2Profile {
   ClientAuthMethod client_auth = ClientAuthMethod::kTlsClientAuth;
   IdTokenRelaxation id_token;
   std::chrono::seconds request_object_lifetime{600};  // exp - nbf of a FAPI request object; at most 3600
+  // STET: the scope goes with the code redemption and every refresh too (false: a bank that refuses it there).
+  bool scope_in_grants = true;
+  // RFC 7009 token revocation, where the bank has one (STET has no consent resource to delete): revoking the
+  // consent revokes its refresh token there. Empty: the consent ends at bankfeed only (its tokens are forgotten).
+  std::string revocation_endpoint;
 };
 
 // Deviations from the standard, as data.
@@ -109,6 +114,25 @@ struct Quirks {
   // The bank refuses reads without the customer's IP address header even when the customer is not present: send
   // the address they last used with us (kept in the grant for such a bank only).
   bool customer_ip_unattended = false;
+  // STET: how dateFrom and dateTo are written: date-times, the standard's form (the bank's local midnight with its
+  // UTC offset), or plain dates (YYYY-MM-DD), which some banks want instead.
+  enum class DateFilter { kDateTime, kDate };
+  DateFilter date_filter = DateFilter::kDateTime;
+  // STET: the bank ignores paging and answers every row at once, with a `next` link that only repeats them: the
+  // first page is the whole answer and no link is followed.
+  bool single_page = false;
+  // The bank's last page carries a `next` link equal to its own `self`: that ends the walk (without this quirk such a
+  // page is refused as a pagination loop, and nothing of the query is kept).
+  bool last_page_next_self = false;
+  // STET: after a token refresh the bank gives only this many days of history (PSD2's rule of more history only
+  // right after strong customer authentication); 0: no such limit.
+  int history_after_refresh_days = 0;
+  // STET: the value of the `{segment}` placeholder in base_url, a regional bank's or sub-bank's path segment (one
+  // group profile, several entities). Empty when base_url has no placeholder.
+  std::string path_segment;
+  // STET: the bank implements PUT /consents (the customer's choice of accounts for balances and transactions);
+  // false: it grants every account listed and the call is not made.
+  bool consents_endpoint = true;
   // Ambiguous value formats the bank uses (quirks `date_order`, `thousands_separator`), applied by its mappings.
   ValueQuirks values;
 };

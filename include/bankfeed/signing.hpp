@@ -41,7 +41,11 @@ struct BANKFEED_EXPORT CavageOptions {
   };
   KeyIdFormat key_id_format = KeyIdFormat::kSerialIssuer;
   bool serial_uppercase = true;  // "SN=9FA1" as the Berlin Group example; false gives "SN=9fa1"
-  std::string key_id_url;        // for kUrl: an http(s) URL
+  // For kUrl: an http(s) URL. "{fingerprint}" in it stands for the lower-case hex SHA-256 of the QSealC's DER, and
+  // a URL ending in '/' names a directory that gets "<fingerprint>.pem" appended (a TPP that publishes its QSealC
+  // as a file named by its fingerprint, as STET banks expect). Empty in a profile: the TPP's own publication URL
+  // (bankfeed.yaml tpp.qseal_url) is used.
+  std::string key_id_url;
 
   // The TPP-Signature-Certificate value: base64 of the DER (Berlin Group), or the same between the PEM
   // BEGIN/END lines on one line, for banks that ask for "PEM".
@@ -57,6 +61,10 @@ struct BANKFEED_EXPORT CavageOptions {
 
   // kConfig errors that name the option, e.g. "cavage.headers[2]: not a lower-case header name".
   Status Validate() const;
+
+  // The STET defaults: (request-target), Digest and X-Request-ID always signed, the PSU context headers, Date and
+  // Content-Type when the request has them; keyId the URL of the published QSealC.
+  static CavageOptions StetDefaults();
 };
 
 // UK Open Banking x-jws-signature: a detached JWS, PS256 (RSASSA-PSS, SHA-256, MGF1-SHA-256, 32-byte salt).

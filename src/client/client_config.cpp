@@ -47,6 +47,10 @@ Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSectio
     c.qseal = ReadCredential(tpp.Map("qseal"), base);
     c.ca_bundle_file = ConfigRelative(base, tpp.String("ca_bundle_file").value_or(""));
     c.oauth_client_id = tpp.String("oauth_client_id").value_or("");
+    c.qseal_url = tpp.String("qseal_url").value_or("");
+    if (!c.qseal_url.empty() && !c.qseal_url.starts_with("https://") && !c.qseal_url.starts_with("http://")) {
+      ctx.Fail(root["tpp"]["qseal_url"], "tpp.qseal_url", "not an http(s) URL");
+    }
     c.redirect_uri = tpp.String("redirect_uri").value_or("");
     tpp.Finish();
   }
@@ -71,6 +75,12 @@ Result<ClientConfig> LoadClientConfig(const std::string& path, const ExtraSectio
       config::MapReader bank = banks.Map(kv.first.Scalar());
       if (auto url = bank.String("base_url")) c.base_urls[kv.first.Scalar()] = *url;
       if (auto id = bank.String("oauth_client_id")) c.client_ids[kv.first.Scalar()] = *id;
+      if (auto segment = bank.String("path_segment")) {
+        if (auto bad = config::CheckPathSegment(*segment)) {
+          ctx.Fail(kv.second["path_segment"], "banks." + kv.first.Scalar() + ".path_segment", *bad);
+        }
+        c.path_segments[kv.first.Scalar()] = *segment;
+      }
       bank.Finish();
     }
   }

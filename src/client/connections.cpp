@@ -49,6 +49,10 @@ Result<ConnectionOptions> LoadConnection(const ClientConfig& config, const std::
   options.qseal = config.qseal;
   options.ca_bundle_file = config.ca_bundle_file;
   options.oauth_client_id = config.oauth_client_id;
+  options.qseal_url = config.qseal_url;
+  if (auto it = config.path_segments.find(bank_id); it != config.path_segments.end()) {
+    options.profile.quirks.path_segment = it->second;
+  }
   if (auto it = config.client_ids.find(bank_id); it != config.client_ids.end()) {
     options.oauth_client_id = it->second;
   } else if (auto registration = LoadRegistration(config, bank_id)) {

@@ -195,6 +195,8 @@ OAuth2Profile ReadOAuth2(MapReader r, bool openid) {
     }
   }
   ReadDuration(r, "request_object_lifetime_s", 60, 3600, o.request_object_lifetime);
+  ReadBool(r, "scope_in_grants", o.scope_in_grants);
+  if (auto v = CheckedString(r, "revocation_endpoint", false, endpoint)) o.revocation_endpoint = *v;
   r.Finish();
   return o;
 }
@@ -371,6 +373,19 @@ void ReadQuirks(MapReader r, Quirks& q) {
   ReadBool(r, "account_ids_change", q.values.account_ids_change);
   ReadExtraHeaders(r, q.extra_headers);
   ReadBool(r, "customer_ip_unattended", q.customer_ip_unattended);
+  if (auto v = r.Enum<Quirks::DateFilter>("date_filter", {{"date-time", Quirks::DateFilter::kDateTime},
+                                                          {"date", Quirks::DateFilter::kDate}})) {
+    q.date_filter = *v;
+  }
+  ReadBool(r, "single_page", q.single_page);
+  ReadBool(r, "last_page_next_self", q.last_page_next_self);
+  ReadInt(r, "history_after_refresh_days", 0, 36'500, q.history_after_refresh_days);
+  if (auto v = CheckedString(r, "path_segment", false, config::CheckPathSegment)) q.path_segment = *v;
+  ReadBool(r, "consents_endpoint", q.consents_endpoint);
+  if (auto v = r.Enum<TransactionStatus>("other_status", {{"info", TransactionStatus::kInfo},
+                                                          {"pending", TransactionStatus::kPending}})) {
+    q.values.other_status = *v;
+  }
   r.Finish();
 }
 
@@ -416,7 +431,10 @@ void ReadProfile(YamlContext& ctx, const YAML::Node& root, BankProfile& p) {
     }
   }
   if (auto v = CheckedString(r, "standard_version", true, config::CheckStandardVersion)) p.standard_version = *v;
-  const auto base_url_check = [](std::string_view url) { return config::CheckHttpsUrl(url, {}); };
+  // A `{segment}` placeholder (quirks.path_segment) stands for one path segment.
+  const auto base_url_check = [](std::string_view url) {
+    return config::CheckHttpsUrl(config::WithPathSegment(url, "segment"), {});
+  };
   if (auto v = CheckedString(r, "base_url", true, base_url_check)) p.base_url = *v;
   if (auto zone_name = r.RequiredString("timezone")) {
     if (auto zone = TimeZone::Locate(*zone_name)) {
@@ -441,6 +459,7 @@ void ReadProfile(YamlContext& ctx, const YAML::Node& root, BankProfile& p) {
   if (uk && signing.Has("cavage")) {
     ctx.Fail(signing.Node("cavage"), "signing.cavage", "set, but uk-ob banks sign with signing.jws");
   }
+  if (p.standard == Standard::kStet) p.cavage = CavageOptions::StetDefaults();
   ReadCavage(signing.Map("cavage"), p.cavage);
   if (signing.Has("jws")) {
     if (!uk) ctx.Fail(signing.Node("jws"), "signing.jws", "set, but only uk-ob banks sign with x-jws-signature");
@@ -450,12 +469,25 @@ void ReadProfile(YamlContext& ctx, const YAML::Node& root, BankProfile& p) {
     ctx.Fail(section.IsDefined() ? section : root, "signing.jws", "missing: uk-ob banks sign with x-jws-signature");
   }
   signing.Finish();
-  RecordValidation(ctx, root, p.cavage.Validate(), "signing.cavage");
+  {
+    // An empty key_id_url is filled from the TPP's configuration when the connector is made; checked as if set.
+    CavageOptions checked = p.cavage;
+    if (checked.key_id_format == CavageOptions::KeyIdFormat::kUrl && checked.key_id_url.empty()) {
+      checked.key_id_url = "https://tpp.example/qseal/";
+    }
+    RecordValidation(ctx, root, checked.Validate(), "signing.cavage");
+  }
   if (p.jws) RecordValidation(ctx, root, p.jws->Validate(), "signing.jws");
 
   ReadTransport(r.Map("transport"), p.transport);
   ReadRetry(r.Map("retry"), p.retry);
   ReadQuirks(r.Map("quirks"), p.quirks);
+  const bool placeholder = p.base_url.find(config::kPathSegmentPlaceholder) != std::string::npos;
+  if (placeholder && p.quirks.path_segment.empty()) {
+    ctx.Fail(r.Node("base_url"), "base_url", "has {segment}, but quirks.path_segment is not set");
+  } else if (!placeholder && !p.quirks.path_segment.empty()) {
+    ctx.Fail(r.Node("quirks")["path_segment"], "quirks.path_segment", "set, but base_url has no {segment}");
+  }
   ReadSyncRules(r.Map("sync"), p.sync);
   r.Finish();
   p.transport.bank_id = p.id;

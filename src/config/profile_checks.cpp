@@ -117,6 +117,25 @@ std::optional<std::string> CheckStandardVersion(std::string_view version) {
   return std::nullopt;
 }
 
+std::optional<std::string> CheckPathSegment(std::string_view segment) {
+  if (segment.empty() || segment.size() > 64) return "expected 1 to 64 characters";
+  if (segment == "." || segment == "..") return "must not be . or ..";
+  for (const char c : segment) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '~' || c == '-';
+    if (!ok) return "expected letters, digits and . _ ~ - only (one path segment)";
+  }
+  return std::nullopt;
+}
+
+std::string WithPathSegment(std::string_view url, std::string_view segment) {
+  std::string out(url);
+  if (const size_t at = out.find(kPathSegmentPlaceholder); at != std::string::npos) {
+    out.replace(at, kPathSegmentPlaceholder.size(), segment);
+  }
+  return out;
+}
+
 std::optional<std::string> CheckDateTimeSuffix(std::string_view suffix) {
   if (suffix.size() > 16) return "longer than 16 characters";
   if (suffix.find_first_not_of("0123456789Z+-:.") != std::string_view::npos) {

@@ -33,6 +33,12 @@ std::optional<std::string> CheckDateTimeSuffix(std::string_view suffix);
 // An OAuth2 scope (RFC 6749 §3.3): scope tokens separated by single spaces.
 std::optional<std::string> CheckOAuth2Scope(std::string_view scope);
 
+// Quirks::path_segment: 1 to 64 of A-Z a-z 0-9 . _ ~ - (one URL path segment, never "." or "..").
+std::optional<std::string> CheckPathSegment(std::string_view segment);
+// The placeholder in a base URL that quirks.path_segment fills, and the URL with it filled (unchanged without one).
+inline constexpr std::string_view kPathSegmentPlaceholder = "{segment}";
+std::string WithPathSegment(std::string_view url, std::string_view segment);
+
 // A line of text for people (a display name): no control characters, bounded; UTF-8 passes.
 std::optional<std::string> CheckDisplayText(std::string_view text, size_t max_length);
 

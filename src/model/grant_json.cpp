@@ -80,6 +80,7 @@ std::string GrantToJson(const ConsentGrant& g) {
   w.Str("access_token", g.access_token);
   if (g.access_token_expires) w.Int("access_token_expires", g.access_token_expires->unix_seconds);
   w.Str("refresh_token", g.refresh_token);
+  if (g.access_token_refreshed) w.Bool("access_token_refreshed", true);
   if (!g.id_token_subject.empty()) w.Str("id_token_subject", g.id_token_subject);
   if (g.authorised_at) w.Int("authorised_at", g.authorised_at->unix_seconds);
   if (!g.customer_ip.empty()) w.Str("customer_ip", g.customer_ip);
@@ -198,6 +199,9 @@ Result<ConsentGrant> GrantFromJson(std::string_view json) {
       g.access_token_expires = DateTime{number, 0, 0};
     } else if (key == "refresh_token") {
       BANKFEED_ASSIGN_OR_RETURN(g.refresh_token, str());
+    } else if (key == "access_token_refreshed") {
+      if (value.get_bool().get(flag) != simdjson::SUCCESS) return fail(key, "expected true or false");
+      g.access_token_refreshed = flag;
     } else if (key == "id_token_subject") {
       BANKFEED_ASSIGN_OR_RETURN(g.id_token_subject, str());
     } else if (key == "authorised_at") {

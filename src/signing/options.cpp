@@ -92,4 +92,16 @@ Status JwsOptions::Validate() const {
   return {};
 }
 
+CavageOptions CavageOptions::StetDefaults() {
+  CavageOptions o;
+  o.headers = {"(request-target)", "digest",           "x-request-id",        "psu-ip-address",
+               "psu-ip-port",      "psu-http-method",  "psu-date",            "psu-user-agent",
+               "psu-referer",      "psu-accept",       "psu-accept-charset",  "psu-accept-encoding",
+               "psu-accept-language", "psu-geo-location", "psu-device-id",   "date",
+               "content-type"};
+  o.headers_if_present.assign(o.headers.begin() + 3, o.headers.end());
+  o.key_id_format = KeyIdFormat::kUrl;
+  return o;
+}
+
 }  // namespace bankfeed

@@ -314,9 +314,11 @@ TEST(BankProfileErrors, SigningOptionsValidatedAtTheirPlace) {
   EXPECT_EQ(Extra("signing:\n  cavage:\n    headers: []\n"), "banks/bank-x.yaml:9:14: signing.cavage.headers: empty");
   EXPECT_EQ(Extra("signing:\n  cavage:\n    headers_if_present: [psu-id, x-other]\n"),
             "banks/bank-x.yaml:9:34: signing.cavage.headers_if_present[1]: not in cavage.headers");
-  // key_id_url is not in the file: the error is at the cavage section.
-  EXPECT_EQ(Extra("signing:\n  cavage:\n    key_id_format: url\n"),
-            "banks/bank-x.yaml:9:5: signing.cavage.key_id_url: empty");
+  // key_id_url is not in the file: the TPP's publication URL (bankfeed.yaml tpp.qseal_url) fills it; a key_id_url
+  // that is there is checked at its place.
+  EXPECT_EQ(Extra("signing:\n  cavage:\n    key_id_format: url\n"), "<loaded>");
+  EXPECT_EQ(Extra("signing:\n  cavage:\n    key_id_format: url\n    key_id_url: ftp://tpp.example/q.pem\n"),
+            "banks/bank-x.yaml:10:17: signing.cavage.key_id_url: not an http(s) URL");
   EXPECT_EQ(Extra("signing:\n  cavage:\n    key_id_url: https://tpp.example/c.pem\n"),
             "banks/bank-x.yaml:9:17: signing.cavage.key_id_url: set, but cavage.key_id_format is serial/issuer");
   EXPECT_EQ(ErrorOf(std::string(kUkMinimal) + "signing:\n  jws:\n    kid: k1\n"),
@@ -346,6 +348,25 @@ TEST(BankProfileErrors, DocumentLevel) {
   std::string deep = "quirks:\n";
   for (int i = 1; i <= 20; ++i) deep += std::string(2 * static_cast<size_t>(i), ' ') + "k:\n";
   EXPECT_EQ(Extra(deep), "banks/bank-x.yaml:22:31: nested deeper than 16 levels");
+}
+
+// STET's quirks: the path segment and its placeholder go together, and each value is checked.
+TEST(BankProfileErrors, StetQuirks) {
+  const std::string stet =
+      "id: bank-x\nname: Banque X\nstandard: stet\nstandard_version: \"1.4.2\"\n"
+      "base_url: https://api.banque-x.example/{segment}/v1\ntimezone: Europe/Paris\n";
+  EXPECT_EQ(ErrorOf(stet), "banks/bank-x.yaml:5:11: base_url: has {segment}, but quirks.path_segment is not set");
+  EXPECT_EQ(ErrorOf(std::string(kMinimal) + "quirks: {path_segment: idf}\n"),
+            "banks/bank-x.yaml:7:24: quirks.path_segment: set, but base_url has no {segment}");
+  EXPECT_EQ(ErrorOf(stet + "quirks: {path_segment: ../x}\n"),
+            "banks/bank-x.yaml:7:24: quirks.path_segment: expected letters, digits and . _ ~ - only (one path "
+            "segment)");
+  EXPECT_EQ(Extra("quirks: {date_filter: instant}\n"),
+            "banks/bank-x.yaml:7:23: quirks.date_filter: expected one of date-time, date");
+  EXPECT_EQ(Extra("quirks: {other_status: booked}\n"),
+            "banks/bank-x.yaml:7:24: quirks.other_status: expected one of info, pending");
+  EXPECT_EQ(Extra("quirks: {history_after_refresh_days: -1}\n"),
+            "banks/bank-x.yaml:7:38: quirks.history_after_refresh_days: expected an integer from 0 to 36500");
 }
 
 }  // namespace

@@ -352,6 +352,53 @@ TEST(BankProfileKeys, StetAndUtc) {
   EXPECT_EQ(p.cavage.key_id_format, CavageOptions::KeyIdFormat::kUrl);
 }
 
+constexpr char kStet[] =
+    "id: bank-x\nname: Banque X\nstandard: stet\nstandard_version: \"1.4.2\"\n"
+    "base_url: https://api.banque-x.example/{segment}/stet/v1\ntimezone: Europe/Paris\n"
+    "sca: {approaches: [oauth2]}\n"
+    "oauth2:\n  authorization_endpoint: https://auth.banque-x.example/authorize\n"
+    "  token_endpoint: https://auth.banque-x.example/token\n  scope: aisp extended_transaction_history\n";
+
+// A STET profile's defaults: the STET signed headers and keyId form (the URL comes from the TPP's configuration),
+// date-time filters, PUT /consents, OTHR as information.
+TEST(BankProfileKeys, StetDefaultsAndQuirks) {
+  BankProfile p = ParseOk(std::string(kStet) + "quirks: {path_segment: idf}\n");
+  EXPECT_EQ(p.cavage.headers, CavageOptions::StetDefaults().headers);
+  EXPECT_EQ(p.cavage.headers_if_present, CavageOptions::StetDefaults().headers_if_present);
+  EXPECT_EQ(p.cavage.key_id_format, CavageOptions::KeyIdFormat::kUrl);
+  EXPECT_EQ(p.cavage.key_id_url, "");
+  EXPECT_EQ(p.quirks.path_segment, "idf");
+  EXPECT_EQ(p.quirks.date_filter, Quirks::DateFilter::kDateTime);
+  EXPECT_FALSE(p.quirks.single_page);
+  EXPECT_FALSE(p.quirks.last_page_next_self);
+  EXPECT_EQ(p.quirks.history_after_refresh_days, 0);
+  EXPECT_TRUE(p.quirks.consents_endpoint);
+  EXPECT_EQ(p.quirks.values.other_status, TransactionStatus::kInfo);
+  EXPECT_TRUE(p.oauth2->scope_in_grants);
+  EXPECT_EQ(p.oauth2->revocation_endpoint, "");
+  EXPECT_EQ(p.oauth2->scope, "aisp extended_transaction_history");
+
+  p = ParseOk(std::string(kStet) +
+              "  scope_in_grants: false\n  revocation_endpoint: https://auth.banque-x.example/revoke\n"
+              "signing:\n  cavage:\n    headers: [\"(request-target)\", digest, x-request-id, psu-ip-address]\n"
+              "    key_id_format: serial-issuer\n"
+              "quirks:\n  path_segment: caisse-42\n  date_filter: date\n  single_page: true\n"
+              "  last_page_next_self: true\n  history_after_refresh_days: 90\n  consents_endpoint: false\n"
+              "  other_status: pending\n");
+  EXPECT_FALSE(p.oauth2->scope_in_grants);
+  EXPECT_EQ(p.oauth2->revocation_endpoint, "https://auth.banque-x.example/revoke");
+  EXPECT_EQ(p.cavage.headers.size(), 4u);
+  EXPECT_EQ(p.cavage.headers_if_present, std::vector<std::string>{"psu-ip-address"});
+  EXPECT_EQ(p.cavage.key_id_format, CavageOptions::KeyIdFormat::kSerialIssuer);
+  EXPECT_EQ(p.quirks.path_segment, "caisse-42");
+  EXPECT_EQ(p.quirks.date_filter, Quirks::DateFilter::kDate);
+  EXPECT_TRUE(p.quirks.single_page);
+  EXPECT_TRUE(p.quirks.last_page_next_self);
+  EXPECT_EQ(p.quirks.history_after_refresh_days, 90);
+  EXPECT_FALSE(p.quirks.consents_endpoint);
+  EXPECT_EQ(p.quirks.values.other_status, TransactionStatus::kPending);
+}
+
 TEST(BankProfileKeys, ScaApproachNames) {
   for (const ScaApproach a :
        {ScaApproach::kRedirect, ScaApproach::kDecoupled, ScaApproach::kOAuth2, ScaApproach::kEmbedded}) {

@@ -40,7 +40,8 @@ struct Fixture {
   std::unique_ptr<http::Client> client = *http::Client::Make(http::test::ClientOptions());
   std::chrono::system_clock::time_point now{std::chrono::seconds(1'700'000'000)};
   GrantTokens tokens{TokenEndpoint{client.get(), RetryOptions{.max_attempts = 1}, endpoint.server->Url("/token"),
-                                   "bank-x", [] { return Result<FormFields>(FormFields{{"client_id", "PSDXX-1"}}); }},
+                                   "bank-x", [] { return Result<FormFields>(FormFields{{"client_id", "PSDXX-1"}}); },
+                                   {}},
                      [this] { return now; }};
   int64_t Now() const { return std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(); }
 };
@@ -85,6 +86,37 @@ TEST(GrantTokens, ATokenAboutToExpireIsRenewedWithTheRefreshTokenAndRotated) {
   EXPECT_EQ(grant.access_token, "at-2");
   EXPECT_EQ(grant.refresh_token, "rt-2");
   EXPECT_EQ(grant.access_token_expires->unix_seconds, f.Now() + 600);
+}
+
+// STET: the scope goes with the code and every refresh (TokenEndpoint::grant_fields); a token from a refresh is
+// marked as such (banks that give less history with it), one from the code is not.
+TEST(GrantTokens, GrantFieldsGoWithCodeAndRefreshAndARefreshedTokenIsMarked) {
+  Fixture f;
+  TokenEndpoint endpoint{f.client.get(), RetryOptions{.max_attempts = 1}, f.endpoint.server->Url("/token"), "bank-x",
+                         [] { return Result<FormFields>(FormFields{{"client_id", "PSDXX-1"}}); },
+                         {{"scope", "aisp"}}};
+  GrantTokens tokens(std::move(endpoint), [&f] { return f.now; });
+  f.endpoint.replies = {{200, R"({"access_token":"at-1","refresh_token":"rt-1","expires_in":600})"},
+                        {200, R"({"access_token":"at-2","refresh_token":"rt-2","expires_in":600})"},
+                        {200, R"({"access_token":"at-3","refresh_token":"rt-3","expires_in":600})"}};
+  ConsentGrant grant;
+  grant.bank_id = "bank-x";
+  grant.oauth_state = "state-1";
+  ASSERT_TRUE(tokens.RedeemCode(grant, "code-1", "https://tpp.example/cb"));
+  EXPECT_EQ(f.endpoint.forms[0].at("scope"), "aisp");
+  EXPECT_FALSE(grant.access_token_refreshed);
+  ASSERT_TRUE(tokens.Refresh(grant));
+  EXPECT_EQ(f.endpoint.forms[1].at("scope"), "aisp");
+  EXPECT_EQ(f.endpoint.forms[1].at("grant_type"), "refresh_token");
+  EXPECT_TRUE(grant.access_token_refreshed);
+  grant.oauth_state = "state-2";  // the customer authorises again: the new code's token is not a refreshed one
+  ASSERT_TRUE(tokens.RedeemCode(grant, "code-2", "https://tpp.example/cb"));
+  EXPECT_FALSE(grant.access_token_refreshed);
+  // The mark survives the grant's JSON.
+  grant.access_token_refreshed = true;
+  auto back = GrantFromJson(GrantToJson(grant));
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_TRUE(back->access_token_refreshed);
 }
 
 TEST(GrantTokens, ARefusedRefreshIsConsentInvalidAndTheGrantKeepsItsTokens) {

@@ -83,6 +83,26 @@ TEST(PageWalk, NextEqualToSelfIsALoopEvenWhenSelfIsNotTheUrlRead) {
   EXPECT_EQ(bank.asked.size(), 1u) << "the loop is seen before the page is read again";
 }
 
+// quirks.last_page_next_self: a bank that marks its last page with next == self. Declared, that ends the walk with
+// every row kept; the same page without the declaration is the loop above.
+TEST(PageWalk, NextEqualToSelfEndsTheWalkWhereTheProfileSaysSo) {
+  ScriptedBank bank;
+  bank.pages[kFirst] = {{"a", "b"}, "/v1/tx?page=2", kFirst};
+  bank.pages["https://api.bank-x.example/v1/tx?page=2"] = {{"c"}, "/v1/tx?page=2", "/v1/tx?page=2"};
+  PageWalkRules rules = Rules();
+  rules.next_equal_self_ends = true;
+  auto rows = WalkPages(kFirst, rules, bank.Reader());
+  ASSERT_TRUE(rows) << rows.error().ToString();
+  EXPECT_EQ(Remittances(*rows), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(rows->pages, 2);
+  EXPECT_EQ(bank.asked.size(), 2u);
+  // Without the declaration the same bank is refused.
+  ScriptedBank strict = bank;
+  auto refused = WalkPages(kFirst, Rules(), strict.Reader());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kProtocol);
+}
+
 TEST(PageWalk, ALinkBackToAnEarlierPageIsALoop) {
   ScriptedBank bank;
   bank.pages[kFirst] = {{"a"}, "/v1/tx?page=2", std::nullopt};

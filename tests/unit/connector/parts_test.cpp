@@ -4,7 +4,7 @@
 
 #include "adapters/berlin_group/consent.hpp"
 #include "adapters/berlin_group/errors.hpp"
-#include "adapters/berlin_group/links.hpp"
+#include "adapters/common/hal_links.hpp"
 #include "adapters/common/customer_ip.hpp"
 #include "adapters/common/oauth2.hpp"
 #include "adapters/common/quota.hpp"
@@ -14,7 +14,7 @@
 namespace bankfeed {
 namespace {
 
-using berlin_group::ReadLinks;
+using adapters::ReadLinks;
 
 TEST(Links, ObjectFormAtRootAndInTransactionsWhichWins) {
   auto links = ReadLinks(R"({"_links":{"self":{"href":"/a"},"next":{"href":"/root-next"}},

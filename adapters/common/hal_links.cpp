@@ -1,8 +1,8 @@
-#include "adapters/berlin_group/links.hpp"
+#include "adapters/common/hal_links.hpp"
 
 #include <simdjson.h>
 
-namespace bankfeed::berlin_group {
+namespace bankfeed::adapters {
 namespace od = simdjson::ondemand;
 namespace {
 
@@ -153,4 +153,12 @@ Result<Links> ReadLinks(std::string_view body) {
   return outer;
 }
 
-}  // namespace bankfeed::berlin_group
+Result<PageLinks> HalPageLinks(std::string_view body) {
+  BANKFEED_ASSIGN_OR_RETURN(Links links, ReadLinks(body));
+  PageLinks out;
+  if (auto next = links.find("next"); next != links.end()) out.next = std::move(next->second);
+  if (auto self = links.find("self"); self != links.end()) out.self = std::move(self->second);
+  return out;
+}
+
+}  // namespace bankfeed::adapters
