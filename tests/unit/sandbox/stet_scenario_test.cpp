@@ -73,5 +73,20 @@ TEST(SandboxStetScenario, EpsilonLoads) {
   }
 }
 
+TEST(SandboxStetPublished, ABadPublishedCertificateIsAConfigErrorNamingTheFile) {
+  for (const std::string& file : {std::string("/nonexistent/qseal.pem"), test::Pki("qseal.key")}) {
+    SCOPED_TRACE(file);
+    SandboxOptions o;
+    o.cert_file = test::Pki("server.pem");
+    o.key_file = test::Pki("server.key");
+    o.client_ca_file = test::Pki("ca.pem");
+    o.published_certificates = {test::Pki("qseal.pem"), file};
+    auto server = SandboxServer::Start(test::ParseOrDie(test::StetMiniScenario()), o);
+    ASSERT_FALSE(server.has_value());
+    EXPECT_EQ(server.error().code, ErrorCode::kConfig);
+    EXPECT_NE(server.error().message.find(file), std::string::npos) << server.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace bankfeed::sandbox
