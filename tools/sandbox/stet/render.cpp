@@ -77,7 +77,9 @@ void WriteTransaction(JsonWriter& w, const TransactionView& t, const Currency& c
   }
   if (const auto& party = t.row->counterparty) {
     const bool creditor = t.amount.IsNegative();  // money out goes to a creditor, money in comes from a debtor
-    if (!party->name.empty()) w.Key(creditor ? "creditor" : "debtor").BeginObject().Key("name").String(party->name).EndObject();
+    if (!party->name.empty()) {
+      w.Key(creditor ? "creditor" : "debtor").BeginObject().Key("name").String(party->name).EndObject();
+    }
     if (!party->iban.empty()) {
       w.Key(creditor ? "creditorAccount" : "debtorAccount").BeginObject().Key("iban").String(party->iban).EndObject();
     }

@@ -35,7 +35,9 @@ struct BookingWindow {
 std::optional<ApiError> CheckDateTimeForm(std::string_view name, std::string_view raw, std::string_view text,
                                           const Requirements& require) {
   if (require.date_time_colons_encoded) {
-    if (auto wrong = ColonFormError(raw, *require.date_time_colons_encoded)) return FieldInvalid(std::string(name) + ": " + *wrong);
+    if (auto wrong = ColonFormError(raw, *require.date_time_colons_encoded)) {
+      return FieldInvalid(std::string(name) + ": " + *wrong);
+    }
   }
   if (require.date_time_suffix && !text.ends_with(*require.date_time_suffix)) {
     return FieldInvalid(std::string(name) + ": expected the time to be followed by " + *require.date_time_suffix);
