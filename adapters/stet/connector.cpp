@@ -1,6 +1,10 @@
 // Construction of the STET connector, and one signed request to the bank with the STET headers and error model.
 #include "adapters/stet/connector.hpp"
 
+#include <date/date.h>
+
+#include <algorithm>
+
 #include "adapters/common/bank_error.hpp"
 #include "adapters/common/client_id.hpp"
 #include "adapters/common/customer_ip.hpp"
@@ -11,6 +15,20 @@
 namespace bankfeed::stet {
 
 namespace {
+
+// RFC 7231 IMF-fixdate of the real clock (the bank checks it against its own): "Sun, 10 Sep 2017 19:43:31 GMT".
+std::string HttpDateNow() {
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  return date::format("%a, %d %b %Y %H:%M:%S GMT", now);
+}
+
+// "date" is among the headers the bank wants signed always (not only when present): the request must carry one.
+bool SignsDate(const CavageOptions& cavage) {
+  const auto listed = [](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), "date") != names.end();
+  };
+  return listed(cavage.headers) && !listed(cavage.headers_if_present);
+}
 
 // The token endpoint, with the client authenticated by its certificate (RFC 8705 tls_client_auth: client_id only).
 adapters::TokenEndpoint TokenEndpointOf(const BankProfile& profile, http::Client* client, const std::string& client_id) {
@@ -106,6 +124,7 @@ Result<http::Request> StetConnector::BuildRequest(const Call& call) const {
     h.push_back({"PSU-User-Agent", *call.psu->user_agent});
   }
   for (const auto& [name, value] : profile_.quirks.extra_headers) h.push_back({name, value});
+  if (SignsDate(profile_.cavage)) h.push_back({"Date", HttpDateNow()});
   BANKFEED_RETURN_IF_ERROR(signer_.Sign(request));
   return request;
 }

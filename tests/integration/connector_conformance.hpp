@@ -17,7 +17,7 @@ struct ConformanceModule {
   std::string name;       // the instantiation's name, e.g. "BerlinGroup"
   std::string standard;   // the sandbox scenario's and the profile's standard, e.g. "berlin-group"
   std::string next_link;  // how the standard names the next-page link in messages, e.g. "_links.next"
-  std::string consent_path;   // the path prefix of one consent at the sandbox, e.g. "/v1/consents/"
+  std::string consent_path;   // the path prefix of one consent at the sandbox, e.g. "/v1/consents/"; empty: none"
   std::string expired_answer; // how the bank answers a read under an expired consent, e.g. "401 CONSENT_EXPIRED"
   bool consent_has_frequency = true;  // the bank's consent carries the unattended reads per day
   // The consent is revoked with the grant's own access token (refreshed first when it expired), not with a token of
@@ -26,6 +26,9 @@ struct ConformanceModule {
   // The bank has its own answer for a used-up daily quota (Berlin Group ACCESS_EXCEEDED: kAccessExceeded, never
   // retried); without one (UK: a plain 429) it is rate limiting, retried by the policy, then kRateLimited.
   bool distinct_quota_refusal = true;
+  // Revocation is a bank API request (DELETE of the consent), where faults can be injected; STET revokes the token
+  // at the authorization server (RFC 7009), outside the bank API.
+  bool revocation_at_api = true;
   // What the module's bank offers.
   bool redirect = true;       // SCA by redirect, its status read afterwards
   bool decoupled = false;     // decoupled SCA, polled

@@ -21,6 +21,10 @@ std::vector<ConformanceModule> ConformanceModules() {
        .expired_answer = "403 UK.OBIE.Reauthenticate", .consent_has_frequency = false,
        .revocation_uses_grant_token = false, .distinct_quota_refusal = false, .redirect = false,
        .decoupled = false, .oauth2 = true, .page_overlap = true},
+      {.name = "Stet", .standard = "stet", .next_link = "_links.next", .consent_path = "",
+       .expired_answer = "401 Unauthorized", .consent_has_frequency = false, .revocation_uses_grant_token = false,
+       .distinct_quota_refusal = false, .revocation_at_api = false, .redirect = false, .decoupled = false,
+       .oauth2 = true, .page_overlap = true},
   };
 }
 
@@ -143,6 +147,7 @@ TEST_P(ConnectorConformance, ACustomerIpThatIsNotALiteralAddressIsRefusedBeforeA
 
 TEST_P(ConnectorConformance, ARevocationThatFailsKeepsTheTokensItRefreshedToTryAgain) {
   REQUIRE_CAPABILITY(oauth2);
+  REQUIRE_CAPABILITY(revocation_at_api);
   BankProfile p = BankOfferingOnly(ScaApproach::kOAuth2, 5,
                                    "  token_ttl_s: 1\n"
                                    "  faults: [{kind: http_500, method: DELETE, path: " + GetParam().consent_path +

@@ -44,6 +44,7 @@ void SandboxTest::StartBank(const std::string& scenario_yaml) {
   options.cert_file = pki_ + "/server.pem";
   options.key_file = pki_ + "/server.key";
   options.client_ca_file = pki_ + "/ca.pem";
+  options.published_certificates = {pki_ + "/qseal.pem"};  // where a STET bank finds the QSealC of a url keyId
   options.today = *Date::Parse(kToday);
   options.seed = 7;
   auto bank = sandbox::SandboxServer::Start(std::move(*scenario), options);
@@ -92,6 +93,18 @@ BankProfile SandboxTest::Profile() const {
     p.jws = JwsOptions{};
     p.jws->kid = "bankfeed-test-qseal";
     p.jws->issuer = "0015800001041RHAAY/bankfeed-test";
+  } else if (standard_ == "stet") {
+    p.standard = Standard::kStet;
+    p.standard_version = "1.4.2";
+    p.base_url = bank_->BaseUrl() + "/stet/v1";
+    p.timezone = *TimeZone::Locate("Europe/Paris");
+    p.sca.approaches = {ScaApproach::kOAuth2};
+    p.oauth2 = OAuth2Profile{};
+    p.oauth2->authorization_endpoint = bank_->BaseUrl() + "/stet/authorize";
+    p.oauth2->token_endpoint = bank_->BaseUrl() + "/stet/token";
+    p.oauth2->revocation_endpoint = bank_->BaseUrl() + "/stet/revoke";
+    p.oauth2->scope = "aisp";
+    p.cavage = CavageOptions::StetDefaults();
   }
   return p;
 }
@@ -142,6 +155,7 @@ std::unique_ptr<Connector> SandboxTest::Connect(const BankProfile& profile,
   options.qseal = {pki_ + "/qseal.pem", pki_ + "/qseal.key", "", ""};
   options.ca_bundle_file = pki_ + "/ca.pem";
   if (profile.standard == Standard::kUkOpenBanking) options.oauth_client_id = ClientIdFor(profile);
+  options.qseal_url = kQsealUrl;
   ConnectorEnvironment env;
   env.now = std::move(now);
   env.sleep = [this](std::chrono::milliseconds d) {

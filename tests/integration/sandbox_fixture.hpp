@@ -20,6 +20,8 @@
 namespace bankfeed::testing {
 
 inline constexpr char kToday[] = "2025-01-31";
+// Where the test TPP publishes its QSealC (the sandbox finds it among its published certificates by fingerprint).
+inline constexpr char kQsealUrl[] = "https://tpp.example/qseal/";
 
 // One PSU "psu-1" with one account "acc-1" (EUR), `booked` booked rows and `pending` pending rows in January 2025,
 // then `behaviour` (YAML lines, indented by two spaces, under `behaviour:`), for the sandbox module of `standard`.
