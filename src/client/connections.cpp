@@ -33,6 +33,9 @@ Result<ConnectionOptions> LoadConnection(const ClientConfig& config, const std::
       options.profile.oauth2->authorization_endpoint =
           Rebase(options.profile.oauth2->authorization_endpoint, *from, *to);
       options.profile.oauth2->token_endpoint = Rebase(options.profile.oauth2->token_endpoint, *from, *to);
+      if (std::string& revocation = options.profile.oauth2->revocation_endpoint; !revocation.empty()) {
+        revocation = Rebase(revocation, *from, *to);
+      }
       if (std::string& issuer = options.profile.oauth2->issuer; !issuer.empty()) {
         // An issuer is compared character for character: a bare origin stays bare.
         const bool bare = issuer.back() != '/' && issuer.find('/', issuer.find("//") + 2) == std::string::npos;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make demo`: the whole path on the bundled sandbox banks, on loopback only.
 #   1. makes a throwaway test PKI (CA, bank server certificate, the TPP's QWAC and QSealC);
-#   2. starts three Berlin Group sandbox banks with different quirks and one UK Open Banking bank
+#   2. starts three Berlin Group sandbox banks with different quirks, one UK Open Banking bank and one STET bank
 #      (specs/sandbox/*.yaml), and registers with the UK bank (dynamic client registration, signed with the QSealC);
 #   3. for a few customers: consent (redirect, OAuth2 pre-step, decoupled; the UK hybrid flow with its signed
-#      request object and validated ID token), kept in an encrypted SQLite store;
+#      request object and validated ID token; the STET code flow and PUT /consents), kept in an encrypted SQLite
+#      store;
 #   4. syncs every consent into the store and prints the feed;
 #   5. moves the banks' simulated date on (pending rows book), syncs again and prints only what changed;
 #   6. the same through bankfeedd, the gRPC daemon: bankfeedctl starts and completes consents, triggers a sync, pages
@@ -33,8 +34,10 @@ pki=$work/pki
 
 start_bank() {  # name [standard]
   local name=$1 standard=${2:-berlin-group}
+  # --published-cert: what the TPP publishes at tpp.qseal_url, where a STET bank fetches the QSealC of a signature.
   "$cli" sandbox --standard "$standard" --scenario "$root/specs/sandbox/$name.yaml" --listen 127.0.0.1:0 \
     --cert "$pki/server.pem" --key "$pki/server.key" --client-ca "$pki/ca.pem" --today "$today" \
+    --published-cert "$pki/qseal.pem" \
     --port-file "$work/$name.port" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=("$!")
 }
@@ -50,9 +53,10 @@ wait_port() {  # name
 }
 
 echo "== starting sandbox banks on 127.0.0.1"
-banks=(alpha beta gamma delta)
+banks=(alpha beta gamma delta epsilon)
 for bank in alpha beta gamma; do start_bank "$bank"; done
 start_bank delta uk-ob
+start_bank epsilon stet
 declare -A port
 for bank in "${banks[@]}"; do
   port[$bank]=$(wait_port "$bank")
@@ -64,6 +68,7 @@ tpp:
   qwac: {certificate_file: $pki/qwac.pem, key_file: $pki/qwac.key}
   qseal: {certificate_file: $pki/qseal.pem, key_file: $pki/qseal.key}
   ca_bundle_file: $pki/ca.pem
+  qseal_url: https://tpp.example/qseal/   # STET banks fetch <sha-256 fingerprint>.pem from here
   redirect_uri: https://tpp.example/callback
 profiles_dir: $root/specs/banks
 store:
@@ -74,6 +79,7 @@ banks:
   sandbox-beta: {base_url: "https://127.0.0.1:${port[beta]}"}
   sandbox-gamma: {base_url: "https://127.0.0.1:${port[gamma]}"}
   sandbox-delta: {base_url: "https://127.0.0.1:${port[delta]}/open-banking/v3.1/aisp"}
+  sandbox-epsilon: {base_url: "https://127.0.0.1:${port[epsilon]}/stet/v1"}
 YAML
 config=$work/bankfeed.yaml
 # The at-rest key (throwaway): one key id and 32 random bytes, mode 0600.
@@ -160,6 +166,7 @@ run_customer alpha psu-ben decoupled
 run_customer beta psu-dora oauth2
 run_customer gamma psu-finn decoupled
 run_customer delta psu-dan oauth2
+run_customer epsilon psu-camille oauth2
 
 echo
 echo "== sync on $today into the encrypted store ($(basename "$work")/bankfeed.db)"
@@ -216,9 +223,16 @@ uk_customer=$(printf '%s\n' "$out" | field customer)
 echo "   UK consent $uk_consent: $(printf '%s\n' "$out" | field status), the hybrid flow in the browser"
 back=$(browser "$(printf '%s\n' "$out" | field sca_url)")
 echo "   after SCA (ID token validated): $(ctl consent-complete --consent "$uk_consent" --callback "$back" | field status)"
+out=$(ctl consent-start --bank sandbox-epsilon --psu psu-julien --psu-ip 192.0.2.10 --approach oauth2 --valid-until 2025-04-30)
+stet_consent=$(printf '%s\n' "$out" | field consent)
+stet_customer=$(printf '%s\n' "$out" | field customer)
+echo "   STET consent $stet_consent: $(printf '%s\n' "$out" | field status), the code flow in the browser"
+back=$(browser "$(printf '%s\n' "$out" | field sca_url)")
+echo "   after SCA (code redeemed, PUT /consents): $(ctl consent-complete --consent "$stet_consent" --callback "$back" | field status)"
 echo "   Admin.TriggerSync, for each customer:"
 ctl sync --customer "$customer_id" | sed 's/^/     /'
 ctl sync --customer "$uk_customer" | sed 's/^/     /'
+ctl sync --customer "$stet_customer" | sed 's/^/     /'
 echo "   Feed.Sync from the start, 100 per page (first rows; personal columns left out):"
 ctl feed --all --page-size 100 >"$work/daemon-feed.csv" 2>"$work/ctl-cursor"
 head -n 6 "$work/daemon-feed.csv" | cut -d, -f1,2,5,7-11 | sed 's/^/     /'
@@ -226,6 +240,7 @@ echo "     ... $(($(wc -l <"$work/daemon-feed.csv") - 1)) changes in all; $(cat 
 echo "   Admin.GetSyncStatus:"
 ctl status --customer "$customer_id" | sed 's/^/     /'
 ctl status --customer "$uk_customer" | sed 's/^/     /'
+ctl status --customer "$stet_customer" | sed 's/^/     /'
 echo "   a call without the token: $("$daemon_dir/bankfeedctl" --socket "$work/bankfeedd.sock" feed 2>&1 >/dev/null || true)"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" && echo "   bankfeedd stopped cleanly on SIGTERM"
