@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "crypto/keyring.hpp"
+#include "integration/sandbox_fixture.hpp"
 
 extern char** environ;
 
@@ -38,6 +39,7 @@ CliWorkspace::CliWorkspace(const std::string& name, const std::string& pki, cons
       << "tpp:\n  qwac: {certificate_file: " << pki << "/qwac.pem, key_file: " << pki << "/qwac.key}\n"
       << "  qseal: {certificate_file: " << pki << "/qseal.pem, key_file: " << pki << "/qseal.key}\n"
       << "  ca_bundle_file: " << pki << "/ca.pem\n  redirect_uri: https://tpp.example/callback\n"
+      << "  qseal_url: " << kQsealUrl << "\n"
       << "profiles_dir: profiles\nstore:\n  path: feed.db\n  key_file: keys\n";
   auto keys = crypto::Keyring::Generate("k1");
   EXPECT_TRUE(keys && keys->WriteKeyFile(dir_ + "/keys"));
@@ -52,6 +54,17 @@ void CliWorkspace::AddUkProfile(const std::string& bank_id, const std::string& o
       << "sca:\n  approaches: [oauth2]\n  reconfirm_days: " << reconfirm_days << "\n"
       << "oauth2:\n  issuer: " << origin << "\n  scope: accounts\n  pkce: false\n  client_auth: private_key_jwt\n"
       << "signing:\n  jws:\n    kid: bankfeed-test-qseal\n    issuer: 0015800001041RHAAY/bankfeed-test\n"
+      << "retry:\n  base_delay_ms: 1\n  max_delay_ms: 5\n"
+      << "quirks:\n  page_cap: 100\n";
+}
+
+void CliWorkspace::AddStetProfile(const std::string& bank_id, const std::string& origin) const {
+  std::ofstream(dir_ + "/profiles/" + bank_id + ".yaml")
+      << "id: " << bank_id << "\nname: STET test bank\nstandard: stet\nstandard_version: \"1.4.2\"\n"
+      << "base_url: " << origin << "/stet/v1\ntimezone: Europe/Paris\n"
+      << "sca:\n  approaches: [oauth2]\n"
+      << "oauth2:\n  authorization_endpoint: " << origin << "/stet/authorize\n  token_endpoint: " << origin
+      << "/stet/token\n  revocation_endpoint: " << origin << "/stet/revoke\n  scope: aisp\n"
       << "retry:\n  base_delay_ms: 1\n  max_delay_ms: 5\n"
       << "quirks:\n  page_cap: 100\n";
 }

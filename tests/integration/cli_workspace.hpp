@@ -34,6 +34,8 @@ class CliWorkspace {
   // the AIS API under /open-banking/v3.1/aisp), private_key_jwt with the test QSealC, its customers reconfirming
   // every `reconfirm_days` (0: no such rule). Its client id comes from a registration, as `bankfeed register` keeps it.
   void AddUkProfile(const std::string& bank_id, const std::string& origin, int reconfirm_days) const;
+  // A STET profile `bank_id` for the STET sandbox bank at `origin` (the STET defaults; the TPP's qseal_url).
+  void AddStetProfile(const std::string& bank_id, const std::string& origin) const;
   std::unique_ptr<Store> OpenStore() const;  // nullptr (and a test failure) on error
 
   // Starts `bankfeed <args> --config <config>`; stdout and stderr go to files in dir().
