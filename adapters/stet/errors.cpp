@@ -22,6 +22,47 @@ bool IsCodeText(std::string_view code) {
   return true;
 }
 
+constexpr std::string_view kHeaderWords[] = {
+    "signature",      "digest",          "x-request-id",        "date",
+    "content-type",   "authorization",   "(request-target)",    "tpp-signature-certificate",
+    "psu-ip-address", "psu-ip-port",     "psu-http-method",     "psu-date",
+    "psu-user-agent", "psu-referer",     "psu-accept",          "psu-accept-charset",
+    "psu-accept-encoding", "psu-accept-language", "psu-geo-location", "psu-device-id"};
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Whether `word` occurs in `text` (any case) as a whole token: not inside a longer header name.
+bool NamesWord(std::string_view text, std::string_view word) {
+  const auto part_of_name = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  };
+  for (size_t at = 0; at + word.size() <= text.size(); ++at) {
+    bool match = true;
+    for (size_t i = 0; i < word.size() && match; ++i) match = Lower(text[at + i]) == word[i];
+    if (!match) continue;
+    const bool starts = at == 0 || !part_of_name(text[at - 1]);
+    const bool ends = at + word.size() == text.size() || !part_of_name(text[at + word.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// The bank's free text of a body of any shape, "" when there is none.
+std::string_view TextOf(const dom::object& root) {
+  for (const char* key : {"message", "error_description", "text"}) {
+    std::string_view text;
+    if (root[key].get_string().get(text) == simdjson::SUCCESS) return text;
+  }
+  dom::array messages;
+  if (root["tppMessages"].get_array().get(messages) == simdjson::SUCCESS) {
+    for (dom::element item : messages) {
+      std::string_view text;
+      if (item["text"].get_string().get(text) == simdjson::SUCCESS) return text;
+    }
+  }
+  return {};
+}
+
 std::string CodeOf(dom::element value) {
   std::string_view text;
   if (value.get_string().get(text) == simdjson::SUCCESS && IsCodeText(text)) return std::string(text);
@@ -69,10 +110,28 @@ ErrorCode ErrorCodeFor(std::string_view bank_code, int http_status) {
   return ErrorCode::kHttp;
 }
 
+std::vector<std::string> HeadersNamedIn(std::string_view text) {
+  std::vector<std::string> out;
+  for (const std::string_view word : kHeaderWords) {
+    if (NamesWord(text, word)) out.emplace_back(word);
+  }
+  return out;
+}
+
 Error ErrorFromResponse(const http::Response& response, std::string_view bank_id, std::string_view operation) {
   std::string code = ErrorCodeOfBody(response.body);
   const ErrorCode typed = ErrorCodeFor(code, response.status);
-  return adapters::ErrorAnswer(response, bank_id, operation, std::move(code), typed);
+  Error e = adapters::ErrorAnswer(response, bank_id, operation, std::move(code), typed);
+  if ((response.status == 400 || response.status == 401) && !response.body.empty() &&
+      response.body.size() <= kMaxErrorBody) {
+    dom::parser parser;
+    dom::object root;
+    if (parser.parse(response.body.data(), response.body.size()).get_object().get(root) == simdjson::SUCCESS) {
+      const std::vector<std::string> named = HeadersNamedIn(TextOf(root));
+      for (size_t i = 0; i < named.size(); ++i) e.message += (i == 0 ? "; the answer names: " : ", ") + named[i];
+    }
+  }
+  return e;
 }
 
 }  // namespace bankfeed::stet

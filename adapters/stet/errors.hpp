@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bankfeed/result.hpp"
 #include "http/message.hpp"
@@ -21,7 +22,14 @@ std::string ErrorCodeOfBody(std::string_view body);
 // The ErrorCode for a STET answer's HTTP status (and, for 400, the code's OAuth2 meaning).
 ErrorCode ErrorCodeFor(std::string_view bank_code, int http_status);
 
-// The typed error for a non-2xx response; `operation` says what was attempted ("read transactions page 2").
+// The request headers a refusal's text names (a signature or header refusal: "Signature: psu-ip-address present but
+// not signed"), lower-case, in the order of a fixed list: signature, digest, x-request-id, date, content-type,
+// authorization, (request-target), tpp-signature-certificate and the PSU context headers. Only these words are ever
+// taken from the bank's text, so the customer's data in it cannot leak.
+std::vector<std::string> HeadersNamedIn(std::string_view text);
+
+// The typed error for a non-2xx response; `operation` says what was attempted ("read transactions page 2"). For a 400
+// or 401, the headers the bank's text names are added ("...; the answer names: signature, date").
 Error ErrorFromResponse(const http::Response& response, std::string_view bank_id, std::string_view operation);
 
 }  // namespace bankfeed::stet

@@ -152,8 +152,13 @@ TEST_F(Stet, KeyIdInTheBerlinGroupForm) {
   });
 }
 
-// The signed header set: a bank that wants Date signed on every request.
+// The signed header set: a bank that wants Date signed on every request. Refused, the error says which header.
 TEST_F(Stet, TheBanksSignedHeaderSet) {
+  StartStetBank("    signed_headers: [\"(request-target)\", digest, x-request-id, date]\n");
+  auto refused = ReadJanuary(Profile());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("; the answer names: signature, date"), std::string::npos)
+      << refused.error().message;
   ExpectQuirkNeeded("    signed_headers: [\"(request-target)\", digest, x-request-id, date]\n", "",
                     ErrorCode::kUnauthenticated, [](BankProfile& p) {
                       p.cavage.headers = {"(request-target)", "digest", "x-request-id", "date", "psu-ip-address"};

@@ -65,6 +65,25 @@ TEST(StetErrors, TheBanksFreeTextIsNeverCopied) {
   EXPECT_EQ(e.message.find("FR76"), std::string::npos) << e.message;
 }
 
+// A signature or header refusal says which header, in words from a fixed list only: never the bank's other text.
+TEST(StetErrors, ARefusalNamesTheHeadersTheBanksTextNames) {
+  EXPECT_EQ(HeadersNamedIn("Signature: psu-ip-address present but not signed"),
+            (std::vector<std::string>{"signature", "psu-ip-address"}));
+  EXPECT_EQ(HeadersNamedIn("Missing request header 'Digest' for method parameter"),
+            (std::vector<std::string>{"digest"}));
+  EXPECT_EQ(HeadersNamedIn("Signature: (request-target) not signed"),
+            (std::vector<std::string>{"signature", "(request-target)"}));
+  // A longer name is not a shorter one; free text yields nothing.
+  EXPECT_TRUE(HeadersNamedIn("x-psu-date-of-birth of Jean Dupont").empty());
+  EXPECT_TRUE(HeadersNamedIn("").empty());
+  const Error e = ErrorFromResponse(
+      Answer(401, R"j({"status":401,"error":"Unauthorized","message":"Signature: date not signed (Jean Dupont)"})j"),
+      "bank-f", "read accounts");
+  EXPECT_EQ(e.message, "read accounts: the bank answered HTTP 401 Unauthorized; the answer names: signature, date");
+  const Error other = ErrorFromResponse(Answer(500, R"({"error":"x","message":"Digest"})"), "bank-f", "read");
+  EXPECT_EQ(other.message.find("names"), std::string::npos) << "only refusals of the request (400, 401)";
+}
+
 class StetKeyId : public ::testing::Test {
  protected:
   void SetUp() override {
