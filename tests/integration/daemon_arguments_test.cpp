@@ -3,7 +3,6 @@
 // refused exactly like a corrupt one; and sync status shows RFC 3339 times (bankfeedctl's status lines included).
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <regex>
 
 #include "integration/daemon_process.hpp"
@@ -126,12 +125,8 @@ TEST_F(DaemonArguments, SyncStatusShowsItsNextRunAsAnRfc3339Time) {
   ASSERT_GT(status.accounts_size(), 0);
   ASSERT_TRUE(status.accounts(0).has_next_run());  // a google.protobuf.Timestamp: RFC 3339 in the JSON mapping
 
-  const std::string token_file = workspace_->dir() + "/token", out = workspace_->dir() + "/ctl.out";
-  std::ofstream(token_file) << d.token(kTenantA);
-  const std::string command = std::string(BANKFEEDCTL) + " --socket " + d.socket() + " --token-file " + token_file +
-                              " status >" + out + " 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << ReadFileText(out);
-  const std::string text = ReadFileText(out);
+  std::string text;
+  ASSERT_EQ(RunCtl(d, workspace_->dir(), kTenantA, "status", text), 0) << text;
   EXPECT_TRUE(std::regex_search(text, std::regex(R"(next run at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n)"))) << text;
   EXPECT_EQ(text.find("unix"), std::string::npos) << text;
   EXPECT_EQ(d.Stop(), 0);

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -153,6 +154,17 @@ std::vector<FeedEntry> ToEntries(const v1::SyncResponse& page) {
 
 std::string DaemonWorkspaceName(const std::string& prefix) {
   return prefix + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).substr(0, 16);
+}
+
+int RunCtl(const DaemonProcess& d, const std::string& dir, const std::string& tenant, const std::string& args,
+           std::string& output) {
+  const std::string token_file = dir + "/token", out = dir + "/ctl.out";
+  std::ofstream(token_file) << d.token(tenant);
+  const std::string command = std::string(BANKFEEDCTL) + " --socket " + d.socket() + " --token-file " + token_file +
+                              " " + args + " >" + out + " 2>&1";
+  const int status = std::system(command.c_str());
+  output = ReadFileText(out);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string HttpGet(int port, const std::string& path) {

@@ -69,6 +69,11 @@ std::vector<FeedEntry> ToEntries(const v1::SyncResponse& page);
 // workspace, and a Unix socket's path must stay under 108 bytes.
 std::string DaemonWorkspaceName(const std::string& prefix);
 
+// bankfeedctl against `d` as `tenant` (its token in a file of `dir`) with `args`: its exit code (-1 when it did not
+// exit), its stdout and stderr together in `output`.
+int RunCtl(const DaemonProcess& d, const std::string& dir, const std::string& tenant, const std::string& args,
+           std::string& output);
+
 // GET http://127.0.0.1:<port><path>; the body ("" on failure).
 std::string HttpGet(int port, const std::string& path);
 

@@ -3,10 +3,7 @@
 // CompleteConsent redeeming the code and declaring the accounts with PUT /consents), a sync into the feed, the
 // consent's status, and revocation at the bank's RFC 7009 endpoint, after which a sync of that consent is refused.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
-#include <fstream>
 
 #include "integration/daemon_process.hpp"
 #include "integration/sandbox_fixture.hpp"
@@ -28,13 +25,7 @@ class DaemonStet : public SandboxTest {
 
   // bankfeedctl as tenant A with `args`; its exit code, and stdout and stderr in `output`.
   int Ctl(const DaemonProcess& d, const std::string& args, std::string& output) const {
-    const std::string token_file = workspace_->dir() + "/token", out = workspace_->dir() + "/ctl.out";
-    std::ofstream(token_file) << d.token(kTenantA);
-    const std::string command = std::string(BANKFEEDCTL) + " --socket " + d.socket() + " --token-file " +
-                                token_file + " " + args + " >" + out + " 2>&1";
-    const int status = std::system(command.c_str());
-    output = ReadFileText(out);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return RunCtl(d, workspace_->dir(), kTenantA, args, output);
   }
 
   std::unique_ptr<CliWorkspace> workspace_;

@@ -4,10 +4,7 @@
 // feed, the 90-day rule's `reconfirm_by`, and Consents.ReauthenticateConsent: the same consent authorised again,
 // moving reconfirm_by on, and refused for a consent that is not valid, a bank without the rule and another tenant.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <set>
 
 #include "bankfeed/client.hpp"
@@ -144,13 +141,7 @@ class DaemonUk : public SandboxTest {
 
   // bankfeedctl as tenant A with `args`; its exit code, and stdout and stderr in `output`.
   int Ctl(const DaemonProcess& d, const std::string& args, std::string& output) const {
-    const std::string token_file = workspace_->dir() + "/token", out = workspace_->dir() + "/ctl.out";
-    std::ofstream(token_file) << d.token(kTenantA);
-    const std::string command = std::string(BANKFEEDCTL) + " --socket " + d.socket() + " --token-file " +
-                                token_file + " " + args + " >" + out + " 2>&1";
-    const int status = std::system(command.c_str());
-    output = ReadFileText(out);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return RunCtl(d, workspace_->dir(), kTenantA, args, output);
   }
 
   std::unique_ptr<CliWorkspace> workspace_;

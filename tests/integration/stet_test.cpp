@@ -55,9 +55,8 @@ class Stet : public SandboxTest {
     return n;
   }
 
-  // The customer's authorisation with `c`, up to CompleteConsent's answer.
-  Result<ConsentStatus> Authorise(Connector& c, ConsentGrant& grant) {
-    ConsentRequest request = RequestUntilApril();
+  // The customer's authorisation of `request` with `c`, up to CompleteConsent's answer.
+  Result<ConsentStatus> Authorise(Connector& c, ConsentGrant& grant, ConsentRequest request = RequestUntilApril()) {
     request.approach = ScaApproach::kOAuth2;
     auto step = c.StartConsent(request, Present(), grant);
     if (!step) return tl::unexpected(step.error());
@@ -277,11 +276,7 @@ TEST_F(StetAuthorization, TheConsentedAccountsAreWhatTheRequestCovers) {
   ConsentRequest only_accounts = RequestUntilApril();
   only_accounts.scope = ConsentRequest::Scope::kAccountsOnly;
   ConsentGrant grant;
-  auto step = c->StartConsent(only_accounts, Present(), grant);
-  ASSERT_TRUE(step);
-  auto params = ParseCallbackUrl(FollowInBrowser(*step->redirect_url));
-  ASSERT_TRUE(params);
-  ASSERT_TRUE(c->CompleteConsent(grant, *params, Present()));
+  ASSERT_TRUE(Authorise(*c, grant, only_accounts));
   auto accounts = c->ListAccounts(grant, Present());
   ASSERT_TRUE(accounts) << accounts.error().ToString();
   ASSERT_EQ(accounts->size(), 1u);
@@ -294,11 +289,7 @@ TEST_F(StetAuthorization, TheConsentedAccountsAreWhatTheRequestCovers) {
   listed.scope = ConsentRequest::Scope::kListedAccounts;
   listed.ibans = {"FR7630006000011234567890189"};
   ConsentGrant other;
-  step = c->StartConsent(listed, Present(), other);
-  ASSERT_TRUE(step);
-  params = ParseCallbackUrl(FollowInBrowser(*step->redirect_url));
-  ASSERT_TRUE(params);
-  auto status = c->CompleteConsent(other, *params, Present());
+  auto status = Authorise(*c, other, listed);
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(status.error().message,
@@ -353,11 +344,7 @@ TEST_F(Stet, EachErrorShapeIsTyped) {
     ConsentRequest only_accounts = RequestUntilApril();
     only_accounts.scope = ConsentRequest::Scope::kAccountsOnly;
     ConsentGrant grant;
-    auto step = c->StartConsent(only_accounts, Present(), grant);
-    ASSERT_TRUE(step);
-    auto params = ParseCallbackUrl(FollowInBrowser(*step->redirect_url));
-    ASSERT_TRUE(params);
-    ASSERT_TRUE(c->CompleteConsent(grant, *params, Present()));
+    ASSERT_TRUE(Authorise(*c, grant, only_accounts));
     auto balances = c->GetBalances(grant, Acc1(), Present());
     ASSERT_FALSE(balances);
     EXPECT_EQ(balances.error().code, ErrorCode::kConsentInvalid) << balances.error().ToString();
