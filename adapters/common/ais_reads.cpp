@@ -35,6 +35,10 @@ Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, con
   const Date earliest{today.days_since_epoch - history_days};
   batch.date_from = std::max(query.date_from, earliest);
   batch.date_to = query.date_to.value_or(today);
+  if (query.after_entry_reference && !reads.after_entry_reference) {
+    return tl::unexpected(BankError(ErrorCode::kInvalidArgument,
+                                    "query.after_entry_reference: this standard has no such filter", profile.id));
+  }
   if (batch.date_from > batch.date_to) {
     return tl::unexpected(BankError(ErrorCode::kInvalidArgument, "query.date_from: after date_to", profile.id));
   }

@@ -52,8 +52,10 @@ struct TransactionReads {
   std::function<Result<http::Response>(const std::string& url, const std::string& operation)> fetch;
   Result<std::vector<Transaction>> (*map)(simdjson::padded_string_view, const NormalizeOptions&) = nullptr;
   std::function<Result<PageLinks>(std::string_view body)> links;
-  // The URL of the first page of one window of the period.
+  // The URL of the first page of one window of the period (with the query's after_entry_reference, where the
+  // standard has that filter).
   std::function<std::string(const DateWindow& window)> first_page_url;
+  bool after_entry_reference = false;  // the standard filters by entry reference (STET afterEntryReference)
   // A shorter history than the profile's quirks.max_history_days for this read (STET: a token from a refresh at a
   // bank with quirks.history_after_refresh_days); 0: the profile's.
   int max_history_days = 0;

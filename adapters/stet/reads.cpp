@@ -89,11 +89,13 @@ Result<TransactionBatch> StetConnector::GetTransactions(ConsentGrant& grant, con
   };
   reads.map = MapTransactions;
   reads.links = adapters::HalPageLinks;
+  reads.after_entry_reference = true;
   reads.first_page_url = [&](const adapters::DateWindow& window) {
     adapters::FormFields filter = {{"dateFrom", FilterDate(window.from, profile_)}};
     if (profile_.quirks.send_date_to) {
       filter.emplace_back("dateTo", FilterDate(Date{window.to.days_since_epoch + 1}, profile_));
     }
+    if (query.after_entry_reference) filter.emplace_back("afterEntryReference", *query.after_entry_reference);
     return ApiUrl("/accounts/" + adapters::PercentEncode(*account.resource_id) + "/transactions?" +
                   adapters::FilterQuery(filter, profile_.quirks.date_time_colons_encoded));
   };

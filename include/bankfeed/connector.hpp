@@ -148,6 +148,9 @@ BANKFEED_EXPORT Result<CallbackParams> ParseCallbackUrl(std::string_view url_or_
 struct TransactionQuery {
   Date date_from;
   std::optional<Date> date_to;  // today when absent
+  // STET afterEntryReference: only the entries the bank lists after this one of its entry references (what came in
+  // since a known entry). Other standards have no such filter: a query with it is refused (kInvalidArgument).
+  std::optional<std::string> after_entry_reference = std::nullopt;
 };
 
 // Every page of one query, mapped, with the bank's page overlap removed. Ids are assigned over the whole batch, so

@@ -29,6 +29,7 @@ struct ConformanceModule {
   // Revocation is a bank API request (DELETE of the consent), where faults can be injected; STET revokes the token
   // at the authorization server (RFC 7009), outside the bank API.
   bool revocation_at_api = true;
+  bool after_entry_reference = false;  // the standard filters transactions by entry reference (STET)
   // What the module's bank offers.
   bool redirect = true;       // SCA by redirect, its status read afterwards
   bool decoupled = false;     // decoupled SCA, polled

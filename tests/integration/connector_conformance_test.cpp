@@ -23,7 +23,7 @@ std::vector<ConformanceModule> ConformanceModules() {
        .decoupled = false, .oauth2 = true, .page_overlap = true},
       {.name = "Stet", .standard = "stet", .next_link = "_links.next", .consent_path = "",
        .expired_answer = "401 Unauthorized", .consent_has_frequency = false, .revocation_uses_grant_token = false,
-       .distinct_quota_refusal = false, .revocation_at_api = false, .redirect = false, .decoupled = false,
+       .distinct_quota_refusal = false, .revocation_at_api = false, .after_entry_reference = true, .redirect = false, .decoupled = false,
        .oauth2 = true, .page_overlap = true},
   };
 }
@@ -382,6 +382,27 @@ TEST_P(ConnectorConformance, TheBanksOwnQuotaRefusalIsTyped) {
   } else {
     EXPECT_EQ(second.error().code, ErrorCode::kRateLimited);
     EXPECT_EQ(bank().stats().api_requests.load(), sent + p.retry.max_attempts);  // the retry policy, then typed
+  }
+}
+
+// A standard without an entry-reference filter refuses a query with one before anything is sent, rather than read
+// everything as if it had applied it.
+TEST_P(ConnectorConformance, AnEntryReferenceFilterIsAppliedOrRefused) {
+  StartBank(Scenario(12, 2, kPlain));
+  auto c = Connect(Profile());
+  ConsentGrant grant = ValidConsent(*c);
+  TransactionQuery since = January();
+  since.after_entry_reference = "b9";
+  const int64_t sent = bank().stats().api_requests.load();
+  auto batch = c->GetTransactions(grant, Acc1(), since, Present());
+  if (GetParam().after_entry_reference) {
+    ASSERT_TRUE(batch) << batch.error().ToString();
+    EXPECT_LT(batch->transactions.size(), 14u);
+  } else {
+    ASSERT_FALSE(batch);
+    EXPECT_EQ(batch.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(batch.error().message, "query.after_entry_reference: this standard has no such filter");
+    EXPECT_EQ(bank().stats().api_requests.load(), sent);
   }
 }
 

@@ -310,6 +310,30 @@ TEST_F(StetAuthorization, RevocationEndsTheAuthorizationAtTheBank) {
   EXPECT_EQ(after.error().code, ErrorCode::kConsentExpired) << after.error().ToString();
 }
 
+// afterEntryReference: only what the bank lists after a known entry (here: booked after it). Other standards refuse
+// the filter rather than ignore it.
+TEST_F(Stet, AfterEntryReferenceReadsWhatCameSince) {
+  StartStetBank("");
+  auto c = Connect(Profile());
+  ConsentGrant grant = Consent(*c, ScaApproach::kOAuth2);
+  auto all = c->GetTransactions(grant, Acc1(), StetJanuary(), Present());
+  ASSERT_TRUE(all) << all.error().ToString();
+  TransactionQuery since = StetJanuary();
+  since.after_entry_reference = "b9";  // booked 2025-01-10; b10 and b11 after it, and the two pending rows
+  auto batch = c->GetTransactions(grant, Acc1(), since, Present());
+  ASSERT_TRUE(batch) << batch.error().ToString();
+  EXPECT_EQ(batch->transactions.size(), 4u);
+  for (const Transaction& t : batch->transactions) {
+    if (t.booking_date) {
+      EXPECT_GT(*t.booking_date, Date::FromYmd(2025, 1, 10));
+    }
+  }
+  since.after_entry_reference = "no-such-entry";
+  auto unknown = c->GetTransactions(grant, Acc1(), since, Present());
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
+}
+
 // --- what STET banks really send -----------------------------------------------------------------------------------
 
 TEST_F(Stet, AccountsWithoutIbanEmbeddedBalancesPlainRemittanceEmptyDates) {
