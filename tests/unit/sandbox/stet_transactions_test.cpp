@@ -157,6 +157,17 @@ TEST(SandboxStetTransactions, AfterEntryReference) {
   EXPECT_EQ(JsonString(unknown.body, "/message"), "afterEntryReference: not an entry of this account");
 }
 
+// Found by fuzz_stet_sandbox_request: the links repeat the query as sent, so a byte that is not UTF-8 text made the
+// page invalid JSON. Such a query is refused.
+TEST(SandboxStetTransactions, AQueryThatIsNotTextIsRefused) {
+  Session s = Open("  page_size: 50\n");
+  ASSERT_TRUE(s.bank);
+  http::Response r = s.Get("?afterEntryReference=t3&\xc2=1");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(JsonString(r.body, "/message"), "query: expected printable text");
+  EXPECT_EQ(s.Get("?afterEntryReference=t3&%C2%A0=1").status, 200);  // percent-encoded, it is text
+}
+
 TEST(SandboxStetTransactions, HistoryAfterRefreshIsLimited) {
   Session s = Open("  page_size: 50\n", "    history_after_refresh_days: 2\n    date_filter: date\n");
   ASSERT_TRUE(s.bank);

@@ -68,6 +68,8 @@ void StetModule::Transactions(ApiCall& call) {
   Read read;
   if (auto refused = BeginRead(call, call.req.matches[1].str(), "transactions", read)) return Fail(call, *refused);
   const std::string_view raw_query = QueryOf(call.req.target);
+  // The links repeat the query as sent: bytes that are not text would make the page invalid JSON.
+  if (!IsCleanText(raw_query)) return Fail(call, StetFormatError("query: expected printable text"));
   auto fields = ParseForm(raw_query);
   if (!fields) return Fail(call, StetFormatError(fields.error().message));
   const Behaviour& b = s_.scenario.behaviour;
