@@ -193,8 +193,10 @@ YAML::Node YamlContext::Load(std::string_view text, size_t max_bytes, int max_de
     if (IsDeepRecursion(e)) {
       FailAt(e.mark, "", "nested deeper than " + std::to_string(max_depth) + " levels");
     } else {
-      // e.msg is yaml-cpp's reason ("illegal map value", ...); it never quotes the document.
-      FailAt(e.mark, "", "not valid YAML: " + e.msg);
+      // e.msg is yaml-cpp's reason ("illegal map value", ...). Some reasons end by quoting the document ("unknown
+      // escape character: <the byte>", "invalid unicode: <the digits>"): only the reason before ": " is kept.
+      const std::string_view reason = std::string_view(e.msg).substr(0, e.msg.find(": "));
+      FailAt(e.mark, "", "not valid YAML: " + std::string(reason));
     }
     return YAML::Node(YAML::NodeType::Undefined);
   } catch (const std::exception&) {

@@ -40,16 +40,17 @@ std::string WithId(const std::string& id) {
 TEST(BankProfileBundled, AllLoadSortedById) {
   auto profiles = LoadBankProfiles(kBanksDir);
   ASSERT_TRUE(profiles.has_value()) << profiles.error().message;
-  ASSERT_EQ(profiles->size(), 4u);
+  ASSERT_EQ(profiles->size(), 5u);
   EXPECT_EQ((*profiles)[0].id, "sandbox-alpha");
   EXPECT_EQ((*profiles)[1].id, "sandbox-beta");
   EXPECT_EQ((*profiles)[2].id, "sandbox-delta");
-  EXPECT_EQ((*profiles)[3].id, "sandbox-gamma");
+  EXPECT_EQ((*profiles)[3].id, "sandbox-epsilon");
+  EXPECT_EQ((*profiles)[4].id, "sandbox-gamma");
   for (const BankProfile& p : *profiles) {
     EXPECT_EQ(p.transport.bank_id, p.id);
     EXPECT_TRUE(p.base_url.starts_with("https://127.0.0.1:")) << p.base_url;
     EXPECT_FALSE(p.display_name.empty());
-    if (p.standard == Standard::kUkOpenBanking) continue;  // SandboxDelta below
+    if (p.standard != Standard::kBerlinGroup) continue;  // SandboxDelta and SandboxEpsilon below
     EXPECT_EQ(p.standard, Standard::kBerlinGroup);
     EXPECT_EQ(p.standard_version, "1.3.11");
     EXPECT_TRUE(p.cavage.Validate().has_value());
@@ -70,6 +71,21 @@ TEST(BankProfileBundled, SandboxDelta) {
   EXPECT_EQ(p->oauth2->request_object_lifetime, std::chrono::seconds(600));
   ASSERT_TRUE(p->jws);
   EXPECT_EQ(p->jws->kid, "bankfeed-test-qseal");
+}
+
+TEST(BankProfileBundled, SandboxEpsilon) {
+  auto p = LoadBankProfile(kBanksDir + "/sandbox-epsilon.yaml");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(p->standard, Standard::kStet);
+  EXPECT_EQ(p->base_url, "https://127.0.0.1:8443/stet/v1");
+  EXPECT_EQ(p->timezone.name(), "Europe/Paris");
+  ASSERT_TRUE(p->oauth2);
+  EXPECT_EQ(p->oauth2->scope, "aisp");
+  EXPECT_TRUE(p->oauth2->pkce);
+  EXPECT_EQ(p->oauth2->revocation_endpoint, "https://127.0.0.1:8443/stet/revoke");
+  EXPECT_EQ(p->cavage.key_id_format, CavageOptions::KeyIdFormat::kUrl);
+  EXPECT_EQ(p->cavage.headers, CavageOptions::StetDefaults().headers);
+  EXPECT_FALSE(p->jws.has_value());
 }
 
 TEST(BankProfileBundled, SandboxAlpha) {
