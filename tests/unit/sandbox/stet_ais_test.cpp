@@ -56,6 +56,20 @@ TEST(SandboxStetAccounts, OtherIdentificationAndEmbeddedBalances) {
   EXPECT_EQ(JsonString(r.body, "/accounts/0/balances/0/balanceAmount/amount"), "1000.00");
 }
 
+// An error answer names the request's path; a path whose %-escape decodes to a byte that is not text is not echoed,
+// so that the answer stays JSON.
+TEST(SandboxStetAccounts, AnErrorAboutAPathThatIsNotTextIsStillJson) {
+  auto bank = test::StartStet(test::StetMiniScenario());
+  ASSERT_TRUE(bank);
+  StetTpp tpp(*bank);
+  const auto s = tpp.Authorised();
+  http::Response r = tpp.Api("GET", "/stet/v1/accounts/%FF/balances", s.access_token);
+  EXPECT_GE(r.status, 400);
+  EXPECT_EQ(JsonString(r.body, "/path"), "(a path that is not text)") << r.body;
+  http::Response known = tpp.Api("GET", "/stet/v1/accounts/nope/balances", s.access_token);
+  EXPECT_EQ(JsonString(known.body, "/path"), "/stet/v1/accounts/nope/balances") << known.body;
+}
+
 TEST(SandboxStetConsents, PutReplacesTheConsentAndNamesAnUnknownAccountsList) {
   auto bank = test::StartStet(test::StetMiniScenario());
   ASSERT_TRUE(bank);

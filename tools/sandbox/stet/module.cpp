@@ -75,7 +75,9 @@ void StetModule::WriteError(httplib::Response& res, const ApiError& error) const
 }
 
 void StetModule::WriteRequestError(const httplib::Request& req, httplib::Response& res, const ApiError& error) const {
-  WriteShaped(res, error, req.path, s_.scenario.behaviour.stet.error_shape);
+  // The path as the server decoded it: a %-escape of a byte that is not text (%FF) would make the body invalid JSON.
+  const std::string_view path = IsCleanText(req.path) ? std::string_view(req.path) : "(a path that is not text)";
+  WriteShaped(res, error, path, s_.scenario.behaviour.stet.error_shape);
 }
 
 void StetModule::Json(httplib::Response& res, int status, std::string body) const {
