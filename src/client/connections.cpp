@@ -3,6 +3,7 @@
 
 #include "adapters/common/url.hpp"
 #include "bankfeed/client.hpp"
+#include "config/profile_checks.hpp"
 
 namespace bankfeed {
 namespace fs = std::filesystem;
@@ -24,8 +25,9 @@ Result<ConnectionOptions> LoadConnection(const ClientConfig& config, const std::
   BANKFEED_ASSIGN_OR_RETURN(options.profile,
                             LoadBankProfile((fs::path(config.profiles_dir) / (bank_id + ".yaml")).string()));
   if (auto it = config.base_urls.find(bank_id); it != config.base_urls.end()) {
-    auto from = adapters::ParseUrl(options.profile.base_url, "profile.base_url");
-    auto to = adapters::ParseUrl(it->second, "banks." + bank_id + ".base_url");
+    // The origin only is compared (a {segment} placeholder in the path stands for a segment).
+    auto from = adapters::ParseUrl(config::WithPathSegment(options.profile.base_url, "segment"), "profile.base_url");
+    auto to = adapters::ParseUrl(config::WithPathSegment(it->second, "segment"), "banks." + bank_id + ".base_url");
     if (!to || to->scheme != "https") {
       return MakeError(ErrorCode::kConfig, "banks." + bank_id + ".base_url: not an https URL");
     }

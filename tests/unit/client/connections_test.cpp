@@ -86,6 +86,30 @@ TEST(BankConnections, TheBaseUrlOverrideMovesTheOAuth2EndpointsOnTheSameOrigin) 
   EXPECT_EQ(plain.error().message, "banks.bank-x.base_url: not an https URL");
 }
 
+// STET: the TPP's publication URL and a deployment's path segment reach the connection; a base URL with a {segment}
+// placeholder moves its endpoints (revocation included) like any other.
+TEST(BankConnections, StetPathSegmentQsealUrlAndTheRevocationEndpoint) {
+  TempDir dir;
+  dir.Write("bank-x.yaml",
+            "id: bank-x\nname: Banque X\nstandard: stet\nstandard_version: \"1.4.2\"\n"
+            "base_url: https://api.banque-x.example/{segment}/stet/v1\ntimezone: Europe/Paris\n"
+            "sca: {approaches: [oauth2]}\n"
+            "oauth2:\n  authorization_endpoint: https://api.banque-x.example/authorize\n"
+            "  token_endpoint: https://api.banque-x.example/token\n"
+            "  revocation_endpoint: https://api.banque-x.example/revoke\n  scope: aisp\n"
+            "quirks: {path_segment: paris}\n");
+  ClientConfig config = ConfigFor(dir);
+  config.base_urls["bank-x"] = "https://127.0.0.1:8443/{segment}/stet/v1";
+  config.path_segments["bank-x"] = "lyon";
+  config.qseal_url = "https://tpp.example/qseal/";
+  auto connection = BankConnections(config).ConnectionFor("bank-x");
+  ASSERT_TRUE(connection) << connection.error().ToString();
+  EXPECT_EQ(connection->profile.quirks.path_segment, "lyon");
+  EXPECT_EQ(connection->qseal_url, "https://tpp.example/qseal/");
+  EXPECT_EQ(connection->profile.oauth2->token_endpoint, "https://127.0.0.1:8443/token");
+  EXPECT_EQ(connection->profile.oauth2->revocation_endpoint, "https://127.0.0.1:8443/revoke");
+}
+
 // An OpenID issuer moves with the override too, and is compared character for character: a bare origin stays bare.
 TEST(BankConnections, TheIssuerMovesWithTheOverrideAndStaysBare) {
   TempDir dir;
