@@ -19,7 +19,7 @@ namespace bankfeed::testing {
 // The long simulated histories (issue 5's bar) run at full length in the default preset. The sanitizer build runs
 // them a third as long: ASan and UBSan at -O0 make each simulated day several times slower, and the shorter history
 // goes through the same code paths, where the sanitizers watch it.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(BANKFEED_SANITIZED_BUILD)
 inline constexpr int kHistoryDivisor = 3;
 #else
 inline constexpr int kHistoryDivisor = 1;
