@@ -93,6 +93,11 @@ TEST(SandboxUkClientAuth, EachAssertionCheckRefusesAnAssertionThatGetsItWrong) {
                                   signing::Base64UrlEncode(test::ToJson(tpp.AssertionClaims(id))) + ".";
   JsonMembers rs256 = ps256;
   rs256["alg"] = Quoted("RS256");
+  // exp 601 s after the assertion's own iat (not after `now`: AssertionClaims reads the clock again, and a second
+  // boundary between the two made this case pass as 600 s).
+  JsonMembers long_lived = claims_with("iat", std::to_string(now));
+  long_lived["exp"] = std::to_string(now + 601);
+  const std::string too_long = test::SignJwt(ps256, long_lived, tpp.key());
   struct Case {
     const char* name;
     Form form;
@@ -121,7 +126,7 @@ TEST(SandboxUkClientAuth, EachAssertionCheckRefusesAnAssertionThatGetsItWrong) {
        "exp: expired"},
       {"no exp", {{"client_assertion_type", kJwtBearer}, {"client_assertion", signed_with("exp", "")}}, "exp: missing"},
       {"lives too long",
-       {{"client_assertion_type", kJwtBearer}, {"client_assertion", signed_with("exp", std::to_string(now + 601))}},
+       {{"client_assertion_type", kJwtBearer}, {"client_assertion", too_long}},
        "more than 10 minutes"},
       {"replayed jti", {{"client_assertion_type", kJwtBearer}, {"client_assertion", replayed}}, "jti: used before"},
       {"no jti", {{"client_assertion_type", kJwtBearer}, {"client_assertion", signed_with("jti", "")}}, "jti: missing"},
