@@ -30,8 +30,8 @@ Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, con
                                               const TransactionQuery& query, Date today) {
   const BankProfile& profile = *reads.profile;
   TransactionBatch batch;
-  const int history_days = reads.max_history_days > 0 ? std::min(reads.max_history_days, profile.quirks.max_history_days)
-                                                      : profile.quirks.max_history_days;
+  const int profile_days = profile.quirks.max_history_days;
+  const int history_days = reads.max_history_days > 0 ? std::min(reads.max_history_days, profile_days) : profile_days;
   const Date earliest{today.days_since_epoch - history_days};
   batch.date_from = std::max(query.date_from, earliest);
   batch.date_to = query.date_to.value_or(today);

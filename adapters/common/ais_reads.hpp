@@ -63,8 +63,9 @@ struct TransactionReads {
 
 // Every page of `query` for `account`, mapped, the profile's page overlap dropped, the period read in windows
 // where the profile caps it, ids assigned over the whole batch (twins on different pages stay twins). A bank that
-// ignores paging (quirks.single_page) is read one page per window. Amounts without a currency take the account's. Any failure
-// on any page fails the whole query. kInvalidArgument for a period that ends before it starts.
+// ignores paging (quirks.single_page) is read one page per window. Amounts without a currency take the account's.
+// Any failure on any page fails the whole query. kInvalidArgument for a period that ends before it starts, and for an
+// after_entry_reference where the standard has no such filter.
 Result<TransactionBatch> ReadTransactionBatch(const TransactionReads& reads, const Account& account,
                                               const TransactionQuery& query, Date today);
 

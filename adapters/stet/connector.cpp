@@ -31,7 +31,8 @@ bool SignsDate(const CavageOptions& cavage) {
 }
 
 // The token endpoint, with the client authenticated by its certificate (RFC 8705 tls_client_auth: client_id only).
-adapters::TokenEndpoint TokenEndpointOf(const BankProfile& profile, http::Client* client, const std::string& client_id) {
+adapters::TokenEndpoint TokenEndpointOf(const BankProfile& profile, http::Client* client,
+                                        const std::string& client_id) {
   adapters::TokenEndpoint endpoint{client, profile.retry, profile.oauth2->token_endpoint, profile.id,
                                    [client_id]() { return Result<adapters::FormFields>({{"client_id", client_id}}); },
                                    {}};

@@ -22,7 +22,7 @@
 //   banks:
 //     sandbox-alpha: {base_url: "https://127.0.0.1:8443"}   # the profile's OAuth2 endpoints on the same origin move too
 //     sandbox-delta: {oauth_client_id: "c-81f2"}            # the client id this bank issued (bankfeed register)
-//     sandbox-epsilon: {path_segment: "paris"}              # the entity of a group profile whose base_url has {segment}
+//     sandbox-epsilon: {path_segment: "paris"}              # a group profile's entity: base_url's {segment}
 //   store:                                 # the encrypted store: consents (with their tokens), accounts, the feed
 //     path: bankfeed.db
 //     key_file: at-rest.keys               # mode 0600; or key_env: BANKFEED_AT_REST_KEYS

@@ -23,7 +23,8 @@ std::vector<ConformanceModule> ConformanceModules() {
        .decoupled = false, .oauth2 = true, .page_overlap = true},
       {.name = "Stet", .standard = "stet", .next_link = "_links.next", .consent_path = "",
        .expired_answer = "401 Unauthorized", .consent_has_frequency = false, .revocation_uses_grant_token = false,
-       .distinct_quota_refusal = false, .revocation_at_api = false, .after_entry_reference = true, .redirect = false, .decoupled = false,
+       .distinct_quota_refusal = false, .revocation_at_api = false, .after_entry_reference = true,
+       .redirect = false, .decoupled = false,
        .oauth2 = true, .page_overlap = true},
   };
 }

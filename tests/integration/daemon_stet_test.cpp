@@ -44,7 +44,9 @@ TEST_F(DaemonStet, ConsentSyncFeedAndRevocation) {
       << out;
   const auto field = [&out](const std::string& name) {
     const size_t at = out.find(name + ": ");
-    return at == std::string::npos ? std::string() : out.substr(at + name.size() + 2, out.find('\n', at) - at - name.size() - 2);
+    if (at == std::string::npos) return std::string();
+    const size_t start = at + name.size() + 2;
+    return out.substr(start, out.find('\n', start) - start);
   };
   const std::string consent_id = field("consent"), customer_id = field("customer"), sca_url = field("sca_url");
   ASSERT_FALSE(consent_id.empty()) << out;
