@@ -1,8 +1,5 @@
 #include "adapters/common/cavage_signer.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/x509.h>
-
 #include "adapters/common/url.hpp"
 #include "signing/cavage.hpp"
 #include "signing/certificate.hpp"
@@ -14,17 +11,8 @@ Result<std::string> CavageSigner::ResolveKeyIdUrl(std::string_view url, X509* ce
   std::string out(url);
   const size_t at = out.find(kPlaceholder);
   if (at == std::string::npos && !out.ends_with('/')) return out;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (certificate == nullptr || X509_digest(certificate, EVP_sha256(), digest, &size) != 1) {
-    return MakeError(ErrorCode::kConfig, "QSealC: cannot compute its SHA-256 fingerprint");
-  }
-  std::string fingerprint;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned int i = 0; i < size; ++i) {
-    fingerprint += kHex[digest[i] >> 4];
-    fingerprint += kHex[digest[i] & 0xf];
-  }
+  const std::string fingerprint = signing::CertificateSha256Hex(certificate);
+  if (fingerprint.empty()) return MakeError(ErrorCode::kConfig, "QSealC: cannot compute its SHA-256 fingerprint");
   if (at != std::string::npos) return out.replace(at, kPlaceholder.size(), fingerprint);
   return out + fingerprint + ".pem";
 }

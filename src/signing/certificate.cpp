@@ -172,4 +172,17 @@ Status CheckKeyMatchesCertificate(X509* cert, EVP_PKEY* key) {
   return {};
 }
 
+std::string CertificateSha256Hex(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (cert == nullptr || X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
 }  // namespace bankfeed::signing

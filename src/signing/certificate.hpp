@@ -24,6 +24,10 @@ Result<std::string> SerialIssuerKeyId(X509* cert, bool serial_uppercase);
 // (a header value cannot hold line breaks).
 Result<std::string> CertificateHeaderValue(X509* cert, CavageOptions::CertificateEncoding encoding);
 
+// The lower-case hex SHA-256 of the certificate's DER (64 characters): how a STET bank finds a published QSealC and
+// how a certificate-bound token names its certificate. "" for a null certificate or when the digest fails.
+std::string CertificateSha256Hex(X509* cert);
+
 // kConfig unless the certificate's public key is the key's: a signature the bank cannot check against the
 // certificate we send would only fail at the bank, with a less helpful message.
 Status CheckKeyMatchesCertificate(X509* cert, EVP_PKEY* key);

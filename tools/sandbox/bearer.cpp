@@ -1,9 +1,9 @@
 #include "tools/sandbox/bearer.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
 #include "common/text.hpp"
+#include "signing/certificate.hpp"
 #include "tools/sandbox/form.hpp"
 #include "tools/sandbox/json_writer.hpp"
 
@@ -15,18 +15,7 @@ std::string BearerToken(const httplib::Request& req) {
   return std::string(TrimOws(std::string_view(value).substr(7)));
 }
 
-std::string CertificateFingerprint(X509* cert) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (cert == nullptr || X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
+std::string CertificateFingerprint(X509* cert) { return signing::CertificateSha256Hex(cert); }
 
 std::string PeerFingerprint(const httplib::Request& req) {
   X509* cert = req.ssl != nullptr ? SSL_get0_peer_certificate(req.ssl) : nullptr;
