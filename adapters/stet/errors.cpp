@@ -69,14 +69,14 @@ std::string CodeOf(dom::element value) {
   return {};
 }
 
-}  // namespace
+// The body as a JSON object, or false when it is empty, too large or not one.
+bool ParseObject(std::string_view body, dom::parser& parser, dom::object& root) {
+  if (body.empty() || body.size() > kMaxErrorBody) return false;
+  return parser.parse(body.data(), body.size()).get_object().get(root) == simdjson::SUCCESS;
+}
 
-std::string ErrorCodeOfBody(std::string_view body) {
-  if (body.empty() || body.size() > kMaxErrorBody) return {};
-  dom::parser parser;
-  dom::object root;
-  if (parser.parse(body.data(), body.size()).get_object().get(root) != simdjson::SUCCESS) return {};
-  // The STET ErrorModel's and OAuth2's `error`, then a bank's own `code`, then Berlin Group's first tppMessage.
+// The STET ErrorModel's and OAuth2's `error`, then a bank's own `code`, then Berlin Group's first tppMessage.
+std::string CodeOfRoot(const dom::object& root) {
   for (const char* key : {"error", "code"}) {
     dom::element value;
     if (root[key].get(value) == simdjson::SUCCESS) {
@@ -93,6 +93,14 @@ std::string ErrorCodeOfBody(std::string_view body) {
     }
   }
   return {};
+}
+
+}  // namespace
+
+std::string ErrorCodeOfBody(std::string_view body) {
+  dom::parser parser;
+  dom::object root;
+  return ParseObject(body, parser, root) ? CodeOfRoot(root) : std::string();
 }
 
 ErrorCode ErrorCodeFor(std::string_view bank_code, int http_status) {
@@ -119,17 +127,15 @@ std::vector<std::string> HeadersNamedIn(std::string_view text) {
 }
 
 Error ErrorFromResponse(const http::Response& response, std::string_view bank_id, std::string_view operation) {
-  std::string code = ErrorCodeOfBody(response.body);
+  dom::parser parser;
+  dom::object root;
+  const bool parsed = ParseObject(response.body, parser, root);
+  std::string code = parsed ? CodeOfRoot(root) : std::string();
   const ErrorCode typed = ErrorCodeFor(code, response.status);
   Error e = adapters::ErrorAnswer(response, bank_id, operation, std::move(code), typed);
-  if ((response.status == 400 || response.status == 401) && !response.body.empty() &&
-      response.body.size() <= kMaxErrorBody) {
-    dom::parser parser;
-    dom::object root;
-    if (parser.parse(response.body.data(), response.body.size()).get_object().get(root) == simdjson::SUCCESS) {
-      const std::vector<std::string> named = HeadersNamedIn(TextOf(root));
-      for (size_t i = 0; i < named.size(); ++i) e.message += (i == 0 ? "; the answer names: " : ", ") + named[i];
-    }
+  if (parsed && (response.status == 400 || response.status == 401)) {
+    const std::vector<std::string> named = HeadersNamedIn(TextOf(root));
+    for (size_t i = 0; i < named.size(); ++i) e.message += (i == 0 ? "; the answer names: " : ", ") + named[i];
   }
   return e;
 }
